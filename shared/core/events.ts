@@ -1,0 +1,109 @@
+/**
+ * The platform-neutral model every adapter translates into.
+ *
+ * A Slack workspace, a Discord guild and a Telegram chat are all a {@link Space}; a platform user is a
+ * {@link Member}. Adapters build these from their payloads and hand them to the core; nothing here knows
+ * which SDK produced them.
+ */
+
+/** The chat platforms the bots run on. */
+export const PLATFORMS = ['slack', 'discord', 'telegram'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** A community on one platform: a Slack workspace, a Discord guild or a Telegram chat. */
+export interface Space {
+  readonly platform: Platform;
+  /** The platform's id: Slack team id, Discord guild id, Telegram chat id. */
+  readonly id: string;
+}
+
+/** A member as the platform identifies them (never a name or profile: ids only). */
+export interface Member {
+  readonly platform: Platform;
+  readonly id: string;
+}
+
+/** Where in a space something happened. */
+export interface Location {
+  readonly space: Space;
+  /** Slack channel, Discord channel, Telegram chat (same as the space) or forum topic. */
+  readonly channelId: string;
+}
+
+interface EventBase {
+  /**
+   * The platform's own identity for this event, stable across redeliveries (Slack `event_id` or channel + ts,
+   * Telegram `update_id`, Discord interaction id). Two deliveries of one event carry the same id; this is
+   * what makes recording idempotent.
+   */
+  readonly id: string;
+  readonly location: Location;
+  readonly member: Member;
+  /** When the platform says it happened. */
+  readonly occurredAt: Date;
+}
+
+/** A new top-level message. Only its length is kept, never its text. */
+export interface MessagePosted extends EventBase {
+  readonly kind: 'message_posted';
+  readonly messageId: string;
+  readonly textLength: number;
+}
+
+/** A message that answers another one (a Slack thread reply, a Telegram/Discord reply). */
+export interface ThreadReply extends EventBase {
+  readonly kind: 'thread_reply';
+  readonly messageId: string;
+  /** The thread root or the message replied to. */
+  readonly replyToId: string;
+  readonly textLength: number;
+}
+
+export interface ReactionAdded extends EventBase {
+  readonly kind: 'reaction_added';
+  /** The message reacted to. */
+  readonly messageId: string;
+  /** The emoji name or character. */
+  readonly reaction: string;
+}
+
+export interface ReactionRemoved extends EventBase {
+  readonly kind: 'reaction_removed';
+  readonly messageId: string;
+  readonly reaction: string;
+}
+
+export interface MemberJoined extends EventBase {
+  readonly kind: 'member_joined';
+}
+
+export interface MemberLeft extends EventBase {
+  readonly kind: 'member_left';
+}
+
+/** A `/community ...` command, whatever the platform's way of sending it. */
+export interface CommandInvoked extends EventBase {
+  readonly kind: 'command_invoked';
+  /** The text after the command name, e.g. `stats` or `help`. */
+  readonly args: string;
+}
+
+/** A press on a button the bot rendered from a {@link ReplyButton}. */
+export interface ButtonPressed extends EventBase {
+  readonly kind: 'button_pressed';
+  readonly actionId: string;
+  readonly value?: string;
+}
+
+/** Anything a member does that the bot can see. */
+export type InboundEvent =
+  | MessagePosted
+  | ThreadReply
+  | ReactionAdded
+  | ReactionRemoved
+  | MemberJoined
+  | MemberLeft
+  | CommandInvoked
+  | ButtonPressed;
+
+export type InboundEventKind = InboundEvent['kind'];

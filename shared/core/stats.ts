@@ -1,0 +1,98 @@
+import type { DayTotals, EngagementStore } from './engagement.js';
+import { PLATFORMS, type Platform } from './events.js';
+import { lastDays } from './time.js';
+
+/** The windows `/community stats` reports, in UTC days ending today. */
+export const STATS_WINDOWS = [
+  { label: 'today', days: 1 },
+  { label: '7 days', days: 7 },
+  { label: '30 days', days: 30 },
+] as const;
+
+export type WindowLabel = (typeof STATS_WINDOWS)[number]['label'];
+
+export interface Totals {
+  readonly members: number;
+  readonly messages: number;
+  readonly replies: number;
+  readonly reactions: number;
+  readonly joins: number;
+}
+
+export interface WindowStats {
+  readonly label: WindowLabel;
+  readonly perPlatform: Readonly<Record<Platform, Totals>>;
+  readonly total: Totals;
+}
+
+export interface CommunityStats {
+  /** The last UTC day included. */
+  readonly through: string;
+  readonly windows: readonly WindowStats[];
+}
+
+const LONGEST = Math.max(...STATS_WINDOWS.map((window) => window.days));
+
+/**
+ * Engagement totals for today, 7 and 30 days, per platform and in total. Members are counted once per
+ * window even when seen on many days; in the total a member counts once per platform identity.
+ */
+export async function computeStats(store: EngagementStore, now: Date): Promise<CommunityStats> {
+  const days = lastDays(now, LONGEST);
+  const perPlatformDays = await Promise.all(
+    PLATFORMS.map((platform) => store.dayTotals(platform, days, now)),
+  );
+  const windows = STATS_WINDOWS.map(({ label, days: length }) => {
+    const slices = perPlatformDays.map((totals) => totals.slice(-length));
+    const perPlatform = Object.fromEntries(
+      PLATFORMS.map((platform, index) => [platform, sumDays(slices[index] ?? [])]),
+    ) as Record<Platform, Totals>;
+    return { label, perPlatform, total: sumDays(slices.flat()) };
+  });
+  return { through: days[days.length - 1] ?? '', windows };
+}
+
+function sumDays(days: readonly DayTotals[]): Totals {
+  const members = new Set<string>();
+  let messages = 0;
+  let replies = 0;
+  let reactions = 0;
+  let joins = 0;
+  for (const day of days) {
+    messages += day.messages;
+    replies += day.replies;
+    reactions += day.reactions;
+    joins += day.joins;
+    for (const member of day.members) members.add(`${day.platform}:${member}`);
+  }
+  return { members: members.size, messages, replies, reactions, joins };
+}
+
+const COLUMNS = ['members', 'messages', 'replies', 'reactions', 'joins'] as const;
+
+/** Renders stats as a monospaced table in light format (see reply.ts). */
+export function formatStats(stats: CommunityStats): string {
+  const header = ['', ...COLUMNS];
+  const rows: string[][] = [];
+  for (const window of stats.windows) {
+    rows.push([window.label]);
+    for (const platform of PLATFORMS) rows.push([`  ${platform}`, ...cells(window.perPlatform[platform])]);
+    rows.push(['  total', ...cells(window.total)]);
+  }
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
+  const table = [line(header), ...rows.map(line)].join('\n');
+  return `**Community stats** (UTC days, through ${stats.through})\n\`\`\`\n${table}\n\`\`\``;
+}
+
+function cells(totals: Totals): string[] {
+  return COLUMNS.map((column) => String(totals[column]));
+}

@@ -1,0 +1,33 @@
+import { ConfigError } from '../core/errors.js';
+import type { StoreConfig } from '../store/client.js';
+
+/** The process environment, passed in so config loaders stay pure and testable. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads a required variable; a missing or empty one fails at start, naming it. */
+export function requireEnv(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(`Missing environment variable ${name}`);
+  return value;
+}
+
+/** Reads an optional variable, falling back to a default. */
+export function optionalEnv(env: Env, name: string, fallback: string): string {
+  return env[name]?.trim() || fallback;
+}
+
+/** TABLE_NAME (required) and DYNAMODB_ENDPOINT (local only). */
+export function loadStoreConfig(env: Env): StoreConfig {
+  const endpoint = env.DYNAMODB_ENDPOINT?.trim();
+  return Object.freeze({ tableName: requireEnv(env, 'TABLE_NAME'), ...(endpoint ? { endpoint } : {}) });
+}
+
+/** Turns a URL setting into a `URL`, failing at start with the variable's name when it is not one. */
+export function urlEnv(env: Env, name: string, fallback: string): string {
+  const value = optionalEnv(env, name, fallback);
+  try {
+    return new URL(value).toString();
+  } catch (error) {
+    throw new ConfigError(`${name} is not a URL: ${value}`, { cause: error });
+  }
+}

@@ -1,0 +1,62 @@
+import type { Platform } from '../core/events.js';
+import type { FakeResponse, FakeServer, ReceivedRequest } from './fake-server.js';
+
+/**
+ * What a member does in the sandbox. `user` and `channel` are short names (`alice`, `general`); each
+ * platform turns them into ids of its own shape. Ids are deterministic, so saying the same thing twice
+ * with the same `messageId` is a redelivery, not a new event.
+ */
+export type SandboxAction =
+  | {
+      readonly kind: 'message';
+      readonly user: string;
+      readonly channel: string;
+      readonly text: string;
+      readonly threadOf?: string;
+      readonly messageId?: string;
+    }
+  | {
+      readonly kind: 'reaction';
+      readonly user: string;
+      readonly channel: string;
+      readonly messageId: string;
+      readonly emoji: string;
+    }
+  | { readonly kind: 'join'; readonly user: string; readonly channel: string }
+  | { readonly kind: 'command'; readonly user: string; readonly channel: string; readonly text: string };
+
+/** A request exactly as the platform would send it to our webhook: signed, with its headers. */
+export interface SignedRequest {
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * One platform in the sandbox: the webhook path, the fake platform API, the test secrets, and how to
+ * produce correctly signed deliveries. Used by `npm run dev`, `npm run say`, the tests and the bench.
+ */
+export interface PlatformSandbox {
+  readonly platform: Platform;
+  /** The webhook route, same as in AWS: `/slack/events`, `/discord/interactions`, `/telegram/webhook`. */
+  readonly path: string;
+  /** Environment for the bot in sandbox mode (documented test secrets), with its API URL set to `apiUrl`. */
+  env(apiUrl: string): Record<string, string>;
+  /** Starts the fake platform API (see fake-server.ts). */
+  startFakeApi(options?: {
+    port?: number;
+    onRequest?: (request: ReceivedRequest, response: FakeResponse) => void;
+  }): Promise<FakeServer>;
+  /** One human line saying what the bot did through this API call, or `undefined` for bookkeeping calls. */
+  describe(request: ReceivedRequest): string | undefined;
+  /** Builds a delivery of `action` signed with the sandbox secrets, timestamped `now`. */
+  sign(action: SandboxAction, now?: Date): SignedRequest;
+}
+
+/**
+ * Sandbox members whose name starts with `mod` are moderators (Slack admin, Discord Manage Server,
+ * Telegram administrator), so the refusal and the moderator path can both be tried without an account.
+ */
+export function isSandboxModerator(user: string): boolean {
+  return user.toLowerCase().startsWith('mod');
+}

@@ -1,0 +1,229 @@
+import {
+  BatchGetItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { DayTotals, EngagementRecord, EngagementStore, RecordOutcome } from '../core/engagement.js';
+import type { InboundEventKind, Platform } from '../core/events.js';
+import { endOfDay } from '../core/time.js';
+import { type Item, readNumber, readString, readStringSet, toItem } from './attributes.js';
+import { isConditionalCheckFailed, StoreError } from './errors.js';
+import { TABLE } from './table.js';
+
+/**
+ * A day's records can still change until every delivery that arrived during it has been written. Lambda
+ * runs at most 15 minutes, so 15 minutes after midnight UTC a day is closed and its rollup is final.
+ */
+export const DAY_CLOSES_AFTER_MS = 15 * 60 * 1000;
+
+/** How many days are queried at once per platform when rollups are missing. */
+const QUERY_CONCURRENCY = 6;
+
+/** Which stats column each kind of record adds to; kinds not listed only count towards members seen. */
+const COLUMN_OF_KIND: Partial<Record<InboundEventKind, 'messages' | 'replies' | 'reactions' | 'joins'>> = {
+  message_posted: 'messages',
+  thread_reply: 'replies',
+  reaction_added: 'reactions',
+  member_joined: 'joins',
+};
+
+/** A departure is recorded, but it does not make a member "seen". */
+const NOT_ENGAGEMENT: ReadonlySet<InboundEventKind> = new Set(['member_left']);
+
+const { byDay } = TABLE.indexes;
+
+/**
+ * Engagement records in DynamoDB.
+ *
+ * Writing: one conditional PutItem per event, keyed by the platform's event identity, so the record is the
+ * idempotency key too: a replay fails the condition and changes nothing, and there is no second write that
+ * a crash could separate from the first. Reading: stats come from the `byDay` index; a closed day is
+ * summed once into a rollup item that any later read can trust (and that can always be recomputed).
+ */
+export class EngagementRepository implements EngagementStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async record(record: EngagementRecord): Promise<RecordOutcome> {
+    const delivery = `${record.recordedAt}#${Math.random().toString(36).slice(2)}`;
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: toRecordItem(record, delivery),
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw new StoreError('PutItem', { cause: error });
+    }
+    // The SDK retries a put whose answer was lost; its own earlier attempt then fails the condition.
+    // The delivery stamp tells that apart from a real duplicate (a read only on this rare path).
+    return (await this.deliveryOf(record.key)) === delivery ? 'recorded' : 'duplicate';
+  }
+
+  async dayTotals(platform: Platform, days: readonly string[], now: Date): Promise<DayTotals[]> {
+    const closed = days.filter((day) => endOfDay(day).getTime() + DAY_CLOSES_AFTER_MS <= now.getTime());
+    const rollups = await this.readRollups(platform, closed);
+    const missing = days.filter((day) => !rollups.has(day));
+    const computed = await mapLimited(missing, QUERY_CONCURRENCY, (day) => this.sumDay(platform, day));
+    const closedSet = new Set(closed);
+    await mapLimited(
+      computed.filter((totals) => closedSet.has(totals.day)),
+      QUERY_CONCURRENCY,
+      (totals) => this.writeRollup(totals),
+    );
+    const byDayName = new Map([...rollups, ...computed.map((totals) => [totals.day, totals] as const)]);
+    return days.map((day) => byDayName.get(day) ?? emptyTotals(platform, day));
+  }
+
+  private async deliveryOf(key: string): Promise<string | undefined> {
+    try {
+      const { Item } = await this.client.send(
+        new GetItemCommand({ TableName: this.tableName, Key: recordKey(key), ConsistentRead: true }),
+      );
+      return readString(Item, 'delivery');
+    } catch (error) {
+      throw new StoreError('GetItem', { cause: error });
+    }
+  }
+
+  /** Sums one platform-day from the index. */
+  private async sumDay(platform: Platform, day: string): Promise<DayTotals> {
+    const totals = { messages: 0, replies: 0, reactions: 0, joins: 0 };
+    const members = new Set<string>();
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client
+        .send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: byDay.name,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': byDay.partitionKey, '#sk': byDay.sortKey, '#m': 'memberId' },
+            ExpressionAttributeValues: { ':pk': { S: dayPartition(platform, day) } },
+            ProjectionExpression: '#sk, #m',
+            ExclusiveStartKey: startKey,
+          }),
+        )
+        .catch((error: unknown) => {
+          throw new StoreError('Query', { cause: error });
+        });
+      for (const item of page.Items ?? []) {
+        const kind = readString(item, byDay.sortKey)?.split('#')[0] as InboundEventKind;
+        const column = COLUMN_OF_KIND[kind];
+        if (column) totals[column] += 1;
+        const member = readString(item, 'memberId');
+        if (member && !NOT_ENGAGEMENT.has(kind)) members.add(member);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return { platform, day, ...totals, members: [...members].sort() };
+  }
+
+  private async readRollups(platform: Platform, days: readonly string[]): Promise<Map<string, DayTotals>> {
+    const found = new Map<string, DayTotals>();
+    let keys = days.map((day) =>
+      toItem({ [TABLE.partitionKey]: rollupPartition(platform), [TABLE.sortKey]: day }),
+    );
+    // BatchGetItem takes 100 keys; 30 days per platform fit. Unprocessed keys are asked for again.
+    while (keys.length > 0) {
+      const result = await this.client
+        .send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }))
+        .catch((error: unknown) => {
+          throw new StoreError('BatchGetItem', { cause: error });
+        });
+      for (const item of result.Responses?.[this.tableName] ?? []) {
+        const day = readString(item, TABLE.sortKey) ?? '';
+        found.set(day, fromRollupItem(platform, day, item));
+      }
+      keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return found;
+  }
+
+  private async writeRollup(totals: DayTotals): Promise<void> {
+    // Deterministic content: two readers rolling up the same closed day write the same item.
+    await this.client
+      .send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: toItem({
+            [TABLE.partitionKey]: rollupPartition(totals.platform),
+            [TABLE.sortKey]: totals.day,
+            messages: totals.messages,
+            replies: totals.replies,
+            reactions: totals.reactions,
+            joins: totals.joins,
+            members: totals.members,
+          }),
+        }),
+      )
+      .catch((error: unknown) => {
+        throw new StoreError('PutItem', { cause: error });
+      });
+  }
+}
+
+function recordKey(key: string): Item {
+  return toItem({ [TABLE.partitionKey]: `EVT#${key}`, [TABLE.sortKey]: 'EVT' });
+}
+
+function toRecordItem(record: EngagementRecord, delivery: string): Item {
+  return {
+    ...recordKey(record.key),
+    ...toItem({
+      [byDay.partitionKey]: dayPartition(record.platform, record.day),
+      [byDay.sortKey]: `${record.kind}#${record.key}`,
+      ...record,
+      delivery,
+    }),
+  };
+}
+
+function dayPartition(platform: Platform, day: string): string {
+  return `DAY#${platform}#${day}`;
+}
+
+function rollupPartition(platform: Platform): string {
+  return `ROLLUP#${platform}`;
+}
+
+function fromRollupItem(platform: Platform, day: string, item: Item): DayTotals {
+  return {
+    platform,
+    day,
+    messages: readNumber(item, 'messages'),
+    replies: readNumber(item, 'replies'),
+    reactions: readNumber(item, 'reactions'),
+    joins: readNumber(item, 'joins'),
+    members: readStringSet(item, 'members'),
+  };
+}
+
+function emptyTotals(platform: Platform, day: string): DayTotals {
+  return { platform, day, messages: 0, replies: 0, reactions: 0, joins: 0, members: [] };
+}
+
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,60 @@
+/**
+ * The one DynamoDB table, defined once. The CDK stack (infra/) and the local/test set-up
+ * (shared/local) both build the table from this, so keys, index and TTL cannot drift apart.
+ *
+ * Items (single-table design):
+ * | item               | pk                        | sk          | byDay index (gsi1pk / gsi1sk)          |
+ * | engagement record  | `EVT#<platform>:<id>`     | `EVT`       | `DAY#<platform>#<day>` / `<kind>#<key>` |
+ * | day rollup         | `ROLLUP#<platform>`       | `<day>`     | -                                       |
+ * | cache entry        | `CACHE#<name>`            | `<key>`     | -  (expires via `expiresAt`)            |
+ */
+export const TABLE = {
+  /** Default physical name for local runs; in AWS the stack names it and passes TABLE_NAME. */
+  localName: 'community-local',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Epoch seconds; DynamoDB deletes the item some time after. Readers must still check it. */
+  timeToLiveAttribute: 'expiresAt',
+  indexes: {
+    byDay: {
+      name: 'byDay',
+      partitionKey: 'gsi1pk',
+      sortKey: 'gsi1sk',
+      /** Only what a rollup needs, so the index write stays one write unit per event. */
+      nonKeyAttributes: ['memberId'],
+    },
+  },
+} as const;
+
+/** Every key attribute is a string. */
+export type KeyAttribute =
+  | typeof TABLE.partitionKey
+  | typeof TABLE.sortKey
+  | typeof TABLE.indexes.byDay.partitionKey
+  | typeof TABLE.indexes.byDay.sortKey;
+
+/** The CreateTable request for a local or test table (on-demand), in the DynamoDB API's own shape. */
+export function createTableRequest(tableName: string) {
+  const { byDay } = TABLE.indexes;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [TABLE.partitionKey, TABLE.sortKey, byDay.partitionKey, byDay.sortKey].map(
+      (name) => ({ AttributeName: name, AttributeType: 'S' as const }),
+    ),
+    KeySchema: [
+      { AttributeName: TABLE.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE.sortKey, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: byDay.name,
+        KeySchema: [
+          { AttributeName: byDay.partitionKey, KeyType: 'HASH' as const },
+          { AttributeName: byDay.sortKey, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...byDay.nonKeyAttributes] },
+      },
+    ],
+  };
+}
