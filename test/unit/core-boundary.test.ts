@@ -1,0 +1,31 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CORE = join(import.meta.dirname, '../../shared/core');
+const IMPORT =
+  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function importsOf(source: string): string[] {
+  return [...source.matchAll(IMPORT)].map((match) => match[1] ?? match[2] ?? match[3] ?? '');
+}
+
+describe('the core boundary', () => {
+  it('finds the import forms it checks', () => {
+    const sample = `import { a } from '@slack/bolt';\nexport * from "./x.js";\nconst m = await import('grammy');`;
+    expect(importsOf(sample)).toEqual(['@slack/bolt', './x.js', 'grammy']);
+  });
+
+  it('imports nothing but its own files: no platform SDK, no AWS SDK, no Lambda types, no Node APIs', () => {
+    const files = readdirSync(CORE, { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.ts'),
+    );
+    expect(files.length).toBeGreaterThan(3);
+    const outside = files.flatMap((file) =>
+      importsOf(readFileSync(join(CORE, file), 'utf8'))
+        .filter((specifier) => !specifier.startsWith('./'))
+        .map((specifier) => `${file}: ${specifier}`),
+    );
+    expect(outside).toEqual([]);
+  });
+});
