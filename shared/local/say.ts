@@ -6,7 +6,7 @@
  *   npm run say -- --platform slack --user alice "hello"            a message
  *   npm run say -- --platform slack --user bob --reply-to 42 "hi"   a reply in message 42's thread
  *   npm run say -- --platform telegram --user bob --react 42        a reaction to message 42
- *   npm run say -- --platform discord --user carol --join           carol joins
+ *   npm run say -- --platform telegram --user carol --join          carol joins
  *   npm run say -- --platform slack --user modsam "/community stats"
  */
 import { parseArgs } from 'node:util';
@@ -82,7 +82,13 @@ if (health.platforms[sandbox.platform] !== 'sandbox') {
   fail(`${sandbox.platform} runs against the real platform here; say only signs sandbox deliveries.`);
 }
 const repeat = Math.max(1, Number(values.repeat) || 1);
-const request = sandbox.sign(action);
+let request: ReturnType<typeof sandbox.sign>;
+try {
+  request = sandbox.sign(action);
+} catch (error) {
+  // e.g. Discord: messages, reactions and joins arrive over the gateway, not the interactions webhook.
+  fail(error instanceof Error ? error.message : String(error));
+}
 // A repeat is the same signed delivery again, as a platform's retry would be: it must count once.
 for (let attempt = 1; attempt <= repeat; attempt++) {
   const response = await fetch(`${values.url}${request.path}`, {

@@ -1,0 +1,66 @@
+import { ConfigError } from '../../shared/core/errors.js';
+import { type Env, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
+import { type SecretSource, secretSource } from '../../shared/lambda/secrets.js';
+import type { StoreConfig } from '../../shared/store/client.js';
+
+/** Discord's REST API root; the SDK appends `/v10/...`. */
+export const DEFAULT_DISCORD_API_URL = 'https://discord.com/api';
+
+/** What the interactions endpoint needs, read once per cold start. */
+export interface DiscordConfig {
+  /**
+   * DISCORD_PUBLIC_KEY: the application's Ed25519 public key (64 hex characters, from the Developer
+   * Portal). Not a secret: it only verifies that a request was signed by Discord.
+   */
+  readonly publicKey: string;
+  /** DISCORD_APPLICATION_ID: the application (snowflake) whose interactions this endpoint receives. */
+  readonly applicationId: string;
+  /**
+   * DISCORD_API_URL: the REST API root, `https://discord.com/api` unless set (tests and the sandbox point it
+   * at a fake server on loopback). No trailing slash. The handler answers inline today; follow-up calls will
+   * use it.
+   */
+  readonly apiUrl: string;
+  /** TABLE_NAME and, locally, DYNAMODB_ENDPOINT. */
+  readonly store: StoreConfig;
+}
+
+/** What `register.ts` needs to (re)register the slash commands. */
+export interface DiscordRegisterConfig {
+  /** DISCORD_APPLICATION_ID: the application the commands belong to. */
+  readonly applicationId: string;
+  /** DISCORD_API_URL: as in {@link DiscordConfig.apiUrl}. */
+  readonly apiUrl: string;
+  /** DISCORD_BOT_TOKEN from the environment or, with only DISCORD_SECRET_ARN set, from Secrets Manager. */
+  readonly secrets: SecretSource<'DISCORD_BOT_TOKEN'>;
+}
+
+const PUBLIC_KEY = /^[0-9a-f]{64}$/i;
+
+/** Reads the handler's settings; a missing or invalid one fails at start, naming the variable. */
+export function loadDiscordConfig(env: Env): DiscordConfig {
+  const publicKey = requireEnv(env, 'DISCORD_PUBLIC_KEY');
+  if (!PUBLIC_KEY.test(publicKey)) {
+    throw new ConfigError('DISCORD_PUBLIC_KEY must be the 64 hex characters of an Ed25519 public key');
+  }
+  return Object.freeze({
+    publicKey: publicKey.toLowerCase(),
+    applicationId: requireEnv(env, 'DISCORD_APPLICATION_ID'),
+    apiUrl: discordApiUrl(env),
+    store: loadStoreConfig(env),
+  });
+}
+
+/** Reads the command registration settings (run from a developer machine or CI, not from Lambda). */
+export function loadDiscordRegisterConfig(env: Env): DiscordRegisterConfig {
+  return Object.freeze({
+    applicationId: requireEnv(env, 'DISCORD_APPLICATION_ID'),
+    apiUrl: discordApiUrl(env),
+    secrets: secretSource(env, ['DISCORD_BOT_TOKEN'], 'DISCORD_SECRET_ARN'),
+  });
+}
+
+function discordApiUrl(env: Env): string {
+  // `URL` adds a slash to a bare origin; @discordjs/rest appends `/v10/...` and would double it.
+  return urlEnv(env, 'DISCORD_API_URL', DEFAULT_DISCORD_API_URL).replace(/\/+$/, '');
+}

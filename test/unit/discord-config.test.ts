@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { loadDiscordConfig, loadDiscordRegisterConfig } from '../../bots/discord/config.js';
+import { ConfigError } from '../../shared/core/errors.js';
+
+const KEY = '34644E1604A072AD26B289C3144061A296487A9E7283039911995F9572E208B1';
+const ENV = { DISCORD_PUBLIC_KEY: KEY, DISCORD_APPLICATION_ID: '1300000000000000001', TABLE_NAME: 'table' };
+
+describe('loadDiscordConfig', () => {
+  it('reads a frozen config with the default API URL and no local endpoint', () => {
+    const config = loadDiscordConfig(ENV);
+
+    expect(config).toEqual({
+      publicKey: KEY.toLowerCase(),
+      applicationId: '1300000000000000001',
+      apiUrl: 'https://discord.com/api',
+      store: { tableName: 'table' },
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('drops the trailing slash of DISCORD_API_URL, since the SDK appends /v10/...', () => {
+    const config = loadDiscordConfig({ ...ENV, DISCORD_API_URL: 'http://127.0.0.1:4000' });
+
+    expect(config.apiUrl).toBe('http://127.0.0.1:4000');
+  });
+
+  it.each(['DISCORD_PUBLIC_KEY', 'DISCORD_APPLICATION_ID', 'TABLE_NAME'])(
+    'fails naming a missing %s',
+    (name) => {
+      expect(() => loadDiscordConfig({ ...ENV, [name]: undefined })).toThrow(
+        new ConfigError(`Missing environment variable ${name}`),
+      );
+    },
+  );
+
+  it('refuses a public key that is not 32 bytes of hex', () => {
+    expect(() => loadDiscordConfig({ ...ENV, DISCORD_PUBLIC_KEY: 'abc123' })).toThrow(/DISCORD_PUBLIC_KEY/);
+  });
+
+  it('refuses an API URL that is not a URL, naming it', () => {
+    expect(() => loadDiscordConfig({ ...ENV, DISCORD_API_URL: 'not a url' })).toThrow(/DISCORD_API_URL/);
+  });
+});
+
+describe('loadDiscordRegisterConfig', () => {
+  it('takes the bot token from the environment', async () => {
+    const config = loadDiscordRegisterConfig({ DISCORD_APPLICATION_ID: '1', DISCORD_BOT_TOKEN: 'token' });
+
+    expect(await config.secrets()).toEqual({ DISCORD_BOT_TOKEN: 'token' });
+  });
+
+  it('fails naming the token and the secret ARN when neither is set', () => {
+    expect(() => loadDiscordRegisterConfig({ DISCORD_APPLICATION_ID: '1' })).toThrow(
+      /DISCORD_BOT_TOKEN \(or DISCORD_SECRET_ARN in AWS\)/,
+    );
+  });
+});
