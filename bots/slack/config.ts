@@ -1,0 +1,51 @@
+import { type Env, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
+import { type SecretSource, secretSource } from '../../shared/lambda/secrets.js';
+import type { StoreConfig } from '../../shared/store/client.js';
+
+/** Slack's Web API root; the WebClient appends the method name (`users.info`). */
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+
+/** The secret values the Slack bot needs; locally from the environment, in AWS from SLACK_SECRET_ARN. */
+export type SlackSecretName = 'SLACK_SIGNING_SECRET' | 'SLACK_BOT_TOKEN';
+
+/** What the Slack Events API / slash command / interactivity endpoint needs, read once per cold start. */
+export interface SlackConfig {
+  /**
+   * SLACK_BOT_ID: the bot's id (`B...`), handed to Bolt so it never calls `auth.test` to learn it. Bot
+   * messages carrying it are our own and are never recorded.
+   */
+  readonly botId: string;
+  /** SLACK_BOT_USER_ID: the bot's user id (`U...`); events by this user are the bot's own, never recorded. */
+  readonly botUserId: string;
+  /**
+   * SLACK_API_URL: the Web API root, `https://slack.com/api/` unless set (tests and the sandbox point it at a
+   * fake server on loopback). Always ends with a slash, as the WebClient expects.
+   */
+  readonly apiUrl: string;
+  /** TABLE_NAME and, locally, DYNAMODB_ENDPOINT. */
+  readonly store: StoreConfig;
+  /**
+   * SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN from the environment or, with only SLACK_SECRET_ARN set, from
+   * Secrets Manager on the first invocation (never at cold start).
+   */
+  readonly secrets: SecretSource<SlackSecretName>;
+}
+
+/** Reads the Slack bot's settings; a missing or invalid one fails at start, naming the variable. */
+export function loadSlackConfig(env: Env): SlackConfig {
+  return Object.freeze({
+    botId: requireEnv(env, 'SLACK_BOT_ID'),
+    botUserId: requireEnv(env, 'SLACK_BOT_USER_ID'),
+    apiUrl: withTrailingSlash(urlEnv(env, 'SLACK_API_URL', DEFAULT_SLACK_API_URL)),
+    store: loadStoreConfig(env),
+    secrets: secretSource<SlackSecretName>(
+      env,
+      ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
+      'SLACK_SECRET_ARN',
+    ),
+  });
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

@@ -1,0 +1,119 @@
+import type { types as slack } from '@slack/bolt';
+import { parseLightFormat, type Reply, type ReplyButton, type TextSegment } from '../../shared/core/reply.js';
+
+/**
+ * Core replies -> Slack's native form: Block Kit sections with `mrkdwn` text, and buttons in actions
+ * blocks. The only file that knows Slack's markup.
+ */
+
+/** Slack refuses a section whose text is longer than this. */
+export const SECTION_TEXT_LIMIT = 3000;
+/** An actions block holds at most this many elements. */
+const ACTIONS_PER_BLOCK = 25;
+/** Button labels are cut by Slack beyond this length; cut them ourselves so the request stays valid. */
+const BUTTON_LABEL_LIMIT = 75;
+/**
+ * An overlong segment is split into pieces this long before escaping: escaping at most quintuples a
+ * character (`&` -> `&amp;`), so a piece plus its markup always fits a section.
+ */
+const PIECE_LENGTH = Math.floor((SECTION_TEXT_LIMIT - 8) / 5);
+
+/** A slash command (or interaction) response body: what Bolt's `ack()` sends back to Slack. */
+export interface SlackResponse {
+  readonly response_type: 'ephemeral' | 'in_channel';
+  /** Plain fallback shown in notifications and by clients that cannot draw blocks. */
+  readonly text: string;
+  readonly blocks: (slack.SectionBlock | slack.ActionsBlock)[];
+}
+
+/** Escapes the three characters Slack treats as control characters in any text it formats. */
+export function escapeSlackText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Light format (see reply.ts) -> Slack mrkdwn. */
+export function toMrkdwn(text: string): string {
+  return parseLightFormat(text).map(segmentToMrkdwn).join('');
+}
+
+/** Light format -> text without markup (escaped), for the `text` fallback. */
+export function toPlainText(text: string): string {
+  return parseLightFormat(text)
+    .map((segment) => escapeSlackText(segment.type === 'codeBlock' ? `\n${segment.text}\n` : segment.text))
+    .join('');
+}
+
+/** A reply as Block Kit: its text in one or more mrkdwn sections, then its buttons. */
+export function renderBlocks(reply: Reply): (slack.SectionBlock | slack.ActionsBlock)[] {
+  const sections = packSections(parseLightFormat(reply.text).flatMap(splitOverlong).map(segmentToMrkdwn));
+  const blocks: (slack.SectionBlock | slack.ActionsBlock)[] = sections.map((text) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text },
+  }));
+  const buttons = reply.buttons ?? [];
+  for (let start = 0; start < buttons.length; start += ACTIONS_PER_BLOCK) {
+    blocks.push({
+      type: 'actions',
+      elements: buttons.slice(start, start + ACTIONS_PER_BLOCK).map(renderButton),
+    });
+  }
+  return blocks;
+}
+
+/** A reply as the body of a slash command acknowledgement: private replies are ephemeral. */
+export function renderCommandResponse(reply: Reply): SlackResponse {
+  return {
+    response_type: reply.visibility === 'private' ? 'ephemeral' : 'in_channel',
+    text: toPlainText(reply.text),
+    blocks: renderBlocks(reply),
+  };
+}
+
+function renderButton(button: ReplyButton): slack.Button {
+  return {
+    type: 'button',
+    action_id: button.actionId,
+    text: { type: 'plain_text', text: button.label.slice(0, BUTTON_LABEL_LIMIT), emoji: true },
+    ...(button.value !== undefined ? { value: button.value } : {}),
+  };
+}
+
+function segmentToMrkdwn(segment: TextSegment): string {
+  const text = escapeSlackText(segment.text);
+  switch (segment.type) {
+    case 'text':
+      return text;
+    case 'bold':
+      return `*${text}*`;
+    case 'italic':
+      return `_${text}_`;
+    case 'code':
+      return `\`${text}\``;
+    case 'codeBlock':
+      return `\`\`\`\n${text}\n\`\`\``;
+  }
+}
+
+function splitOverlong(segment: TextSegment): TextSegment[] {
+  if (segment.text.length <= PIECE_LENGTH) return [segment];
+  const pieces: TextSegment[] = [];
+  for (let start = 0; start < segment.text.length; start += PIECE_LENGTH) {
+    pieces.push({ type: segment.type, text: segment.text.slice(start, start + PIECE_LENGTH) });
+  }
+  return pieces;
+}
+
+/** Joins rendered segments into as few sections as fit, never cutting one segment's markup in two. */
+function packSections(rendered: readonly string[]): string[] {
+  const sections: string[] = [];
+  let current = '';
+  for (const piece of rendered) {
+    if (current && current.length + piece.length > SECTION_TEXT_LIMIT) {
+      sections.push(current);
+      current = '';
+    }
+    current += piece;
+  }
+  if (current) sections.push(current);
+  return sections;
+}

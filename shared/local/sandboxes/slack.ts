@@ -1,0 +1,262 @@
+import { createHash, createHmac } from 'node:crypto';
+import { type FakeResponse, type ReceivedRequest, startFakeServer } from '../fake-server.js';
+import {
+  isSandboxModerator,
+  type PlatformSandbox,
+  type SandboxAction,
+  type SignedRequest,
+} from '../sandbox.js';
+
+/**
+ * The Slack sandbox: fixed, documented test secrets, a fake Slack Web API, and correctly signed deliveries
+ * in Slack's documented shapes (Events API JSON, slash command forms).
+ */
+
+/** Fixed sandbox identities and secrets. None of them is real; never use them outside the sandbox. */
+export const SLACK_SANDBOX = {
+  /** Slack's own worked example of a signing secret ("Verifying requests from Slack"). */
+  signingSecret: '8f742231b10e8888abcd99yyyzzz85a5',
+  botToken: 'xoxb-sandbox-0000-not-a-real-token',
+  botId: 'B0SANDBOX',
+  botUserId: 'U0SANDBOXBOT',
+  teamId: 'T0SANDBOX',
+  appId: 'A0SANDBOX',
+} as const;
+
+const PATH = '/slack/events';
+/** Where the fake serves the Web API, like https://slack.com/api/<method>. */
+const API_PREFIX = '/api/';
+/** Sandbox message ids are small numbers; Slack's are `seconds.micros` timestamps from here on. */
+const TS_EPOCH_SECONDS = 1_700_000_000;
+
+/** Slack's v0 signature of a body: `v0=` + HMAC-SHA256 of `v0:{timestamp}:{body}` with the signing secret. */
+export function signSlackBody(signingSecret: string, timestampSeconds: number, body: string): string {
+  const digest = createHmac('sha256', signingSecret).update(`v0:${timestampSeconds}:${body}`).digest('hex');
+  return `v0=${digest}`;
+}
+
+/** `alice` -> `UALICE`: Slack-shaped, and the name can be read back (moderators are `mod...`). */
+export function sandboxUserId(name: string): string {
+  return `U${idPart(name)}`;
+}
+
+export function sandboxChannelId(name: string): string {
+  return `C${idPart(name)}`;
+}
+
+/** A sandbox message id -> the Slack `ts` that names it; the same id always gives the same ts. */
+export function sandboxTs(messageId: string): string {
+  const number = /^\d+$/.test(messageId)
+    ? Number(messageId)
+    : Number.parseInt(digest(messageId).slice(0, 10), 16);
+  const seconds = TS_EPOCH_SECONDS + Math.floor(number / 1_000_000);
+  return `${seconds}.${String(number % 1_000_000).padStart(6, '0')}`;
+}
+
+export const slackSandbox: PlatformSandbox = {
+  platform: 'slack',
+  path: PATH,
+  env: (apiUrl) => ({
+    SLACK_SIGNING_SECRET: SLACK_SANDBOX.signingSecret,
+    SLACK_BOT_TOKEN: SLACK_SANDBOX.botToken,
+    SLACK_BOT_ID: SLACK_SANDBOX.botId,
+    SLACK_BOT_USER_ID: SLACK_SANDBOX.botUserId,
+    SLACK_API_URL: `${apiUrl.replace(/\/+$/, '')}${API_PREFIX}`,
+  }),
+  startFakeApi: (options = {}) => startFakeServer('slack', answerWebApi, options),
+  describe: describeCall,
+  sign(action, now = new Date()) {
+    const timestamp = Math.floor(now.getTime() / 1000);
+    const { body, contentType } =
+      action.kind === 'command' ? commandDelivery(action, now) : eventDelivery(action, now);
+    return signedRequest(body, contentType, timestamp);
+  },
+};
+
+function signedRequest(body: string, contentType: string, timestamp: number): SignedRequest {
+  return {
+    path: PATH,
+    headers: {
+      'content-type': contentType,
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signSlackBody(SLACK_SANDBOX.signingSecret, timestamp, body),
+    },
+    body,
+  };
+}
+
+type EventAction = Exclude<SandboxAction, { kind: 'command' }>;
+
+/** An Events API delivery (`event_callback`), shaped like the examples on Slack's event reference pages. */
+function eventDelivery(action: EventAction, now: Date): { body: string; contentType: string } {
+  const { event, identity } = innerEvent(action, now);
+  const eventTs = event.event_ts as string;
+  const body = {
+    token: 'sandbox-verification-token',
+    team_id: SLACK_SANDBOX.teamId,
+    api_app_id: SLACK_SANDBOX.appId,
+    event,
+    type: 'event_callback',
+    // The same action (same message id) is the same event: a redelivery, as Slack's retries are.
+    event_id: `Ev${digest(identity).slice(0, 10).toUpperCase()}`,
+    event_time: Math.floor(Number(eventTs)),
+  };
+  return { body: JSON.stringify(body), contentType: 'application/json' };
+}
+
+function innerEvent(action: EventAction, now: Date): { event: Record<string, unknown>; identity: string } {
+  const user = sandboxUserId(action.user);
+  const channel = sandboxChannelId(action.channel);
+  switch (action.kind) {
+    case 'message': {
+      const ts = action.messageId ? sandboxTs(action.messageId) : tsAt(now);
+      const thread = action.threadOf ? { thread_ts: sandboxTs(action.threadOf) } : {};
+      const event = { type: 'message', channel, user, text: action.text, ts, event_ts: ts, ...thread };
+      return { event: { ...event, channel_type: 'channel' }, identity: `message/${channel}/${ts}` };
+    }
+    case 'reaction': {
+      const item = { type: 'message', channel, ts: sandboxTs(action.messageId) };
+      const reaction = reactionName(action.emoji);
+      const event = { type: 'reaction_added', user, reaction, item, event_ts: tsAt(now) };
+      return { event, identity: `reaction/${user}/${channel}/${action.messageId}/${reaction}` };
+    }
+    case 'join': {
+      const event = {
+        type: 'member_joined_channel',
+        user,
+        channel,
+        channel_type: 'C',
+        team: SLACK_SANDBOX.teamId,
+      };
+      // A join has no id of its own in the sandbox: the same join in the same second is one event.
+      const eventTs = tsAt(now);
+      return {
+        event: { ...event, event_ts: eventTs },
+        identity: `join/${user}/${channel}/${eventTs.split('.')[0]}`,
+      };
+    }
+  }
+}
+
+/** A slash command's form body, with the fields Slack's slash command docs list. */
+function commandDelivery(action: Extract<SandboxAction, { kind: 'command' }>, now: Date) {
+  const [command = '/community', ...words] = action.text.trim().split(/\s+/);
+  const text = words.join(' ');
+  const seconds = Math.floor(now.getTime() / 1000);
+  const trigger = digest(`command/${action.user}/${action.channel}/${action.text}/${seconds}`);
+  const fields = {
+    token: 'sandbox-verification-token',
+    team_id: SLACK_SANDBOX.teamId,
+    team_domain: 'sandbox',
+    channel_id: sandboxChannelId(action.channel),
+    channel_name: action.channel,
+    user_id: sandboxUserId(action.user),
+    user_name: action.user,
+    command,
+    text,
+    api_app_id: SLACK_SANDBOX.appId,
+    is_enterprise_install: 'false',
+    response_url: `https://hooks.slack.com/commands/${SLACK_SANDBOX.teamId}/${seconds}/sandbox`,
+    // Same command in the same second: one invocation (a redelivery); later, a new one.
+    trigger_id: `${seconds}.${parseInt(trigger.slice(0, 8), 16)}.${trigger.slice(8, 40)}`,
+  };
+  return { body: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' };
+}
+
+/** The fake Web API: Slack answers HTTP 200 with `ok: true|false` for every method. */
+function answerWebApi(request: ReceivedRequest): FakeResponse {
+  if (!request.path.startsWith(API_PREFIX)) return { status: 404, body: { ok: false, error: 'not_found' } };
+  const auth = request.headers.authorization;
+  if (!auth) return { body: { ok: false, error: 'not_authed' } };
+  if (auth !== `Bearer ${SLACK_SANDBOX.botToken}`) return { body: { ok: false, error: 'invalid_auth' } };
+  const args = (request.payload ?? {}) as Record<string, string | undefined>;
+  switch (request.path.slice(API_PREFIX.length)) {
+    case 'users.info':
+      return { body: { ok: true, user: sandboxUser(args.user ?? '') } };
+    case 'auth.test':
+      return { body: authTest() };
+    case 'chat.postMessage':
+      return {
+        body: { ok: true, channel: args.channel, ts: tsAt(new Date()), message: { text: args.text } },
+      };
+    case 'chat.postEphemeral':
+      return { body: { ok: true, message_ts: tsAt(new Date()) } };
+    default:
+      return { body: { ok: false, error: 'unknown_method' } };
+  }
+}
+
+/** A `users.info` user object: the sandbox's `mod...` members are workspace admins. */
+function sandboxUser(id: string) {
+  const name = id.slice(1).toLowerCase();
+  return {
+    id,
+    team_id: SLACK_SANDBOX.teamId,
+    name,
+    deleted: false,
+    real_name: name,
+    is_admin: isSandboxModerator(name),
+    is_owner: false,
+    is_primary_owner: false,
+    is_restricted: false,
+    is_ultra_restricted: false,
+    is_bot: id === SLACK_SANDBOX.botUserId,
+    is_app_user: false,
+    updated: TS_EPOCH_SECONDS,
+  };
+}
+
+function authTest() {
+  return {
+    ok: true,
+    url: 'https://sandbox.slack.com/',
+    team: 'Sandbox',
+    user: 'community-bot',
+    team_id: SLACK_SANDBOX.teamId,
+    user_id: SLACK_SANDBOX.botUserId,
+    bot_id: SLACK_SANDBOX.botId,
+  };
+}
+
+function describeCall(request: ReceivedRequest): string | undefined {
+  const args = (request.payload ?? {}) as Record<string, string | undefined>;
+  switch (request.path.slice(API_PREFIX.length)) {
+    case 'users.info': {
+      const role = isSandboxModerator(String(args.user ?? '').slice(1)) ? 'a workspace admin' : 'a member';
+      return `looked up ${args.user} (moderator check): ${role}`;
+    }
+    case 'chat.postMessage':
+      return `said in ${args.channel}: ${args.text}`;
+    case 'chat.postEphemeral':
+      return `said privately to ${args.user} in ${args.channel}: ${args.text}`;
+    default:
+      return undefined;
+  }
+}
+
+/** Emoji characters people type -> Slack's reaction names (Slack's events name reactions, not characters). */
+const REACTION_NAMES: Readonly<Record<string, string>> = {
+  '👍': '+1',
+  '👎': '-1',
+  '❤️': 'heart',
+  '🎉': 'tada',
+  '😂': 'joy',
+  '👀': 'eyes',
+};
+
+function reactionName(emoji: string): string {
+  return REACTION_NAMES[emoji] ?? emoji.replace(/^:|:$/g, '');
+}
+
+function tsAt(at: Date): string {
+  const ms = at.getTime();
+  return `${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}000`;
+}
+
+function idPart(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, '') || 'ANON';
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  isIgnored,
+  parseButtonPress,
+  parseEventCallback,
+  parseSlashCommand,
+} from '../../bots/slack/parse.js';
+
+const BOT = { botId: 'B0BOT', botUserId: 'U0BOT' };
+
+type Payload = Record<string, unknown> & { event: Record<string, unknown> };
+
+function fixture(name: string): Payload {
+  return JSON.parse(readFileSync(new URL(`../fixtures/slack/${name}`, import.meta.url), 'utf8')) as Payload;
+}
+
+function withEvent(name: string, changes: Record<string, unknown>): Payload {
+  const payload = fixture(name);
+  return { ...payload, event: { ...payload.event, ...changes } };
+}
+
+describe('Slack events -> core events', () => {
+  it('reads a top-level message as message_posted, keyed by team/channel/ts, keeping only the text length', () => {
+    expect(parseEventCallback(fixture('event-message.json'), BOT)).toEqual({
+      kind: 'message_posted',
+      id: 'T123ABC456/C123ABC456/1355517523.000005',
+      location: { space: { platform: 'slack', id: 'T123ABC456' }, channelId: 'C123ABC456' },
+      member: { platform: 'slack', id: 'U123ABC456' },
+      occurredAt: new Date(1355517523000),
+      messageId: '1355517523.000005',
+      textLength: 'Live long and prospect.'.length,
+    });
+  });
+
+  it('reads a message whose thread_ts differs from its ts as a thread_reply to thread_ts', () => {
+    expect(parseEventCallback(fixture('event-thread-reply.json'), BOT)).toMatchObject({
+      kind: 'thread_reply',
+      messageId: '1483037603.017503',
+      replyToId: '1482960137.003543',
+      member: { platform: 'slack', id: 'U2222222' },
+    });
+  });
+
+  it('reads a thread root (thread_ts equal to ts) as a top-level message', () => {
+    const root = withEvent('event-message.json', { thread_ts: '1355517523.000005' });
+
+    expect(parseEventCallback(root, BOT)).toMatchObject({ kind: 'message_posted' });
+  });
+
+  it('records thread broadcasts and file shares, which are members writing', () => {
+    const broadcast = withEvent('event-thread-reply.json', { subtype: 'thread_broadcast' });
+    const file = withEvent('event-message.json', { subtype: 'file_share' });
+
+    expect(parseEventCallback(broadcast, BOT)).toMatchObject({ kind: 'thread_reply' });
+    expect(parseEventCallback(file, BOT)).toMatchObject({ kind: 'message_posted' });
+  });
+
+  it.each([
+    ['a message_replied notice', fixture('event-message-replied.json')],
+    ['an edit', withEvent('event-message.json', { subtype: 'message_changed' })],
+    ['a deletion', withEvent('event-message.json', { subtype: 'message_deleted' })],
+    ['a join message', withEvent('event-message.json', { subtype: 'channel_join' })],
+    ['another bot', withEvent('event-message.json', { subtype: 'bot_message', bot_id: 'B0OTHER' })],
+    ['a bot without subtype', withEvent('event-message.json', { bot_id: 'B0OTHER' })],
+    ['our own bot user', withEvent('event-message.json', { user: BOT.botUserId })],
+    ['our own reaction', withEvent('event-reaction-added.json', { user: BOT.botUserId })],
+    ['a reaction to a file', withEvent('event-reaction-added.json', { item: { type: 'file', file: 'F1' } })],
+    ['our own bot joining', withEvent('event-member-joined-channel.json', { user: BOT.botUserId })],
+    ['an app_mention', withEvent('event-message.json', { type: 'app_mention' })],
+  ])('ignores %s, with a reason', (_name, payload) => {
+    const result = parseEventCallback(payload, BOT);
+
+    expect(isIgnored(result)).toBe(true);
+    expect(JSON.stringify(result)).not.toContain('prospect');
+  });
+
+  it('reads reaction_added and reaction_removed by event_id, on the reacted message', () => {
+    const added = fixture('event-reaction-added.json');
+    const removed = withEvent('event-reaction-added.json', { type: 'reaction_removed' });
+
+    expect(parseEventCallback(added, BOT)).toEqual({
+      kind: 'reaction_added',
+      id: 'Ev123ABC456',
+      location: { space: { platform: 'slack', id: 'T123ABC456' }, channelId: 'C123ABC456' },
+      member: { platform: 'slack', id: 'U123ABC456' },
+      occurredAt: new Date(1360782804083),
+      messageId: '1360782400.498405',
+      reaction: 'thumbsup',
+    });
+    expect(parseEventCallback(removed, BOT)).toMatchObject({ kind: 'reaction_removed' });
+  });
+
+  it('reads channel joins and leaves, falling back to event_time when the event has no event_ts', () => {
+    const joined = parseEventCallback(fixture('event-member-joined-channel.json'), BOT);
+    const left = parseEventCallback(
+      withEvent('event-member-joined-channel.json', { type: 'member_left_channel' }),
+      BOT,
+    );
+
+    expect(joined).toMatchObject({ kind: 'member_joined', id: 'Ev123ABC456', member: { id: 'W123ABC456' } });
+    expect(joined).toMatchObject({ occurredAt: new Date(123456789 * 1000) });
+    expect(left).toMatchObject({ kind: 'member_left', member: { id: 'W123ABC456' } });
+  });
+});
+
+describe('Slack commands and buttons -> core events', () => {
+  it("reads a slash command's documented fields, keyed by its trigger_id", () => {
+    const fields = JSON.parse(
+      readFileSync(new URL('../fixtures/slack/slash-command.json', import.meta.url), 'utf8'),
+    );
+    const receivedAt = new Date('2026-01-02T03:04:05Z');
+
+    expect(parseSlashCommand({ ...fields, text: 'stats' }, receivedAt)).toEqual({
+      kind: 'command_invoked',
+      id: '13345224609.738474920.8088930838d88f008e0',
+      location: { space: { platform: 'slack', id: 'T0001' }, channelId: 'C2147483705' },
+      member: { platform: 'slack', id: 'U2147483697' },
+      occurredAt: receivedAt,
+      args: 'stats',
+    });
+  });
+
+  it('ignores a slash command missing its ids', () => {
+    expect(isIgnored(parseSlashCommand({ text: 'stats' }, new Date()))).toBe(true);
+  });
+
+  it('reads a button press from block_actions', () => {
+    expect(parseButtonPress(fixture('block-actions.json'))).toEqual({
+      kind: 'button_pressed',
+      id: '12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3',
+      location: { space: { platform: 'slack', id: 'T123ABC456' }, channelId: 'C123ABC456' },
+      member: { platform: 'slack', id: 'U123ABC456' },
+      occurredAt: new Date(1548426417840),
+      actionId: 'community_help',
+      value: 'help',
+    });
+  });
+
+  it('ignores interactions that are not button presses', () => {
+    const payload = fixture('block-actions.json') as unknown as { actions: Record<string, unknown>[] };
+    const select = { ...payload, actions: [{ ...payload.actions[0], type: 'static_select' }] };
+
+    expect(isIgnored(parseButtonPress(select))).toBe(true);
+    expect(isIgnored(parseButtonPress({ type: 'view_submission' }))).toBe(true);
+  });
+});

@@ -1,0 +1,145 @@
+import { WebClient } from '@slack/web-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createModeratorCheck } from '../../bots/slack/moderators.js';
+import { readSlackRequest } from '../../bots/slack/request.js';
+import type { FakeServer } from '../../shared/local/fake-server.js';
+import { SLACK_SANDBOX, sandboxTs, slackSandbox } from '../../shared/local/sandboxes/slack.js';
+import { httpEvent } from '../support/lambda.js';
+
+const NOW = new Date('2026-05-04T10:00:00.250Z');
+
+function eventIdOf(body: string): string {
+  return (JSON.parse(body) as { event_id: string }).event_id;
+}
+
+describe('Slack sandbox deliveries', () => {
+  it('signs deliveries that the adapter verifies with the sandbox signing secret', () => {
+    const signed = slackSandbox.sign(
+      { kind: 'message', user: 'alice', channel: 'general', text: 'hi', messageId: '42' },
+      NOW,
+    );
+
+    const request = readSlackRequest(
+      httpEvent(signed.path, signed.body, signed.headers),
+      SLACK_SANDBOX.signingSecret,
+      NOW,
+    );
+
+    expect(signed.path).toBe('/slack/events');
+    expect(request.headers['content-type']).toBe('application/json');
+  });
+
+  it('gives the same action and message id the same event id, even later (a redelivery)', () => {
+    const action = {
+      kind: 'message',
+      user: 'alice',
+      channel: 'general',
+      text: 'hi',
+      messageId: '42',
+    } as const;
+    const later = new Date(NOW.getTime() + 60_000);
+
+    const first = eventIdOf(slackSandbox.sign(action, NOW).body);
+    const again = eventIdOf(slackSandbox.sign(action, later).body);
+    const other = eventIdOf(slackSandbox.sign({ ...action, messageId: '43' }, NOW).body);
+
+    expect(again).toBe(first);
+    expect(other).not.toBe(first);
+  });
+
+  it('shapes messages, replies, reactions and joins like Slack events', () => {
+    const reply = JSON.parse(
+      slackSandbox.sign(
+        { kind: 'message', user: 'bob', channel: 'general', text: 'yes', messageId: '7', threadOf: '42' },
+        NOW,
+      ).body,
+    );
+    const reaction = JSON.parse(
+      slackSandbox.sign(
+        { kind: 'reaction', user: 'carol', channel: 'general', messageId: '42', emoji: '👍' },
+        NOW,
+      ).body,
+    );
+    const join = JSON.parse(slackSandbox.sign({ kind: 'join', user: 'dave', channel: 'general' }, NOW).body);
+
+    expect(reply.event).toMatchObject({
+      type: 'message',
+      user: 'UBOB',
+      ts: sandboxTs('7'),
+      thread_ts: sandboxTs('42'),
+    });
+    expect(reaction.event).toMatchObject({
+      type: 'reaction_added',
+      reaction: '+1',
+      item: { ts: sandboxTs('42') },
+    });
+    expect(join.event).toMatchObject({ type: 'member_joined_channel', user: 'UDAVE', channel: 'CGENERAL' });
+  });
+
+  it('sends a command as a slash command form', () => {
+    const signed = slackSandbox.sign(
+      { kind: 'command', user: 'modsam', channel: 'general', text: '/community stats' },
+      NOW,
+    );
+
+    const fields = Object.fromEntries(new URLSearchParams(signed.body));
+
+    expect(signed.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(fields).toMatchObject({
+      command: '/community',
+      text: 'stats',
+      user_id: 'UMODSAM',
+      team_id: SLACK_SANDBOX.teamId,
+    });
+  });
+});
+
+describe('Slack sandbox API and the moderator check', () => {
+  let api: FakeServer;
+  let client: WebClient;
+
+  beforeAll(async () => {
+    api = await slackSandbox.startFakeApi();
+    client = new WebClient(SLACK_SANDBOX.botToken, { slackApiUrl: slackSandbox.env(api.url).SLACK_API_URL });
+  });
+  afterAll(() => api.close());
+
+  it('treats mod... members as workspace admins and others as members', async () => {
+    const isModerator = createModeratorCheck();
+
+    expect(await isModerator(client, SLACK_SANDBOX.teamId, 'UMODSAM')).toBe(true);
+    expect(await isModerator(client, SLACK_SANDBOX.teamId, 'UALICE')).toBe(false);
+    const lastCall = api.requests.at(-1);
+    expect(lastCall && slackSandbox.describe(lastCall)).toBe('looked up UALICE (moderator check): a member');
+  });
+
+  it('asks Slack once per member within a minute, and again after it', async () => {
+    // Prepare
+    let clock = 1_000_000;
+    const isModerator = createModeratorCheck(60_000, () => clock);
+    const lookups = () =>
+      api.requests.filter((request) => (request.payload as { user?: string }).user === 'UMODLEA').length;
+
+    // Act
+    await isModerator(client, SLACK_SANDBOX.teamId, 'UMODLEA');
+    await isModerator(client, SLACK_SANDBOX.teamId, 'UMODLEA');
+    const withinMinute = lookups();
+    clock += 60_001;
+    await isModerator(client, SLACK_SANDBOX.teamId, 'UMODLEA');
+
+    // Assess
+    expect(withinMinute).toBe(1);
+    expect(lookups()).toBe(2);
+  });
+
+  it('answers invalid_auth to a wrong token, as Slack does', async () => {
+    const stranger = new WebClient('xoxb-wrong', {
+      slackApiUrl: slackSandbox.env(api.url).SLACK_API_URL,
+      retryConfig: { retries: 0 },
+    });
+
+    await expect(stranger.users.info({ user: 'UALICE' })).rejects.toMatchObject({
+      data: { error: 'invalid_auth' },
+    });
+  });
+});
