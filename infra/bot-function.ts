@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { Platform } from '../shared/core/events.js';
+import { TABLE } from '../shared/store/table.js';
+import { botBundling } from './bundling.js';
+
+/** The repository root: entries, the lockfile and the bundle's relative paths are resolved from here. */
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * The only table actions a bot needs: conditional puts for idempotent records, reads for rollups and the
+ * cache, queries on the byDay index. No Scan, no Delete.
+ */
+export const BOT_TABLE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+] as const;
+
+/** Environment names that would hold a secret; those live in Secrets Manager, never in a function's env. */
+const SECRET_ENV_NAME = /(_TOKEN|_SIGNING_SECRET)$/;
+
+export interface BotFunctionProps {
+  /** Which bot: its entry is `bots/<platform>/handler.ts`, its secret ARN goes in `<PLATFORM>_SECRET_ARN`. */
+  readonly platform: Platform;
+  /** The community table; the function may only put, get and query it. */
+  readonly table: ITable;
+  /** This bot's own secret (JSON of its tokens); the function may read only this one. */
+  readonly secret: ISecret;
+  /** Non-secret settings (platform ids). Names ending in _TOKEN or _SIGNING_SECRET are refused. */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/**
+ * One bot's Lambda: the bundled handler, its log group, and a role that can write those logs, use the
+ * table and read the bot's own secret, nothing more.
+ */
+export class BotFunction extends Construct {
+  /** The function, for the API integration. */
+  readonly function: NodejsFunction;
+  /** Where the function logs (one month retention). */
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: BotFunctionProps) {
+    super(scope, id);
+    const { platform, table, secret } = props;
+    assertNoSecretInEnvironment(props.environment);
+
+    this.logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
+    // An own role instead of AWSLambdaBasicExecutionRole: that managed policy may write to any log group.
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${platform} bot`,
+    });
+    this.logGroup.grantWrite(role);
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: [...BOT_TABLE_ACTIONS],
+        resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes.byDay.name}`],
+      }),
+    );
+    // GetSecretValue only: the handler reads the value through Powertools and never describes the secret.
+    role.addToPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
+
+    this.function = new NodejsFunction(this, 'Function', {
+      description: `Community bot: ${platform} webhook`,
+      entry: join(PROJECT_ROOT, 'bots', platform, 'handler.ts'),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      role,
+      logGroup: this.logGroup,
+      bundling: botBundling(platform),
+      environment: {
+        TABLE_NAME: table.tableName,
+        [`${platform.toUpperCase()}_SECRET_ARN`]: secret.secretArn,
+        ...props.environment,
+      },
+    });
+  }
+}
+
+function assertNoSecretInEnvironment(environment: Readonly<Record<string, string>>): void {
+  const secretNames = Object.keys(environment).filter((name) => SECRET_ENV_NAME.test(name));
+  if (secretNames.length > 0) {
+    throw new Error(
+      `Secrets belong in Secrets Manager, not in Lambda environment: ${secretNames.join(', ')}`,
+    );
+  }
+}

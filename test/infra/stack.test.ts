@@ -1,0 +1,419 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, type CfnElement, type PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BOT_TABLE_ACTIONS, BotFunction } from '../../infra/bot-function.js';
+import { BOT_BUNDLE, botBundling, esbuildOptions, UNUSED_MODULE_STUB } from '../../infra/bundling.js';
+import { CommunityStack } from '../../infra/community-stack.js';
+import { TABLE } from '../../shared/store/table.js';
+
+type Resources = Record<string, { Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
+
+const BOTS = [
+  {
+    platform: 'slack',
+    route: 'POST /slack/events',
+    env: ['TABLE_NAME', 'SLACK_SECRET_ARN', 'SLACK_BOT_ID', 'SLACK_BOT_USER_ID'],
+    secretKeys: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
+  },
+  {
+    platform: 'discord',
+    route: 'POST /discord/interactions',
+    env: ['TABLE_NAME', 'DISCORD_SECRET_ARN', 'DISCORD_APPLICATION_ID', 'DISCORD_PUBLIC_KEY'],
+    secretKeys: ['DISCORD_BOT_TOKEN'],
+  },
+  {
+    platform: 'telegram',
+    route: 'POST /telegram/webhook',
+    env: ['TABLE_NAME', 'TELEGRAM_SECRET_ARN', 'TELEGRAM_BOT_USERNAME'],
+    secretKeys: ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_SECRET_TOKEN'],
+  },
+] as const;
+
+// One synthesis for the file: it bundles the three real handlers with the local esbuild.
+let outdir: string;
+let app: App;
+let stack: CommunityStack;
+let template: Template;
+let nagReport: PolicyValidationPluginReport;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'community-stack-'));
+  app = new App({ outdir });
+  stack = new CommunityStack(app, 'CommunityBots');
+  template = Template.fromStack(stack);
+  nagReport = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(app);
+});
+
+afterAll(() => {
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+/** The bot's function resource, by the logical id of its construct (`<Platform>Bot`). */
+function botFunction(platform: string): { logicalId: string; properties: Record<string, unknown> } {
+  const bot = stack.node.findChild(
+    `${platform.charAt(0).toUpperCase()}${platform.slice(1)}Bot`,
+  ) as BotFunction;
+  const logicalId = stack.getLogicalId(bot.function.node.defaultChild as CfnElement);
+  const resource = (template.findResources('AWS::Lambda::Function') as Resources)[logicalId];
+  if (!resource) throw new Error(`No function for ${platform}`);
+  return { logicalId, properties: resource.Properties };
+}
+
+type Statement = { Action: unknown; Resource: unknown };
+
+function statementsOf(policy: Resources[string] | undefined): Statement[] {
+  if (!policy) throw new Error('No policy');
+  return (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+}
+
+function refOf(value: unknown): string {
+  return (value as { Ref: string }).Ref;
+}
+
+function getAttOf(value: unknown): string {
+  return (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+}
+
+describe('table', () => {
+  it('has the keys, index and TTL of shared/store/table.ts, on demand, with PITR', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: TABLE.indexes.byDay.name,
+          KeySchema: [
+            { AttributeName: TABLE.indexes.byDay.partitionKey, KeyType: 'HASH' },
+            { AttributeName: TABLE.indexes.byDay.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: [...TABLE.indexes.byDay.nonKeyAttributes],
+          },
+        },
+      ],
+    });
+  });
+
+  it('is retained and protected from deletion by default', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+  });
+
+  it('drops deletion protection with the context deletionProtection=false', () => {
+    // Prepare: a throwaway app; skipping bundling keeps this synthesis cheap.
+    const throwaway = new App({ context: { deletionProtection: 'false', 'aws:cdk:bundling-stacks': [] } });
+
+    // Act
+    const stack = new CommunityStack(throwaway, 'Throwaway');
+
+    // Assess
+    Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::Table', {
+      DeletionProtectionEnabled: false,
+    });
+  });
+});
+
+describe('functions', () => {
+  it('runs three bots on nodejs24.x, arm64, 512 MB, 10 s', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+    for (const { platform } of BOTS) {
+      expect(botFunction(platform).properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: 512,
+        Timeout: 10,
+        Handler: 'index.handler',
+      });
+    }
+  });
+
+  it('logs each bot to its own log group kept for one month', () => {
+    const logGroups = template.findResources('AWS::Logs::LogGroup') as Resources;
+    const used = BOTS.map(({ platform }) => {
+      const config = botFunction(platform).properties.LoggingConfig as { LogGroup: unknown };
+      return refOf(config.LogGroup);
+    });
+
+    expect(new Set(used).size).toBe(3);
+    for (const id of used) expect(logGroups[id]?.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('gets the table name, its own secret ARN and the non-secret ids, and no secret value', () => {
+    for (const { platform, env } of BOTS) {
+      const variables = (
+        botFunction(platform).properties.Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      const secretArn = refOf(variables[`${platform.toUpperCase()}_SECRET_ARN`]);
+
+      expect(Object.keys(variables).sort()).toEqual([...env].sort());
+      expect(Object.keys(variables).filter((name) => /(_TOKEN|_SIGNING_SECRET)$/.test(name))).toEqual([]);
+      expect(secretArn).toMatch(new RegExp(`^${platform.charAt(0).toUpperCase()}${platform.slice(1)}Secret`));
+    }
+  });
+
+  it('refuses a token in a bot environment', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'Refuses');
+    const table = new Table(stack, 'T', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+    const secret = new Secret(stack, 'S');
+
+    // Act
+    const build = () =>
+      new BotFunction(stack, 'Bot', {
+        platform: 'slack',
+        table,
+        secret,
+        environment: { SLACK_BOT_TOKEN: 'x' },
+      });
+
+    // Assess
+    expect(build).toThrow(/SLACK_BOT_TOKEN/);
+  });
+});
+
+describe('permissions', () => {
+  it('allows exactly PutItem, GetItem, BatchGetItem and Query on the table and its byDay index', () => {
+    const tableId = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0];
+    const policies = template.findResources('AWS::IAM::Policy') as Resources;
+    expect(Object.keys(policies)).toHaveLength(3);
+
+    for (const policy of Object.values(policies)) {
+      const statements = statementsOf(policy);
+      const dynamo = statements.filter((s) =>
+        [s.Action].flat().some((a) => String(a).startsWith('dynamodb:')),
+      );
+      expect(dynamo).toHaveLength(1);
+      expect(dynamo[0]?.Action).toEqual([...BOT_TABLE_ACTIONS]);
+      expect(dynamo[0]?.Resource).toEqual([
+        { 'Fn::GetAtt': [tableId, 'Arn'] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, `/index/${TABLE.indexes.byDay.name}`]] },
+      ]);
+    }
+  });
+
+  it('lets each bot read only its own secret and write only its own logs, with no wildcard', () => {
+    for (const { platform } of BOTS) {
+      const { properties } = botFunction(platform);
+      const roleId = getAttOf(properties.Role);
+      const policies = template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: roleId }] },
+      }) as Resources;
+      const [policy] = Object.values(policies);
+      const statements = statementsOf(policy);
+      const secretRead = statements.find((s) => s.Action === 'secretsmanager:GetSecretValue');
+      const logWrite = statements.find((s) => [s.Action].flat().includes('logs:PutLogEvents'));
+      const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+      expect(statements).toHaveLength(3);
+      expect(secretRead?.Resource).toEqual(variables[`${platform.toUpperCase()}_SECRET_ARN`]);
+      expect(getAttOf(logWrite?.Resource)).toBe(
+        refOf((properties.LoggingConfig as { LogGroup: unknown }).LogGroup),
+      );
+      expect(JSON.stringify(statements)).not.toContain('*');
+    }
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+});
+
+describe('http api', () => {
+  it('routes POST on each webhook path to its bot with payload format 2.0', () => {
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Resources;
+    for (const { platform, route } of BOTS) {
+      const routes = template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: route } });
+      const [found] = Object.values(routes) as Resources[string][];
+      // Target is `integrations/<integration id>`, built with Fn::Join.
+      const target = found?.Properties.Target as { 'Fn::Join': [string, [string, unknown]] };
+      const integration = integrations[refOf(target['Fn::Join'][1][1])];
+
+      expect(Object.keys(routes)).toHaveLength(1);
+      expect(integration?.Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [botFunction(platform).logicalId, 'Arn'] },
+      });
+    }
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+  });
+
+  it('throttles and access-logs the $default stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+        Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+      },
+    });
+  });
+});
+
+describe('secrets', () => {
+  it('holds one JSON secret per bot with exactly the keys its handler reads', () => {
+    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret') as Resources);
+    const keySets = secrets.map(({ Properties }) => {
+      const generate = Properties.GenerateSecretString as {
+        SecretStringTemplate: string;
+        GenerateStringKey: string;
+      };
+      const placeholders = JSON.parse(generate.SecretStringTemplate) as Record<string, string>;
+      expect(Object.values(placeholders).every((value) => value === 'set-me')).toBe(true);
+      return [...Object.keys(placeholders), generate.GenerateStringKey].sort();
+    });
+
+    expect(keySets.sort()).toEqual(BOTS.map(({ secretKeys }) => [...secretKeys]).sort());
+    for (const { Properties } of secrets) expect(Properties).not.toHaveProperty('SecretString');
+  });
+
+  it("generates Telegram's webhook secret token: 64 letters and digits", () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({
+        GenerateStringKey: 'TELEGRAM_SECRET_TOKEN',
+        PasswordLength: 64,
+        ExcludePunctuation: true,
+        IncludeSpace: false,
+      }),
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('gives ops the webhook URLs, the table name and the secret ARNs', () => {
+    const outputs = Object.keys(template.findOutputs('*'));
+    expect(outputs.sort()).toEqual(
+      [
+        'SlackEventsUrl',
+        'DiscordInteractionsUrl',
+        'TelegramWebhookUrl',
+        'TableName',
+        'SlackSecretArn',
+        'DiscordSecretArn',
+        'TelegramSecretArn',
+      ].sort(),
+    );
+    template.hasOutput('TelegramWebhookUrl', {
+      Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/telegram/webhook$')])] },
+    });
+  });
+
+  it('asks for the non-secret ids as parameters', () => {
+    const parameters = Object.keys(template.findParameters('*')).filter(
+      (name) => name !== 'BootstrapVersion',
+    );
+    expect(parameters.sort()).toEqual(
+      [
+        'SlackBotId',
+        'SlackBotUserId',
+        'DiscordApplicationId',
+        'DiscordPublicKey',
+        'TelegramBotUsername',
+      ].sort(),
+    );
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports no unacknowledged error or warning', () => {
+    const findings = nagReport.violations
+      .filter((v) => v.severity === 'error' || v.severity === 'warning')
+      .map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    expect(findings).toEqual([]);
+  });
+
+  it('acknowledges only APIG4 on the three routes and SMG4 on the three secrets, each with a reason', () => {
+    const acknowledged = app.node.findAll().flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+        .map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason })),
+    );
+
+    expect(acknowledged.map(({ path, id }) => `${id} ${path}`).sort()).toEqual(
+      [
+        'AwsSolutions-APIG4 CommunityBots/Api/POST--discord--interactions',
+        'AwsSolutions-APIG4 CommunityBots/Api/POST--slack--events',
+        'AwsSolutions-APIG4 CommunityBots/Api/POST--telegram--webhook',
+        'AwsSolutions-SMG4 CommunityBots/DiscordSecret',
+        'AwsSolutions-SMG4 CommunityBots/SlackSecret',
+        'AwsSolutions-SMG4 CommunityBots/TelegramSecret',
+      ].sort(),
+    );
+    for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(40);
+  });
+});
+
+describe('bundling', () => {
+  it('gives the stack and the benchmark the same esbuild settings', () => {
+    const cdk = botBundling('slack');
+    const direct = esbuildOptions('slack', 'bots/slack/handler.ts', 'out/slack.mjs');
+
+    expect(direct).toMatchObject({
+      bundle: true,
+      platform: 'node',
+      format: cdk.format,
+      target: cdk.target,
+      minify: cdk.minify,
+      sourcemap: cdk.sourceMap,
+      mainFields: cdk.mainFields,
+      banner: { js: cdk.banner },
+      external: cdk.externalModules,
+    });
+    expect(Object.entries(direct.alias ?? {}).map(([name, path]) => [`--alias:${name}`, path])).toEqual(
+      Object.entries(cdk.esbuildArgs ?? {}),
+    );
+    expect(cdk.bundleAwsSDK).toBe(true);
+    expect(BOT_BUNDLE.format).toBe('esm');
+  });
+
+  it('stubs Bolt-only receiver modules for Slack and nothing for the others', () => {
+    expect(Object.keys(esbuildOptions('slack', 'e', 'o').alias ?? {}).sort()).toEqual(
+      ['@slack/oauth', '@slack/socket-mode', 'express', 'raw-body'].sort(),
+    );
+    expect(esbuildOptions('discord', 'e', 'o').alias).toEqual({});
+    expect(esbuildOptions('telegram', 'e', 'o').alias).toEqual({});
+    expect(existsSync(UNUSED_MODULE_STUB)).toBe(true);
+  });
+
+  it('deploys a Slack ESM bundle without express or undici', () => {
+    // The code's S3 key is `<asset hash>.zip`; the assembly keeps the bundle in `asset.<asset hash>/`.
+    const code = botFunction('slack').properties.Code as { S3Key: string };
+    const assetPath = `asset.${code.S3Key.replace(/\.zip$/, '')}`;
+    const bundle = readFileSync(join(outdir, assetPath, 'index.mjs'), 'utf8');
+
+    expect(bundle.startsWith(BOT_BUNDLE.banner)).toBe(true);
+    expect(bundle).toContain("this Lambda only uses Bolt's AwsLambdaReceiver");
+    expect(bundle).not.toContain('undici');
+    expect(bundle).not.toMatch(/x-powered-by/i);
+  });
+
+  it('makes every export of the stub throw when called or constructed, but not when read', () => {
+    // Prepare
+    const stub = createRequire(import.meta.url)(UNUSED_MODULE_STUB);
+
+    // Act
+    const client = stub.SocketModeClient;
+
+    // Assess
+    expect(stub.__esModule).toBeUndefined();
+    expect(() => new client()).toThrow(/SocketModeClient is not bundled: this Lambda only uses Bolt's/);
+    expect(() => stub()).toThrow(/This module is not bundled/);
+    expect(() => stub.Router.use()).toThrow(/Router\.use is not bundled/);
+  });
+});
