@@ -1,0 +1,384 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ALLOWED_UPDATES, setTelegramWebhook } from '../../bots/telegram/set-webhook.js';
+import type { HttpHandler, HttpResult } from '../../shared/lambda/http.js';
+import { type FakeServer, type ReceivedRequest, startFakeServer } from '../../shared/local/fake-server.js';
+import type { SandboxAction, SignedRequest } from '../../shared/local/sandbox.js';
+import {
+  SANDBOX_BOT_TOKEN,
+  SANDBOX_SECRET_TOKEN,
+  sandboxChatId,
+  sandboxUserId,
+  telegramSandbox,
+} from '../../shared/local/sandboxes/telegram.js';
+import type { Item } from '../../shared/store/attributes.js';
+import { type FaultyProxy, startFaultyProxy } from '../support/faulty-proxy.js';
+import { httpEvent, loadHandler } from '../support/lambda.js';
+import { startTestTable, type TestTable } from '../support/table.js';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures/telegram');
+const PATH = telegramSandbox.path;
+const SECRET = { 'X-Telegram-Bot-Api-Secret-Token': SANDBOX_SECRET_TOKEN };
+const GROUP_CHAT = -1001234567890;
+
+let table: TestTable;
+let proxy: FaultyProxy;
+let api: FakeServer;
+let handler: HttpHandler;
+
+beforeAll(async () => {
+  table = await startTestTable();
+  proxy = await startFaultyProxy(table.endpoint);
+  api = await telegramSandbox.startFakeApi();
+  // The handler reaches the table through the proxy, so a test can make DynamoDB fail mid-event.
+  handler = await loadHandler('../../bots/telegram/handler.js', {
+    ...telegramSandbox.env(api.url),
+    TABLE_NAME: table.tableName,
+    DYNAMODB_ENDPOINT: proxy.endpoint,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+});
+
+afterAll(async () => {
+  await api?.close();
+  await proxy?.close();
+  await table?.close();
+});
+
+type Update = Record<string, unknown> & { update_id: number };
+
+function fixture(name: string, updateId?: number): Update {
+  const update = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Update;
+  return updateId === undefined ? update : { ...update, update_id: updateId };
+}
+
+/** Delivers a body to the real handler with the sandbox secret token (or the given headers). */
+function deliver(update: Update | string, headers: Record<string, string> = SECRET): Promise<HttpResult> {
+  const body = typeof update === 'string' ? update : JSON.stringify(update);
+  return handler(httpEvent(PATH, body, headers));
+}
+
+function deliverSigned(request: SignedRequest): Promise<HttpResult> {
+  return handler(httpEvent(request.path, request.body, { ...request.headers }));
+}
+
+/** Three deliveries one after the other, then three at once, as Telegram's retries can arrive. */
+async function deliverSixTimes(send: () => Promise<HttpResult>): Promise<number[]> {
+  const sequential: HttpResult[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) sequential.push(await send());
+  const concurrent = await Promise.all([send(), send(), send()]);
+  return [...sequential, ...concurrent].map((result) => result.statusCode ?? 0);
+}
+
+/** Engagement records of one update: `telegram:<id>`, or `telegram:<id>:<n>` for multi-reaction updates. */
+async function recordsOf(updateId: number | string): Promise<Item[]> {
+  const key = `EVT#telegram:${updateId}`;
+  return (await table.engagementItems()).filter(
+    (item) => item.pk?.S === key || item.pk?.S?.startsWith(`${key}:`),
+  );
+}
+
+/** What the fake Bot API received for `method` since `mark` (an index into its request log). */
+function calls(method: string, mark: number): ReceivedRequest[] {
+  return api.requests.slice(mark).filter((request) => request.path.endsWith(`/${method}`));
+}
+
+function payloadOf(request: ReceivedRequest | undefined): Record<string, unknown> {
+  return (request?.payload ?? {}) as Record<string, unknown>;
+}
+
+function command(user: string, channel: string, text: string): SignedRequest {
+  return telegramSandbox.sign({ kind: 'command', user, channel, text } satisfies SandboxAction);
+}
+
+const DOCUMENTED_UPDATES = [
+  { name: 'message', kinds: ['message_posted'] },
+  { name: 'reply', kinds: ['thread_reply'] },
+  { name: 'message-reaction', kinds: ['reaction_added', 'reaction_added', 'reaction_removed'] },
+  { name: 'chat-member-joined', kinds: ['member_joined'] },
+  { name: 'callback-query', kinds: ['button_pressed'] },
+];
+
+describe('Telegram webhook: who may deliver, and what a delivery must look like', () => {
+  it('answers 401 to a wrong or missing secret token and records nothing', async () => {
+    const update = fixture('message', 640000201);
+    const mark = api.requests.length;
+
+    const wrong = await deliver(update, { 'X-Telegram-Bot-Api-Secret-Token': 'guessed-token' });
+    const missing = await deliver(update, {});
+    const wrongAndMalformed = await deliver('{oops', { 'X-Telegram-Bot-Api-Secret-Token': 'guessed' });
+
+    expect([wrong.statusCode, missing.statusCode, wrongAndMalformed.statusCode]).toEqual([401, 401, 401]);
+    expect(JSON.parse(wrong.body ?? '{}').error).toMatch(/X-Telegram-Bot-Api-Secret-Token/);
+    expect(await recordsOf(640000201)).toHaveLength(0);
+    expect(api.requests.length).toBe(mark);
+  });
+
+  it.each([
+    ['not JSON', '{"update_id": 640000202', /not valid JSON/],
+    ['empty', '', /empty/],
+    ['not an object', '[{"update_id": 640000203}]', /not a Telegram Update/],
+    ['without update_id', JSON.stringify({ message: fixture('message').message }), /update_id/],
+    ['with a non-integer update_id', JSON.stringify({ update_id: '640000204' }), /update_id/],
+  ])('answers 400 with a clear message to a body %s, and records nothing', async (_case, body, message) => {
+    const before = (await table.engagementItems()).length;
+
+    const result = await deliver(body);
+
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body ?? '{}').error).toMatch(message);
+    expect(await table.engagementItems()).toHaveLength(before);
+  });
+
+  it('reads a base64-encoded body, as API Gateway may pass it', async () => {
+    // The documented message itself, so the stats test below still sees exactly one message.
+    const body = JSON.stringify(fixture('message'));
+    const event = httpEvent(PATH, Buffer.from(body).toString('base64'), SECRET);
+
+    const result = await handler({ ...event, isBase64Encoded: true });
+
+    expect(result.statusCode).toBe(200);
+    expect(await recordsOf(640000101)).toHaveLength(1);
+  });
+});
+
+describe('Telegram webhook: documented updates become records, once', () => {
+  it.each(DOCUMENTED_UPDATES)('records $name exactly once over six deliveries', async ({ name, kinds }) => {
+    const update = fixture(name);
+
+    const statuses = await deliverSixTimes(() => deliver(update));
+
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    const records = await recordsOf(update.update_id);
+    expect(records.map((item) => item.kind?.S).sort()).toEqual([...kinds].sort());
+  });
+
+  it('keeps ids and lengths, never the message text', async () => {
+    const update = fixture('message');
+    const text = (update.message as { text: string }).text;
+
+    await deliver(update);
+
+    const [record] = await recordsOf(update.update_id);
+    expect(record).toMatchObject({
+      kind: { S: 'message_posted' },
+      memberId: { S: '111111111' },
+      spaceId: { S: String(GROUP_CHAT) },
+      textLength: { N: String(text.length) },
+    });
+    expect(JSON.stringify(record)).not.toContain(text);
+  });
+
+  it('acknowledges a button press with answerCallbackQuery', async () => {
+    const update = fixture('callback-query');
+    const mark = api.requests.length;
+
+    await deliver(update);
+
+    expect(calls('answerCallbackQuery', mark).map(payloadOf)).toEqual([
+      { callback_query_id: '4382bfdwdsb323b2d9' },
+    ]);
+  });
+
+  it('records nothing for service messages and update types it does not handle', async () => {
+    const edited = { update_id: 640000206, edited_message: fixture('message').message };
+
+    const results = await Promise.all([deliver(fixture('new-chat-members')), deliver(edited)]);
+
+    expect(results.map((result) => result.statusCode)).toEqual([200, 200]);
+    expect(await recordsOf(640000108)).toHaveLength(0);
+    expect(await recordsOf(640000206)).toHaveLength(0);
+  });
+});
+
+describe('Telegram webhook: /community', () => {
+  // Runs before any test below adds records; its Prepare repeats the deliveries above, which changes nothing.
+  it('shows an admin the stats of a single delivery of each update, privately', async () => {
+    // Prepare
+    for (const { name } of DOCUMENTED_UPDATES) await deliverSixTimes(() => deliver(fixture(name)));
+    const mark = api.requests.length;
+
+    // Act
+    const result = await deliverSigned(command('modann', 'general', '/community stats'));
+
+    // Assess: asked Telegram once who modann is, then wrote to modann's private chat.
+    expect(result.statusCode).toBe(200);
+    expect(calls('getChatMember', mark).map(payloadOf)).toEqual([
+      { chat_id: sandboxChatId('general', 'modann'), user_id: sandboxUserId('modann') },
+    ]);
+    const sends = calls('sendMessage', mark).map(payloadOf);
+    expect(sends).toHaveLength(1);
+    expect(sends[0]).toMatchObject({ chat_id: sandboxUserId('modann'), parse_mode: 'HTML' });
+    const text = String(sends[0]?.text);
+    expect(text).toMatch(/^<b>Community stats<\/b>/);
+    // members (alice, bob, carol, dave, modann), messages, replies, reactions added, joins
+    const rows = text.split('\n').filter((line) => /^\s+telegram\s/.test(line));
+    expect(rows.map((row) => row.trim().split(/\s+/).slice(1))).toEqual([
+      ['5', '1', '1', '2', '1'],
+      ['5', '1', '1', '2', '1'],
+      ['5', '1', '1', '2', '1'],
+    ]);
+  });
+
+  it('refuses a member privately, and asks Telegram about them only once in five minutes', async () => {
+    // Prepare: bob's /community stats from the fixture, then his /community help.
+    const stats = fixture('command', 640000207);
+    const help = fixture('command', 640000208);
+    (help.message as { text: string }).text = '/community help';
+    const mark = api.requests.length;
+
+    // Act
+    const refused = await deliver(stats);
+    const helped = await deliver(help);
+
+    // Assess
+    expect([refused.statusCode, helped.statusCode]).toEqual([200, 200]);
+    expect(calls('getChatMember', mark).map(payloadOf)).toEqual([
+      { chat_id: GROUP_CHAT, user_id: 222222222 },
+    ]);
+    const [refusal, helpReply] = calls('sendMessage', mark).map(payloadOf);
+    expect(refusal).toMatchObject({ chat_id: 222222222, parse_mode: 'HTML' });
+    expect(refusal).not.toHaveProperty('reply_parameters');
+    expect(String(refusal?.text)).toContain(
+      'is for moderators only (on telegram: the chat creator and administrators)',
+    );
+    expect(String(helpReply?.text)).toContain('Moderators have more commands.');
+  });
+
+  it('treats nobody as a moderator in a private chat and says to use the group', async () => {
+    const signed = command('modsam', 'dm', '/community stats');
+    const commandMessageId = (JSON.parse(signed.body) as { message: { message_id: number } }).message
+      .message_id;
+    const mark = api.requests.length;
+
+    await deliverSigned(signed);
+
+    expect(calls('getChatMember', mark)).toHaveLength(0);
+    const sends = calls('sendMessage', mark).map(payloadOf);
+    expect(sends).toHaveLength(1);
+    expect(sends[0]).toMatchObject({
+      chat_id: sandboxUserId('modsam'),
+      reply_parameters: { message_id: commandMessageId },
+    });
+    expect(String(sends[0]?.text)).toContain('moderators only');
+    expect(String(sends[0]?.text)).toContain('In a private chat nobody is a moderator');
+  });
+
+  it('answers in the group with a hint when the member never started the bot (403)', async () => {
+    const signed = command('stranger1', 'general', '/community stats');
+    const commandMessageId = (JSON.parse(signed.body) as { message: { message_id: number } }).message
+      .message_id;
+    const mark = api.requests.length;
+
+    const result = await deliverSigned(signed);
+
+    expect(result.statusCode).toBe(200);
+    const [privately, inGroup] = calls('sendMessage', mark).map(payloadOf);
+    expect(privately).toMatchObject({ chat_id: sandboxUserId('stranger1') });
+    expect(inGroup).toMatchObject({
+      chat_id: sandboxChatId('general', 'stranger1'),
+      reply_parameters: { message_id: commandMessageId, allow_sending_without_reply: true },
+    });
+    expect(String(inGroup?.text)).toContain('open a chat with @community_sandbox_bot');
+    expect(String(inGroup?.text)).toContain('moderators only');
+  });
+
+  it('ignores /community addressed to another bot', async () => {
+    const signed = command('modann', 'general', '/community@otherbot stats');
+    const { update_id } = JSON.parse(signed.body) as Update;
+    const mark = api.requests.length;
+
+    const result = await deliverSigned(signed);
+
+    expect(result.statusCode).toBe(200);
+    expect(api.requests.slice(mark)).toHaveLength(0);
+    expect(await recordsOf(update_id)).toHaveLength(0);
+  });
+
+  it('answers a redelivered command once', async () => {
+    const signed = command('alice', 'general', `/community@community_sandbox_bot help`);
+    const { update_id } = JSON.parse(signed.body) as Update;
+    const mark = api.requests.length;
+
+    const statuses = await deliverSixTimes(() => deliverSigned(signed));
+
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(calls('sendMessage', mark)).toHaveLength(1);
+    expect(await recordsOf(update_id)).toHaveLength(1);
+  });
+});
+
+describe('Telegram webhook: Bot API failures', () => {
+  it('tells the member to try again when getChatMember fails, since a redelivery would not be answered', async () => {
+    // Prepare: a second handler instance whose Bot API cannot answer getChatMember.
+    const flaky = await startFakeServer('telegram-flaky', (request) =>
+      request.path.endsWith('/getChatMember')
+        ? { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } }
+        : { body: { ok: true, result: { message_id: 1, date: 0, chat: { id: 1, type: 'private' } } } },
+    );
+    vi.resetModules();
+    const flakyHandler = await loadHandler('../../bots/telegram/handler.js', {
+      ...telegramSandbox.env(flaky.url),
+    });
+    const signed = command('modzoe', 'general', '/community stats');
+
+    // Act
+    const result = await flakyHandler(httpEvent(signed.path, signed.body, { ...signed.headers }));
+    await flaky.close();
+
+    // Assess: answered 200 with an explanation, and the command counted once.
+    expect(result.statusCode).toBe(200);
+    const sends = flaky.requests.filter((request) => request.path.endsWith('/sendMessage')).map(payloadOf);
+    expect(sends).toHaveLength(1);
+    expect(sends[0]).toMatchObject({ chat_id: sandboxUserId('modzoe') });
+    expect(String(sends[0]?.text)).toContain('could not check your rights');
+    expect(await recordsOf((JSON.parse(signed.body) as Update).update_id)).toHaveLength(1);
+  });
+});
+
+describe('Telegram webhook: DynamoDB failures', () => {
+  it.each([
+    ['before', 640000209],
+    ['after', 640000210],
+  ] as const)(
+    'answers 500 when every write attempt fails %s reaching the table; the redelivery records once',
+    async (when, updateId) => {
+      // Prepare: enough failures to outlast the SDK's three attempts.
+      const update = fixture('message', updateId);
+      proxy.failNext('PutItem', 3, when);
+
+      // Act
+      const failed = await deliver(update);
+      const afterFailure = await recordsOf(updateId);
+      const redelivered = await deliver(update);
+
+      // Assess
+      expect(failed.statusCode).toBe(500);
+      expect(afterFailure).toHaveLength(when === 'before' ? 0 : 1);
+      expect(redelivered.statusCode).toBe(200);
+      expect(await recordsOf(updateId)).toHaveLength(1);
+    },
+  );
+});
+
+describe('set-webhook', () => {
+  it('registers the URL with the secret token and the update types the bot handles', async () => {
+    const mark = api.requests.length;
+
+    await setTelegramWebhook({
+      url: 'https://example.execute-api.eu-west-1.amazonaws.com/telegram/webhook',
+      token: SANDBOX_BOT_TOKEN,
+      secretToken: SANDBOX_SECRET_TOKEN,
+      apiRoot: api.url,
+    });
+
+    expect(calls('setWebhook', mark).map(payloadOf)).toEqual([
+      {
+        url: 'https://example.execute-api.eu-west-1.amazonaws.com/telegram/webhook',
+        secret_token: SANDBOX_SECRET_TOKEN,
+        allowed_updates: [...ALLOWED_UPDATES],
+      },
+    ]);
+  });
+});

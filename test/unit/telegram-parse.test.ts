@@ -1,0 +1,227 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChatMemberUpdated, Message, MessageReactionUpdated, Update } from 'grammy/types';
+import { describe, expect, it } from 'vitest';
+import {
+  translateCallbackQuery,
+  translateChatMember,
+  translateMessage,
+  translateReaction,
+} from '../../bots/telegram/parse.js';
+
+const BOT = 'community_sandbox_bot';
+
+function fixture(name: string): Update {
+  const file = join(import.meta.dirname, '../fixtures/telegram', `${name}.json`);
+  return JSON.parse(readFileSync(file, 'utf8')) as Update;
+}
+
+function messageOf(name: string): Message {
+  return fixture(name).message as Message;
+}
+
+const GROUP = { space: { platform: 'telegram', id: '-1001234567890' }, channelId: '-1001234567890' };
+
+describe('translateMessage', () => {
+  it('turns a top-level message into message_posted with the update id and the text length only', () => {
+    const result = translateMessage(messageOf('message'), 640000101, BOT);
+
+    expect(result).toEqual({
+      events: [
+        {
+          id: '640000101',
+          kind: 'message_posted',
+          location: GROUP,
+          member: { platform: 'telegram', id: '111111111' },
+          occurredAt: new Date(1735725600 * 1000),
+          messageId: '10',
+          textLength: 'Hello everyone, glad to be here!'.length,
+        },
+      ],
+    });
+  });
+
+  it('turns a reply into thread_reply pointing at the message answered', () => {
+    const result = translateMessage(messageOf('reply'), 640000102, BOT);
+
+    expect(result).toMatchObject({
+      events: [{ kind: 'thread_reply', messageId: '11', replyToId: '10', textLength: 15 }],
+    });
+  });
+
+  it('treats the first message of a forum topic as a post in the topic, not a reply', () => {
+    const result = translateMessage(messageOf('forum-topic-message'), 640000107, BOT);
+
+    expect(result).toMatchObject({
+      events: [
+        {
+          kind: 'message_posted',
+          location: { space: { id: '-1009876543210' }, channelId: '-1009876543210/20' },
+        },
+      ],
+    });
+  });
+
+  it('keeps a real reply inside a forum topic a reply', () => {
+    // Prepare: the same topic message, now answering an ordinary message of the topic.
+    const topicMessage = messageOf('forum-topic-message');
+    const answered = {
+      ...topicMessage,
+      message_id: 22,
+      reply_to_message: { ...topicMessage, message_id: 21 },
+    };
+
+    // Act
+    const result = translateMessage(answered as Message, 640000109, BOT);
+
+    // Assess
+    expect(result).toMatchObject({ events: [{ kind: 'thread_reply', replyToId: '21' }] });
+  });
+
+  it('counts a photo caption as the text of a media message', () => {
+    const photo = {
+      ...messageOf('message'),
+      text: undefined,
+      photo: [{ file_id: 'AgAD', file_unique_id: 'AQAD', width: 90, height: 90 }],
+      caption: 'Our meetup',
+    };
+
+    expect(translateMessage(photo as Message, 1, BOT)).toMatchObject({
+      events: [{ kind: 'message_posted', textLength: 10 }],
+    });
+  });
+
+  it('ignores service messages, bots, and messages sent on behalf of a chat', () => {
+    const base = messageOf('message');
+    const fromBot = { ...base, from: { ...base.from, is_bot: true } };
+    const asChat = { ...base, sender_chat: base.chat };
+
+    expect(translateMessage(messageOf('new-chat-members'), 1, BOT)).toEqual({ ignored: 'service message' });
+    expect(translateMessage(fromBot as Message, 1, BOT)).toEqual({ ignored: 'message from a bot' });
+    expect(translateMessage(asChat as Message, 1, BOT)).toEqual({
+      ignored: 'message sent on behalf of a chat',
+    });
+  });
+
+  it('reads /community and /community@<this bot> as commands, and ignores commands for other bots', () => {
+    const command = messageOf('command');
+    const addressed = (text: string) =>
+      ({
+        ...command,
+        text,
+        entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]?.length }],
+      }) as Message;
+
+    expect(translateMessage(command, 640000106, BOT)).toMatchObject({
+      events: [{ kind: 'command_invoked', id: '640000106', args: 'stats' }],
+    });
+    expect(translateMessage(addressed(`/community@${BOT} help`), 2, BOT)).toMatchObject({
+      events: [{ kind: 'command_invoked', args: 'help' }],
+    });
+    expect(translateMessage(addressed('/community@otherbot stats'), 3, BOT)).toHaveProperty('ignored');
+    expect(translateMessage(addressed('/start'), 4, BOT)).toHaveProperty('ignored');
+  });
+});
+
+describe('translateReaction', () => {
+  const reaction = () => fixture('message-reaction').message_reaction as MessageReactionUpdated;
+
+  it('emits one event per emoji added or removed, with indexed ids stable across redeliveries', () => {
+    const first = translateReaction(reaction(), 640000103);
+    const again = translateReaction(reaction(), 640000103);
+
+    expect(first).toEqual(again);
+    expect(first).toMatchObject({
+      events: [
+        { id: '640000103:0', kind: 'reaction_added', reaction: '🔥', messageId: '10', location: GROUP },
+        { id: '640000103:1', kind: 'reaction_added', reaction: '❤' },
+        { id: '640000103:2', kind: 'reaction_removed', reaction: '👍' },
+      ],
+    });
+  });
+
+  it('keeps the bare update id for a single change and names custom emoji by id', () => {
+    const single = {
+      ...reaction(),
+      old_reaction: [],
+      new_reaction: [{ type: 'custom_emoji', custom_emoji_id: '5368324170671202286' }],
+    };
+
+    expect(translateReaction(single as MessageReactionUpdated, 7)).toMatchObject({
+      events: [{ id: '7', kind: 'reaction_added', reaction: 'custom:5368324170671202286' }],
+    });
+  });
+
+  it('ignores anonymous reactions and unchanged lists', () => {
+    const { user: _user, ...anonymous } = { ...reaction(), actor_chat: reaction().chat };
+    const unchanged = { ...reaction(), new_reaction: reaction().old_reaction };
+
+    expect(translateReaction(anonymous as MessageReactionUpdated, 1)).toHaveProperty('ignored');
+    expect(translateReaction(unchanged, 1)).toHaveProperty('ignored');
+  });
+});
+
+describe('translateChatMember', () => {
+  const joined = () => fixture('chat-member-joined').chat_member as ChatMemberUpdated;
+  const withStatuses = (before: object, after: object) =>
+    ({
+      ...joined(),
+      old_chat_member: { ...joined().old_chat_member, ...before },
+      new_chat_member: { ...joined().new_chat_member, ...after },
+    }) as ChatMemberUpdated;
+
+  it('records a join for the member whose status changed', () => {
+    expect(translateChatMember(joined(), 640000104)).toEqual({
+      events: [
+        {
+          id: '640000104',
+          kind: 'member_joined',
+          location: GROUP,
+          member: { platform: 'telegram', id: '444444444' },
+          occurredAt: new Date(1735725780 * 1000),
+        },
+      ],
+    });
+  });
+
+  it('reads leaving, being banned, and restriction membership both ways', () => {
+    const kind = (update: ChatMemberUpdated) => {
+      const result = translateChatMember(update, 1);
+      return 'events' in result ? result.events[0]?.kind : result.ignored;
+    };
+
+    expect(kind(withStatuses({ status: 'member' }, { status: 'left' }))).toBe('member_left');
+    expect(kind(withStatuses({ status: 'administrator' }, { status: 'kicked', until_date: 0 }))).toBe(
+      'member_left',
+    );
+    expect(kind(withStatuses({ status: 'kicked' }, { status: 'restricted', is_member: true }))).toBe(
+      'member_joined',
+    );
+    expect(
+      kind(
+        withStatuses({ status: 'restricted', is_member: true }, { status: 'restricted', is_member: false }),
+      ),
+    ).toBe('member_left');
+    expect(kind(withStatuses({ status: 'member' }, { status: 'administrator' }))).toMatch(/without join/);
+  });
+});
+
+describe('translateCallbackQuery', () => {
+  it('records the button press with the callback data as the action id', () => {
+    const query = fixture('callback-query').callback_query;
+    const receivedAt = new Date('2026-01-01T10:00:00Z');
+
+    expect(query && translateCallbackQuery(query, 640000105, receivedAt)).toEqual({
+      events: [
+        {
+          id: '640000105',
+          kind: 'button_pressed',
+          location: GROUP,
+          member: { platform: 'telegram', id: '111111111' },
+          occurredAt: receivedAt,
+          actionId: 'help',
+        },
+      ],
+    });
+  });
+});

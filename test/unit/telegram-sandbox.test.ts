@@ -1,0 +1,124 @@
+import type { Update } from 'grammy/types';
+import { describe, expect, it } from 'vitest';
+import { parseUpdate } from '../../bots/telegram/webhook.js';
+import type { ReceivedRequest } from '../../shared/local/fake-server.js';
+import {
+  SANDBOX_SECRET_TOKEN,
+  sandboxChatId,
+  sandboxUserId,
+  telegramSandbox,
+} from '../../shared/local/sandboxes/telegram.js';
+
+const NOW = new Date('2026-03-01T09:00:00Z');
+const LATER = new Date('2026-03-01T09:05:00Z');
+
+function updateOf(body: string): Update {
+  return parseUpdate(body);
+}
+
+function sendMessage(payload: Record<string, unknown>): ReceivedRequest {
+  return {
+    method: 'POST',
+    path: '/bot7000000001:sandbox-telegram-bot-token-test-only/sendMessage',
+    query: new URLSearchParams(),
+    headers: {},
+    body: JSON.stringify(payload),
+    payload,
+  };
+}
+
+describe('telegramSandbox.sign', () => {
+  it('builds a webhook delivery with the secret token header and a parseable Update', () => {
+    const signed = telegramSandbox.sign(
+      { kind: 'message', user: 'alice', channel: 'general', text: 'hi', messageId: '42' },
+      NOW,
+    );
+
+    expect(signed.path).toBe('/telegram/webhook');
+    expect(signed.headers['x-telegram-bot-api-secret-token']).toBe(SANDBOX_SECRET_TOKEN);
+    expect(updateOf(signed.body).message).toMatchObject({
+      message_id: 42,
+      text: 'hi',
+      from: { id: sandboxUserId('alice'), is_bot: false },
+      chat: { id: sandboxChatId('general', 'alice'), type: 'supergroup', title: 'general' },
+      date: Math.floor(NOW.getTime() / 1000),
+    });
+  });
+
+  it('gives the same update id to the same action and message id, later too (a redelivery)', () => {
+    const action = { kind: 'message', user: 'bob', channel: 'general', text: 'yo', messageId: '7' } as const;
+
+    const first = updateOf(telegramSandbox.sign(action, NOW).body).update_id;
+    const again = updateOf(telegramSandbox.sign(action, LATER).body).update_id;
+    const other = updateOf(telegramSandbox.sign({ ...action, messageId: '8' }, NOW).body).update_id;
+
+    expect(again).toBe(first);
+    expect(other).not.toBe(first);
+  });
+
+  it('makes commands, joins and reactions without a message id new events at a new instant', () => {
+    const command = {
+      kind: 'command',
+      user: 'modsam',
+      channel: 'general',
+      text: '/community stats',
+    } as const;
+
+    const first = updateOf(telegramSandbox.sign(command, NOW).body);
+    const same = updateOf(telegramSandbox.sign(command, NOW).body);
+    const later = updateOf(telegramSandbox.sign(command, LATER).body);
+
+    expect(same.update_id).toBe(first.update_id);
+    expect(later.update_id).not.toBe(first.update_id);
+    expect(first.message?.entities).toEqual([{ type: 'bot_command', offset: 0, length: 10 }]);
+  });
+
+  it('shapes replies, reactions, joins and private chats as Telegram does', () => {
+    const reply = updateOf(
+      telegramSandbox.sign({ kind: 'message', user: 'a', channel: 'g', text: 't', threadOf: '5' }, NOW).body,
+    );
+    const reaction = updateOf(
+      telegramSandbox.sign({ kind: 'reaction', user: 'a', channel: 'g', messageId: '5', emoji: '🔥' }, NOW)
+        .body,
+    );
+    const join = updateOf(telegramSandbox.sign({ kind: 'join', user: 'a', channel: 'g' }, NOW).body);
+    const direct = updateOf(
+      telegramSandbox.sign({ kind: 'command', user: 'a', channel: 'dm', text: 'help' }, NOW).body,
+    );
+
+    expect(reply.message?.reply_to_message?.message_id).toBe(5);
+    expect(reaction.message_reaction).toMatchObject({ message_id: 5, new_reaction: [{ emoji: '🔥' }] });
+    expect(join.chat_member).toMatchObject({
+      old_chat_member: { status: 'left' },
+      new_chat_member: { status: 'member' },
+    });
+    expect(direct.message).toMatchObject({
+      chat: { id: sandboxUserId('a'), type: 'private' },
+      text: '/community help',
+    });
+  });
+});
+
+describe('telegramSandbox.describe', () => {
+  it('says where the bot wrote and what, in plain text', () => {
+    const line = telegramSandbox.describe(
+      sendMessage({
+        chat_id: sandboxChatId('general', 'x'),
+        text: '<b>Hi</b> &lt;all&gt;',
+        reply_parameters: { message_id: 9 },
+      }),
+    );
+    const direct = telegramSandbox.describe(sendMessage({ chat_id: sandboxUserId('modsam'), text: 'ok' }));
+    const refused = telegramSandbox.describe(sendMessage({ chat_id: sandboxUserId('stranger1'), text: 'x' }));
+
+    expect(line).toBe('in #general (replying to message 9): Hi <all>');
+    expect(direct).toBe('privately to modsam: ok');
+    expect(refused).toMatch(/tried to write to stranger1 privately/);
+  });
+
+  it('keeps bookkeeping calls quiet', () => {
+    const lookup = { ...sendMessage({ chat_id: 1, user_id: 2 }), path: '/botX/getChatMember' };
+
+    expect(telegramSandbox.describe(lookup)).toBeUndefined();
+  });
+});
