@@ -3,9 +3,10 @@
  * reference apps bundled the same way, all in one run (compare ratios, not absolute times: this machine is
  * shared). Runs: BENCH_RUNS cold starts per bundle (default 9), BENCH_EVENTS warm events (default 200).
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../infra/bundling.js';
 import type { Platform } from '../shared/core/events.js';
@@ -41,9 +42,10 @@ const message = (n: number): SandboxAction => ({
   text: 'hello there',
   messageId: String(100_000 + n),
 });
-const command = (): SandboxAction => ({
+// A different member each time: the Discord sandbox derives an interaction id from the action and the instant.
+const command = (n: number): SandboxAction => ({
   kind: 'command',
-  user: 'alice',
+  user: `member${n}`,
   channel: 'general',
   text: '/community help',
 });
@@ -96,12 +98,16 @@ async function bundle(kase: Case): Promise<string> {
   return outfile;
 }
 
-function runNode(script: string, args: string[], env: NodeJS.ProcessEnv): string {
-  return execFileSync(process.execPath, [join(ROOT, 'bench', script), ...args], {
+const execFileAsync = promisify(execFile);
+
+/** Runs a measuring script in a fresh Node process, asynchronously: DynamoDB and the fakes live in this one. */
+async function runNode(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const { stdout } = await execFileAsync(process.execPath, [join(ROOT, 'bench', script), ...args], {
     env,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
+  return stdout;
 }
 
 function eventFile(name: string, events: HttpEvent | HttpEvent[]): string {
@@ -166,7 +172,7 @@ async function main() {
       const sandbox = sandboxOf(kase.platform);
       const file = kase.action ? eventFile('cold-event', signedEvent(sandbox, kase.action)) : 'none';
       const { totalMs, status } = JSON.parse(
-        runNode('cold-start.mjs', [bundles.get(kase.name) ?? '', file], env),
+        await runNode('cold-start.mjs', [bundles.get(kase.name) ?? '', file], env),
       ) as { totalMs: number; status: number | null };
       if (kase.action && status !== 200) throw new Error(`${kase.name}: cold-start event answered ${status}`);
       results.get(kase.name)?.coldMs.push(totalMs);
@@ -181,7 +187,7 @@ async function main() {
     const action = kase.action as (n: number) => SandboxAction;
     const events = Array.from({ length: EVENTS + 1 }, () => signedEvent(sandbox, action));
     const warm = JSON.parse(
-      runNode('warm.mjs', [bundles.get(kase.name) ?? '', eventFile('warm-events', events)], env),
+      await runNode('warm.mjs', [bundles.get(kase.name) ?? '', eventFile('warm-events', events)], env),
     ) as { timings: number[]; statuses: Record<string, number> };
     const result = results.get(kase.name) as Result;
     result.warm = {
@@ -193,7 +199,7 @@ async function main() {
     result.perEvent = perEvent(used, events.length);
     if (kase.reference) {
       const again = Array.from({ length: 21 }, () => events[1] as HttpEvent);
-      runNode('warm.mjs', [bundles.get(kase.name) ?? '', eventFile('redelivered-events', again)], env);
+      await runNode('warm.mjs', [bundles.get(kase.name) ?? '', eventFile('redelivered-events', again)], env);
       result.perRedelivery = perEvent(meter.take(), again.length);
     }
     console.log('done');
