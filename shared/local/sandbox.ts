@@ -49,6 +49,11 @@ export interface PlatformSandbox {
   }): Promise<FakeServer>;
   /** One human line saying what the bot did through this API call, or `undefined` for bookkeeping calls. */
   describe(request: ReceivedRequest): string | undefined;
+  /**
+   * What the bot said in the webhook's own HTTP answer (Slack and Discord answer commands inline), as one
+   * human line, or `undefined` when the answer says nothing to a member.
+   */
+  describeAnswer?(body: string): string | undefined;
   /** Builds a delivery of `action` signed with the sandbox secrets, timestamped `now`. */
   sign(action: SandboxAction, now?: Date): SignedRequest;
 }

@@ -98,7 +98,9 @@ for (let attempt = 1; attempt <= repeat; attempt++) {
   });
   const body = await response.text();
   const label = repeat > 1 ? ` (delivery ${attempt}/${repeat})` : '';
-  console.log(`${sandbox.path} answered ${response.status}${label}${body ? `: ${body}` : ''}`);
+  const answer = response.ok ? sandbox.describeAnswer?.(body) : undefined;
+  console.log(`${sandbox.path} answered ${response.status}${label}${!answer && body ? `: ${body}` : ''}`);
+  if (answer) console.log(`[${sandbox.platform}] bot -> ${answer}`);
 }
 if (action.kind === 'message')
   console.log(`message id ${action.messageId} (use --reply-to or --react with it)`);

@@ -220,6 +220,18 @@ export const discordSandbox: PlatformSandbox = {
     if (MESSAGE_PATH.test(request.path)) return `said: ${oneLine(request.payload)}`;
     return undefined;
   },
+  describeAnswer(body) {
+    let answer: { data?: { content?: string; flags?: number } } | undefined;
+    try {
+      answer = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+    const content = answer?.data?.content;
+    if (!content) return undefined;
+    // 64 is Discord's EPHEMERAL message flag.
+    return `${(answer?.data?.flags ?? 0) & 64 ? 'privately' : 'publicly'}: ${content}`;
+  },
   sign(action, now = new Date()): SignedRequest {
     if (action.kind !== 'command') {
       // Messages, reactions and joins reach a bot only through the gateway, which is not built yet.

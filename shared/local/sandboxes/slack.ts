@@ -65,6 +65,11 @@ export const slackSandbox: PlatformSandbox = {
   }),
   startFakeApi: (options = {}) => startFakeServer('slack', answerWebApi, options),
   describe: describeCall,
+  describeAnswer(body) {
+    const answer = parseAnswer(body) as { response_type?: string; text?: string } | undefined;
+    if (!answer?.text) return undefined;
+    return `${answer.response_type === 'in_channel' ? 'publicly' : 'privately'}: ${answer.text}`;
+  },
   sign(action, now = new Date()) {
     const timestamp = Math.floor(now.getTime() / 1000);
     const { body, contentType } =
@@ -259,4 +264,12 @@ function idPart(name: string): string {
 
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+function parseAnswer(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
 }
