@@ -14,9 +14,10 @@ import {
   SANDBOX_APPLICATION_ID,
   SANDBOX_BOT_TOKEN,
 } from '../../shared/local/sandboxes/discord.js';
-import { type FaultyProxy, startFaultyProxy } from '../support/faulty-proxy.js';
-import { httpEvent, loadHandler } from '../support/lambda.js';
-import { startTestTable, type TestTable } from '../support/table.js';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
+import type { FaultyProxy } from '../support/faulty-proxy.js';
+import { httpEvent } from '../support/lambda.js';
+import type { TestTable } from '../support/table.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/discord');
 const PATH = discordSandbox.path;
@@ -27,22 +28,15 @@ let proxy: FaultyProxy;
 let api: FakeServer;
 let handler: HttpHandler;
 
+let bot: BotUnderTest | undefined;
+
 beforeAll(async () => {
-  table = await startTestTable();
-  proxy = await startFaultyProxy(table.endpoint);
-  api = await discordSandbox.startFakeApi();
-  // The handler talks to the table through the proxy, so a test can make DynamoDB fail mid-event.
-  handler = await loadHandler('../../bots/discord/handler.js', {
-    ...discordSandbox.env(api.url),
-    TABLE_NAME: table.tableName,
-    DYNAMODB_ENDPOINT: proxy.endpoint,
-  });
+  bot = await startBotUnderTest(discordSandbox, '../../bots/discord/handler.js');
+  ({ table, proxy, api, handler } = bot);
 });
 
 afterAll(async () => {
-  await api.close();
-  await proxy.close();
-  await table.close();
+  await bot?.close();
 });
 
 function fixture(name: string): Record<string, unknown> {

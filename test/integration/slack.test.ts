@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { HttpEvent, HttpHandler, HttpResult } from '../../shared/lambda/http.js';
-import type { FakeServer } from '../../shared/local/fake-server.js';
+import type { HttpEvent, HttpResult } from '../../shared/lambda/http.js';
 import { SLACK_SANDBOX, signSlackBody, slackSandbox } from '../../shared/local/sandboxes/slack.js';
 import type { Item } from '../../shared/store/attributes.js';
-import { type FaultyProxy, startFaultyProxy } from '../support/faulty-proxy.js';
-import { httpEvent, loadHandler } from '../support/lambda.js';
-import { startTestTable, type TestTable } from '../support/table.js';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
+import { httpEvent } from '../support/lambda.js';
 
 const PATH = '/slack/events';
 const JSON_TYPE = 'application/json';
@@ -19,35 +17,9 @@ function fixture<T = Json>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../fixtures/slack/${name}`, import.meta.url), 'utf8')) as T;
 }
 
-/** A fresh table, a faulty proxy in front of it, the fake Slack API, and the real handler pointed at them. */
-interface SlackBot {
-  readonly handler: HttpHandler;
-  readonly table: TestTable;
-  readonly proxy: FaultyProxy;
-  readonly slackApi: FakeServer;
-  close(): Promise<void>;
-}
-
-async function startSlackBot(): Promise<SlackBot> {
-  const table = await startTestTable();
-  const proxy = await startFaultyProxy(table.endpoint);
-  const slackApi = await slackSandbox.startFakeApi();
-  vi.resetModules();
-  const handler = await loadHandler('../../bots/slack/handler.js', {
-    ...slackSandbox.env(slackApi.url),
-    TABLE_NAME: table.tableName,
-    DYNAMODB_ENDPOINT: proxy.endpoint,
-  });
-  return {
-    handler,
-    table,
-    proxy,
-    slackApi,
-    async close() {
-      await Promise.all([slackApi.close(), proxy.close()]);
-      await table.close();
-    },
-  };
+/** The real Slack handler with a fresh table, a faulty proxy in front of it, and the fake Slack API. */
+function startSlackBot(): Promise<BotUnderTest> {
+  return startBotUnderTest(slackSandbox, '../../bots/slack/handler.js');
 }
 
 /** A delivery signed with the sandbox secret (Slack's documented example secret), timestamped now. */
@@ -93,7 +65,7 @@ function todayRow(result: HttpResult): Record<string, number> {
 }
 
 describe('Slack request verification', () => {
-  let bot: SlackBot;
+  let bot: BotUnderTest;
   const message = JSON.stringify(fixture('event-message.json'));
 
   beforeAll(async () => {
@@ -229,7 +201,7 @@ describe('Slack request verification', () => {
 });
 
 describe('Slack events, exactly once, and /community stats', () => {
-  let bot: SlackBot;
+  let bot: BotUnderTest;
 
   beforeAll(async () => {
     bot = await startSlackBot();
@@ -323,7 +295,7 @@ describe('Slack events, exactly once, and /community stats', () => {
     expect(reply.blocks[0].text.type).toBe('mrkdwn');
     // Members seen: U123ABC456, U2222222, W123ABC456 and the moderator who asked.
     expect(todayRow(result)).toEqual({ members: 4, messages: 2, replies: 2, reactions: 2, joins: 2 });
-    const lookups = bot.slackApi.requests.filter((request) => request.path === '/api/users.info');
+    const lookups = bot.api.requests.filter((request) => request.path === '/api/users.info');
     expect(lookups).toHaveLength(1);
     expect(lookups[0]?.headers.authorization).toBe(`Bearer ${SLACK_SANDBOX.botToken}`);
     expect(lookups[0]?.payload).toMatchObject({ user: 'UMODSAM' });
@@ -370,7 +342,7 @@ describe('Slack events, exactly once, and /community stats', () => {
 });
 
 describe('Slack events when DynamoDB fails', () => {
-  let bot: SlackBot;
+  let bot: BotUnderTest;
 
   beforeAll(async () => {
     bot = await startSlackBot();

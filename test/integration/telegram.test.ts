@@ -13,9 +13,10 @@ import {
   telegramSandbox,
 } from '../../shared/local/sandboxes/telegram.js';
 import type { Item } from '../../shared/store/attributes.js';
-import { type FaultyProxy, startFaultyProxy } from '../support/faulty-proxy.js';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
+import type { FaultyProxy } from '../support/faulty-proxy.js';
 import { httpEvent, loadHandler } from '../support/lambda.js';
-import { startTestTable, type TestTable } from '../support/table.js';
+import type { TestTable } from '../support/table.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/telegram');
 const PATH = telegramSandbox.path;
@@ -27,23 +28,17 @@ let proxy: FaultyProxy;
 let api: FakeServer;
 let handler: HttpHandler;
 
+let bot: BotUnderTest | undefined;
+
 beforeAll(async () => {
-  table = await startTestTable();
-  proxy = await startFaultyProxy(table.endpoint);
-  api = await telegramSandbox.startFakeApi();
-  // The handler reaches the table through the proxy, so a test can make DynamoDB fail mid-event.
-  handler = await loadHandler('../../bots/telegram/handler.js', {
-    ...telegramSandbox.env(api.url),
-    TABLE_NAME: table.tableName,
-    DYNAMODB_ENDPOINT: proxy.endpoint,
+  bot = await startBotUnderTest(telegramSandbox, '../../bots/telegram/handler.js', {
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
+  ({ table, proxy, api, handler } = bot);
 });
 
 afterAll(async () => {
-  await api?.close();
-  await proxy?.close();
-  await table?.close();
+  await bot?.close();
 });
 
 type Update = Record<string, unknown> & { update_id: number };
