@@ -93,7 +93,7 @@ const CASES: readonly Case[] = [
 async function bundle(kase: Case): Promise<string> {
   const outfile = join(OUT, `${kase.name.replace(/[^a-z0-9]+/gi, '-')}.mjs`);
   const options = esbuildOptions(kase.platform, join(ROOT, kase.entry), outfile);
-  // References are bundled the same way, but without our Slack-only aliases: those are our optimisation.
+  // References are bundled the same way, without our aliases (infra/bundling.ts): those are our optimisation.
   await build(kase.reference ? options : { ...options, alias: {} });
   return outfile;
 }

@@ -3,7 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  ParamsAndSecretsLayerVersion,
+  ParamsAndSecretsVersions,
+  Runtime,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -25,6 +30,20 @@ export const BOT_TABLE_ACTIONS = [
   'dynamodb:BatchGetItem',
   'dynamodb:Query',
 ] as const;
+
+/** The newest Parameters and Secrets Lambda Extension release this aws-cdk-lib knows. */
+export const SECRETS_EXTENSION_VERSION = ParamsAndSecretsVersions.V1_0_103;
+
+/**
+ * Whose handler reads its secret at run time, through the extension. Discord's answers interactions inline
+ * and needs no token (only `npm run discord:register` does, outside Lambda): an extension there would only
+ * add its own start-up to every cold start.
+ */
+export const HANDLER_READS_SECRET: Readonly<Record<Platform, boolean>> = {
+  slack: true,
+  discord: false,
+  telegram: true,
+};
 
 /** Environment names that would hold a secret; those live in Secrets Manager, never in a function's env. */
 const SECRET_ENV_NAME = /(_TOKEN|_SIGNING_SECRET)$/;
@@ -68,7 +87,7 @@ export class BotFunction extends Construct {
         resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes.byDay.name}`],
       }),
     );
-    // GetSecretValue only: the handler reads the value through Powertools and never describes the secret.
+    // GetSecretValue only: the secrets extension reads the value with this role and never describes it.
     role.addToPolicy(
       new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
     );
@@ -86,6 +105,11 @@ export class BotFunction extends Construct {
       role,
       logGroup: this.logGroup,
       bundling: botBundling(platform),
+      // The AWS Parameters and Secrets Lambda Extension: the handler reads its secret over loopback
+      // (shared/lambda/secrets.ts) instead of bundling and loading a Secrets Manager client.
+      ...(HANDLER_READS_SECRET[platform]
+        ? { paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(SECRETS_EXTENSION_VERSION) }
+        : {}),
       environment: {
         TABLE_NAME: table.tableName,
         [`${platform.toUpperCase()}_SECRET_ARN`]: secret.secretArn,

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../shared/core/errors.js';
 import { type Env, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
 import { type SecretSource, secretSource } from '../../shared/lambda/secrets.js';
+import { readWithSecretsManagerSdk } from '../../shared/lambda/secrets-sdk.js';
 import type { StoreConfig } from '../../shared/store/client.js';
 
 /** Discord's REST API root; the SDK appends `/v10/...`. */
@@ -31,7 +32,10 @@ export interface DiscordRegisterConfig {
   readonly applicationId: string;
   /** DISCORD_API_URL: as in {@link DiscordConfig.apiUrl}. */
   readonly apiUrl: string;
-  /** DISCORD_BOT_TOKEN from the environment or, with only DISCORD_SECRET_ARN set, from Secrets Manager. */
+  /**
+   * DISCORD_BOT_TOKEN from the environment or, with only DISCORD_SECRET_ARN set, from Secrets Manager through
+   * the SDK and the caller's AWS credentials (this runs outside Lambda, where the secrets extension is not).
+   */
   readonly secrets: SecretSource<'DISCORD_BOT_TOKEN'>;
 }
 
@@ -56,7 +60,7 @@ export function loadDiscordRegisterConfig(env: Env): DiscordRegisterConfig {
   return Object.freeze({
     applicationId: requireEnv(env, 'DISCORD_APPLICATION_ID'),
     apiUrl: discordApiUrl(env),
-    secrets: secretSource(env, ['DISCORD_BOT_TOKEN'], 'DISCORD_SECRET_ARN'),
+    secrets: secretSource(env, ['DISCORD_BOT_TOKEN'], 'DISCORD_SECRET_ARN', readWithSecretsManagerSdk),
   });
 }
 

@@ -26,7 +26,7 @@ export interface SlackConfig {
   readonly store: StoreConfig;
   /**
    * SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN from the environment or, with only SLACK_SECRET_ARN set, from
-   * Secrets Manager on the first invocation (never at cold start).
+   * Secrets Manager through the Lambda secrets extension on the first invocation (never at cold start).
    */
   readonly secrets: SecretSource<SlackSecretName>;
 }

@@ -25,7 +25,8 @@ export interface TelegramConfig {
   /**
    * TELEGRAM_BOT_TOKEN (`<bot id>:<secret>`) and TELEGRAM_SECRET_TOKEN (the `secret_token` given to
    * setWebhook, echoed by Telegram in X-Telegram-Bot-Api-Secret-Token). Read from the environment, or in
-   * AWS from TELEGRAM_SECRET_ARN on the first invocation; never at cold start.
+   * AWS from TELEGRAM_SECRET_ARN (through the Lambda secrets extension) on the first invocation; never at
+   * cold start.
    */
   readonly secrets: SecretSource<TelegramSecretName>;
   /** TABLE_NAME and, locally, DYNAMODB_ENDPOINT. */

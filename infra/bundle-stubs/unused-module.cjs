@@ -3,17 +3,16 @@
  * Stand-in for modules a bot's bundle must not carry (see `UNUSED_MODULES` in infra/bundling.ts).
  *
  * Bolt's `App` requires its HTTP and Socket Mode receivers at load time, and with them
- * @slack/socket-mode, @slack/oauth, express and raw-body; the Lambda only ever uses AwsLambdaReceiver.
- * esbuild aliases those modules to this file, so loading them costs nothing and any real use fails loudly
- * instead of silently doing nothing: every export throws when called or constructed.
+ * @slack/socket-mode, @slack/oauth, express, raw-body and path-to-regexp; the Lambda only ever uses
+ * AwsLambdaReceiver. The WebClient requires @slack/types only to re-export its typings. esbuild aliases
+ * those modules to this file, so loading them costs nothing and any real use fails loudly instead of
+ * silently doing nothing: every export throws when called or constructed.
  */
-
-const STUBBED = '@slack/socket-mode, @slack/oauth, express and raw-body';
 
 function notBundled(what) {
   return new Error(
     `${what} is not bundled: this Lambda only uses Bolt's AwsLambdaReceiver ` +
-      `(infra/bundling.ts replaces ${STUBBED} with a stub)`,
+      '(infra/bundling.ts replaces the modules in UNUSED_MODULES with a stub)',
   );
 }
 

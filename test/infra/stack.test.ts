@@ -9,30 +9,54 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT_TABLE_ACTIONS, BotFunction } from '../../infra/bot-function.js';
-import { BOT_BUNDLE, botBundling, esbuildOptions, UNUSED_MODULE_STUB } from '../../infra/bundling.js';
+import {
+  BOT_ALIASES,
+  BOT_BUNDLE,
+  botBundling,
+  esbuildOptions,
+  UNUSED_MODULE_STUB,
+} from '../../infra/bundling.js';
 import { CommunityStack } from '../../infra/community-stack.js';
+import { EXTENSION_DEFAULT_PORT } from '../../shared/lambda/secrets.js';
 import { TABLE } from '../../shared/store/table.js';
 
 type Resources = Record<string, { Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
+
+/** What the CDK sets for the Parameters and Secrets extension on a function that has it. */
+const EXTENSION_ENV = [
+  'PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED',
+  'PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE',
+  'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
+  'PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL',
+  'PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS',
+  'SECRETS_MANAGER_TIMEOUT_MILLIS',
+  'SECRETS_MANAGER_TTL',
+  'SSM_PARAMETER_STORE_TIMEOUT_MILLIS',
+  'SSM_PARAMETER_STORE_TTL',
+];
 
 const BOTS = [
   {
     platform: 'slack',
     route: 'POST /slack/events',
-    env: ['TABLE_NAME', 'SLACK_SECRET_ARN', 'SLACK_BOT_ID', 'SLACK_BOT_USER_ID'],
+    env: ['TABLE_NAME', 'SLACK_SECRET_ARN', 'SLACK_BOT_ID', 'SLACK_BOT_USER_ID', ...EXTENSION_ENV],
     secretKeys: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
+    secretsExtension: true,
   },
   {
     platform: 'discord',
     route: 'POST /discord/interactions',
     env: ['TABLE_NAME', 'DISCORD_SECRET_ARN', 'DISCORD_APPLICATION_ID', 'DISCORD_PUBLIC_KEY'],
     secretKeys: ['DISCORD_BOT_TOKEN'],
+    // The handler answers interactions inline and reads no secret.
+    secretsExtension: false,
   },
   {
     platform: 'telegram',
     route: 'POST /telegram/webhook',
-    env: ['TABLE_NAME', 'TELEGRAM_SECRET_ARN', 'TELEGRAM_BOT_USERNAME'],
+    env: ['TABLE_NAME', 'TELEGRAM_SECRET_ARN', 'TELEGRAM_BOT_USERNAME', ...EXTENSION_ENV],
     secretKeys: ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_SECRET_TOKEN'],
+    secretsExtension: true,
   },
 ] as const;
 
@@ -165,6 +189,27 @@ describe('functions', () => {
       expect(Object.keys(variables).sort()).toEqual([...env].sort());
       expect(Object.keys(variables).filter((name) => /(_TOKEN|_SIGNING_SECRET)$/.test(name))).toEqual([]);
       expect(secretArn).toMatch(new RegExp(`^${platform.charAt(0).toUpperCase()}${platform.slice(1)}Secret`));
+    }
+  });
+
+  it('runs the Parameters and Secrets extension where the handler reads its secret, on its default port', () => {
+    const mappings = template.toJSON().Mappings as Record<string, Record<string, Record<string, string>>>;
+    for (const { platform, secretsExtension } of BOTS) {
+      const { properties } = botFunction(platform);
+      const layers = (properties.Layers ?? []) as { 'Fn::FindInMap': [string, unknown, string] }[];
+      const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+      if (!secretsExtension) {
+        expect(layers).toEqual([]);
+        continue;
+      }
+      expect(layers).toHaveLength(1);
+      const [mapName, , version] = layers[0]?.['Fn::FindInMap'] ?? [];
+      expect(version).toBe('1x0x103xarm64');
+      expect(mappings[mapName as string]?.['eu-west-1']?.[version as string]).toMatch(
+        /^arn:aws:lambda:eu-west-1:\d+:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\d+$/,
+      );
+      expect(variables.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT).toBe(String(EXTENSION_DEFAULT_PORT));
     }
   });
 
@@ -382,12 +427,28 @@ describe('bundling', () => {
     expect(BOT_BUNDLE.format).toBe('esm');
   });
 
-  it('stubs Bolt-only receiver modules for Slack and nothing for the others', () => {
-    expect(Object.keys(esbuildOptions('slack', 'e', 'o').alias ?? {}).sort()).toEqual(
-      ['@slack/oauth', '@slack/socket-mode', 'express', 'raw-body'].sort(),
+  it('stubs Bolt-only modules for Slack, discord-api-types for Discord, and the same few for every bot', () => {
+    const common = Object.keys(BOT_ALIASES).sort();
+    const aliased = (platform: 'slack' | 'discord' | 'telegram') =>
+      Object.keys(esbuildOptions(platform, 'e', 'o').alias ?? {}).sort();
+
+    expect(common).toEqual(['@aws-sdk/credential-provider-node', 'http', 'node:http']);
+    expect(aliased('slack')).toEqual(
+      [
+        ...common,
+        '@slack/oauth',
+        '@slack/socket-mode',
+        '@slack/types',
+        'express',
+        'path-to-regexp',
+        'raw-body',
+      ].sort(),
     );
-    expect(esbuildOptions('discord', 'e', 'o').alias).toEqual({});
-    expect(esbuildOptions('telegram', 'e', 'o').alias).toEqual({});
+    expect(aliased('discord')).toEqual([...common, 'discord-api-types/payloads/v10'].sort());
+    expect(aliased('telegram')).toEqual(common);
+    for (const path of Object.values(esbuildOptions('discord', 'e', 'o').alias ?? {})) {
+      expect(existsSync(path)).toBe(true);
+    }
     expect(existsSync(UNUSED_MODULE_STUB)).toBe(true);
   });
 

@@ -1,0 +1,196 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { esbuildOptions } from '../../infra/bundling.js';
+import { PLATFORMS, type Platform } from '../../shared/core/events.js';
+import { startFakeServer } from '../../shared/local/fake-server.js';
+import type { SandboxAction } from '../../shared/local/sandbox.js';
+import { SANDBOXES } from '../../shared/local/sandboxes/index.js';
+import { httpEvent } from '../support/lambda.js';
+import { startTestTable, type TestTable } from '../support/table.js';
+
+// The handler bundles exactly as the stack and the benchmark build them, run in fresh Node processes.
+const ROOT = join(import.meta.dirname, '../..');
+const COLD_START = join(ROOT, 'bench/cold-start.mjs');
+const run = promisify(execFile);
+
+interface Bundle {
+  readonly file: string;
+  readonly code: string;
+  /** Every input file that put code in the bundle. */
+  readonly inputs: readonly string[];
+}
+
+let outdir: string;
+const bundles = new Map<Platform, Bundle>();
+
+async function bundle(platform: Platform, entry: string, name: string): Promise<Bundle> {
+  const file = join(outdir, `${name}.mjs`);
+  const result = await build({ ...esbuildOptions(platform, join(ROOT, entry), file), metafile: true });
+  const output = Object.values(result.metafile.outputs)[0];
+  const inputs = Object.entries(output?.inputs ?? {})
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([path]) => path);
+  return { file, code: readFileSync(file, 'utf8'), inputs };
+}
+
+beforeAll(async () => {
+  outdir = mkdtempSync(join(tmpdir(), 'bot-bundles-'));
+  for (const platform of PLATFORMS) {
+    bundles.set(platform, await bundle(platform, `bots/${platform}/handler.ts`, platform));
+  }
+});
+
+afterAll(() => {
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+function bundleOf(platform: Platform): Bundle {
+  const found = bundles.get(platform);
+  if (!found) throw new Error(`no ${platform} bundle`);
+  return found;
+}
+
+/** Input packages whose name matches, e.g. `@aws-sdk/nested-clients`. */
+function packagesIn(platform: Platform, pattern: RegExp): string[] {
+  const names = bundleOf(platform).inputs.map((path) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1]);
+  return [...new Set(names.filter((name): name is string => name !== undefined && pattern.test(name)))];
+}
+
+describe.each(PLATFORMS)('the %s bundle', (platform) => {
+  it('imports node:http as CommonJS, so loading it does not load undici', () => {
+    const { code, inputs } = bundleOf(platform);
+
+    expect(code).not.toMatch(/from\s*["']node:http["']/);
+    expect(code).not.toMatch(/import\(\s*["']node:http["']\s*\)/);
+    expect(inputs).toContain('infra/bundle-stubs/node-http.cjs');
+  });
+
+  it('carries the environment credential provider and no other', () => {
+    expect(packagesIn(platform, /^@aws-sdk\/(credential-provider|nested-clients|token-providers)/)).toEqual([
+      '@aws-sdk/credential-provider-env',
+    ]);
+  });
+
+  it('carries no Secrets Manager client: secrets come through the Lambda extension', () => {
+    expect(packagesIn(platform, /client-secrets-manager|powertools\/parameters/)).toEqual([]);
+  });
+});
+
+describe('platform stubs', () => {
+  it('leaves discord-api-types out of the Discord bundle', () => {
+    expect(packagesIn('discord', /^discord-api-types$/)).toEqual([]);
+    expect(bundleOf('discord').inputs).toContain('infra/bundle-stubs/discord-api-types-payloads.mjs');
+  });
+
+  it('leaves @slack/types and path-to-regexp out of the Slack bundle', () => {
+    expect(packagesIn('slack', /^(@slack\/types|path-to-regexp)$/)).toEqual([]);
+  });
+});
+
+describe('the bundled handlers', () => {
+  let table: TestTable;
+
+  beforeAll(async () => {
+    table = await startTestTable();
+  });
+
+  afterAll(async () => {
+    await table.close();
+  });
+
+  const actions: Record<Platform, SandboxAction> = {
+    slack: { kind: 'message', user: 'alice', channel: 'general', text: 'hello', messageId: '1' },
+    discord: { kind: 'command', user: 'alice', channel: 'general', text: '/community help' },
+    telegram: { kind: 'message', user: 'alice', channel: 'general', text: 'hello', messageId: '1' },
+  };
+
+  it.each(PLATFORMS)(
+    '%s: handles a signed delivery in a fresh Node process and records it',
+    async (platform) => {
+      // Prepare
+      const sandbox = SANDBOXES.find((candidate) => candidate.platform === platform);
+      if (!sandbox) throw new Error(`no ${platform} sandbox`);
+      const api = await sandbox.startFakeApi();
+      const request = sandbox.sign(actions[platform]);
+      const eventFile = join(outdir, `${platform}-event.json`);
+      writeFileSync(eventFile, JSON.stringify(httpEvent(request.path, request.body, { ...request.headers })));
+      const before = (await table.engagementItems()).length;
+
+      // Act
+      const { stdout } = await run(process.execPath, [COLD_START, bundleOf(platform).file, eventFile], {
+        env: {
+          PATH: process.env.PATH,
+          ...sandbox.env(api.url),
+          TABLE_NAME: table.tableName,
+          DYNAMODB_ENDPOINT: table.endpoint,
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+        },
+      });
+      await api.close();
+
+      // Assess
+      expect(JSON.parse(stdout)).toMatchObject({ status: 200 });
+      expect(await table.engagementItems()).toHaveLength(before + 1);
+    },
+  );
+});
+
+describe('the credential stub', () => {
+  // A DynamoDB client with no credentials in its config, bundled with the bots' aliases: it must sign with
+  // what Lambda puts in the environment, and never look further (no profile files, no IMDS).
+  const ENTRY = `
+    import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+    const client = new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'eu-west-1', maxAttempts: 1 });
+    try {
+      await client.send(new PutItemCommand({ TableName: 'community', Item: { pk: { S: 'a' }, sk: { S: 'b' } } }));
+      console.log('sent');
+    } catch (error) {
+      console.log(error.message);
+    }
+    process.exit(0);
+  `;
+  let file: string;
+
+  beforeAll(async () => {
+    file = join(outdir, 'signed-put.mjs');
+    const { entryPoints: _entry, ...options } = esbuildOptions('discord', 'unused', file);
+    await build({ ...options, stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' } });
+  });
+
+  async function putWith(env: Record<string, string>) {
+    // A fake DynamoDB: records the signed request and answers PutItem's empty output.
+    const fake = await startFakeServer('dynamodb', () => ({ body: {} }));
+    const { stdout } = await run(process.execPath, [file], {
+      env: { PATH: process.env.PATH, DYNAMODB_ENDPOINT: fake.url, ...env },
+    });
+    await fake.close();
+    return { output: stdout.trim(), requests: fake.requests };
+  }
+
+  it('signs with the credentials Lambda puts in the environment', async () => {
+    const { output, requests } = await putWith({
+      AWS_ACCESS_KEY_ID: 'ASIAFUNCTIONROLE',
+      AWS_SECRET_ACCESS_KEY: 'function-role-secret',
+      AWS_SESSION_TOKEN: 'function-role-session',
+    });
+
+    expect(output).toBe('sent');
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=ASIAFUNCTIONROLE\/\d{8}\/eu-west-1\/dynamodb\/aws4_request/,
+    );
+    expect(requests[0]?.headers['x-amz-security-token']).toBe('function-role-session');
+  });
+
+  it('fails at once without them, instead of trying profiles or the instance metadata service', async () => {
+    const { output, requests } = await putWith({});
+
+    expect(output).toMatch(/Unable to find environment variable credentials/);
+    expect(requests).toHaveLength(0);
+  });
+});
