@@ -235,7 +235,7 @@ function report(results: Map<string, Result>) {
       'vs ref':
         r === undefined
           ? ''
-          : `${r.toFixed(2)}x (target <= ${kase.target}x) ${r <= (kase.target ?? Infinity) ? 'OK' : 'MISSED'}`,
+          : `${r.toFixed(3)}x (target <= ${kase.target}x) ${r <= (kase.target ?? Infinity) ? 'OK' : 'MISSED'}`,
       'warm p50/p99 ms': result.warm ? `${result.warm.p50.toFixed(1)} / ${result.warm.p99.toFixed(1)}` : '',
       'DynamoDB per event': result.perEvent && kase.reference ? describeUsage(result.perEvent) : '',
       'per redelivery': result.perRedelivery ? describeUsage(result.perRedelivery) : '',
