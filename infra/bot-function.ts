@@ -53,7 +53,7 @@ export interface BotFunctionProps {
   readonly platform: Platform;
   /** The community table; the function may only put, get and query it. */
   readonly table: ITable;
-  /** This bot's own secret (JSON of its tokens); the function may read only this one. */
+  /** This bot's own secret (JSON of its tokens); the function may read only this one, and only if its handler needs it. */
   readonly secret: ISecret;
   /** Non-secret settings (platform ids). Names ending in _TOKEN or _SIGNING_SECRET are refused. */
   readonly environment: Readonly<Record<string, string>>;
@@ -87,10 +87,14 @@ export class BotFunction extends Construct {
         resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes.byDay.name}`],
       }),
     );
+    const readsSecret = HANDLER_READS_SECRET[platform];
     // GetSecretValue only: the secrets extension reads the value with this role and never describes it.
-    role.addToPolicy(
-      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
-    );
+    // A handler that needs no secret (Discord's, today) gets no grant and no ARN at all.
+    if (readsSecret) {
+      role.addToPolicy(
+        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+      );
+    }
 
     this.function = new NodejsFunction(this, 'Function', {
       description: `Community bot: ${platform} webhook`,
@@ -107,12 +111,12 @@ export class BotFunction extends Construct {
       bundling: botBundling(platform),
       // The AWS Parameters and Secrets Lambda Extension: the handler reads its secret over loopback
       // (shared/lambda/secrets.ts) instead of bundling and loading a Secrets Manager client.
-      ...(HANDLER_READS_SECRET[platform]
+      ...(readsSecret
         ? { paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(SECRETS_EXTENSION_VERSION) }
         : {}),
       environment: {
         TABLE_NAME: table.tableName,
-        [`${platform.toUpperCase()}_SECRET_ARN`]: secret.secretArn,
+        ...(readsSecret ? { [`${platform.toUpperCase()}_SECRET_ARN`]: secret.secretArn } : {}),
         ...props.environment,
       },
     });

@@ -46,9 +46,9 @@ const BOTS = [
   {
     platform: 'discord',
     route: 'POST /discord/interactions',
-    env: ['TABLE_NAME', 'DISCORD_SECRET_ARN', 'DISCORD_APPLICATION_ID', 'DISCORD_PUBLIC_KEY'],
+    env: ['TABLE_NAME', 'DISCORD_APPLICATION_ID', 'DISCORD_PUBLIC_KEY'],
     secretKeys: ['DISCORD_BOT_TOKEN'],
-    // The handler answers interactions inline and reads no secret.
+    // The handler answers interactions inline and reads no secret: no extension, no ARN, no grant.
     secretsExtension: false,
   },
   {
@@ -179,15 +179,16 @@ describe('functions', () => {
     for (const id of used) expect(logGroups[id]?.Properties.RetentionInDays).toBe(30);
   });
 
-  it('gets the table name, its own secret ARN and the non-secret ids, and no secret value', () => {
-    for (const { platform, env } of BOTS) {
+  it('gets the table name, its own secret ARN if it reads one, the non-secret ids, and no secret value', () => {
+    for (const { platform, env, secretsExtension } of BOTS) {
       const variables = (
         botFunction(platform).properties.Environment as { Variables: Record<string, unknown> }
       ).Variables;
-      const secretArn = refOf(variables[`${platform.toUpperCase()}_SECRET_ARN`]);
 
       expect(Object.keys(variables).sort()).toEqual([...env].sort());
       expect(Object.keys(variables).filter((name) => /(_TOKEN|_SIGNING_SECRET)$/.test(name))).toEqual([]);
+      if (!secretsExtension) continue;
+      const secretArn = refOf(variables[`${platform.toUpperCase()}_SECRET_ARN`]);
       expect(secretArn).toMatch(new RegExp(`^${platform.charAt(0).toUpperCase()}${platform.slice(1)}Secret`));
     }
   });
@@ -253,8 +254,8 @@ describe('permissions', () => {
     }
   });
 
-  it('lets each bot read only its own secret and write only its own logs, with no wildcard', () => {
-    for (const { platform } of BOTS) {
+  it('lets each bot read only its own secret (if it needs one) and write only its own logs, no wildcard', () => {
+    for (const { platform, secretsExtension } of BOTS) {
       const { properties } = botFunction(platform);
       const roleId = getAttOf(properties.Role);
       const policies = template.findResources('AWS::IAM::Policy', {
@@ -266,8 +267,9 @@ describe('permissions', () => {
       const logWrite = statements.find((s) => [s.Action].flat().includes('logs:PutLogEvents'));
       const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
-      expect(statements).toHaveLength(3);
+      expect(statements).toHaveLength(secretsExtension ? 3 : 2);
       expect(secretRead?.Resource).toEqual(variables[`${platform.toUpperCase()}_SECRET_ARN`]);
+      if (!secretsExtension) expect(secretRead).toBeUndefined();
       expect(getAttOf(logWrite?.Resource)).toBe(
         refOf((properties.LoggingConfig as { LogGroup: unknown }).LogGroup),
       );
