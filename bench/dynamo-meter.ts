@@ -1,6 +1,5 @@
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { startDynamoProxy } from '../shared/local/dynamo-proxy.js';
 import { TABLE } from '../shared/store/table.js';
 
 /** What the bundles asked of DynamoDB while the meter was on. */
@@ -23,43 +22,21 @@ const INDEX_ENTRY_OVERHEAD = 100;
  */
 export async function startDynamoMeter(target: string) {
   let usage = emptyUsage();
-  const server = createServer((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const operation = String(incoming.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
-      const upstream = request(
-        new URL(incoming.url ?? '/', target),
-        { method: incoming.method, headers: incoming.headers },
-        (response) => {
-          const answer: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => answer.push(chunk));
-          response.on('end', () => {
-            usage = count(usage, operation, body.toString('utf8'), response.statusCode ?? 500);
-            outgoing.writeHead(response.statusCode ?? 500, response.headers);
-            outgoing.end(Buffer.concat(answer));
-          });
-        },
-      );
-      upstream.end(body);
-    });
+  const proxy = await startDynamoProxy(target, {
+    afterForward(call, status) {
+      usage = count(usage, call.operation, call.body, status);
+      return undefined;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: proxy.endpoint,
     /** Returns what was used since the last call and starts counting afresh. */
     take(): DynamoUsage {
       const taken = usage;
       usage = emptyUsage();
       return taken;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => proxy.close(),
   };
 }
 
