@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Each file gets its own module graph and process: handlers read their config once, at import.
+    // Each file runs in its own process (dynalite, fake servers and sockets stay per file).
     pool: 'forks',
     testTimeout: 30_000,
     // The handlers' structured logs would drown the report; POWERTOOLS_LOG_LEVEL=DEBUG npm test shows them.

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { startDynamoProxy } from '../shared/local/dynamo-proxy.js';
+import { startDynamoProxy } from '../infra/local/dynamo-proxy.js';
 import { TABLE } from '../shared/store/table.js';
 
 /** What the bundles asked of DynamoDB while the meter was on. */

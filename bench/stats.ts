@@ -1,6 +1,6 @@
+import { buildHttpEvent } from '../infra/local/http-bridge.js';
 import type { HttpEvent } from '../shared/lambda/http.js';
-import { buildHttpEvent } from '../shared/local/http-bridge.js';
-import type { SignedRequest } from '../shared/local/sandbox.js';
+import type { SignedRequest } from '../shared/platform/sandbox.js';
 
 export function median(values: readonly number[]): number {
   return percentile(values, 50);

@@ -13,7 +13,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { Platform } from '../shared/core/events.js';
+import type { PlatformDescriptor } from '../shared/platform/descriptor.js';
 import { TABLE } from '../shared/store/table.js';
 import { botBundling } from './bundling.js';
 
@@ -34,23 +34,12 @@ export const BOT_TABLE_ACTIONS = [
 /** The newest Parameters and Secrets Lambda Extension release this aws-cdk-lib knows. */
 export const SECRETS_EXTENSION_VERSION = ParamsAndSecretsVersions.V1_0_103;
 
-/**
- * Whose handler reads its secret at run time, through the extension. Discord's answers interactions inline
- * and needs no token (only `npm run discord:register` does, outside Lambda): an extension there would only
- * add its own start-up to every cold start.
- */
-export const HANDLER_READS_SECRET: Readonly<Record<Platform, boolean>> = {
-  slack: true,
-  discord: false,
-  telegram: true,
-};
-
 /** Environment names that would hold a secret; those live in Secrets Manager, never in a function's env. */
 const SECRET_ENV_NAME = /(_TOKEN|_SIGNING_SECRET)$/;
 
 export interface BotFunctionProps {
-  /** Which bot: its entry is `bots/<platform>/handler.ts`, its secret ARN goes in `<PLATFORM>_SECRET_ARN`. */
-  readonly platform: Platform;
+  /** Which bot: its descriptor names the entry, the bundling and where the secret's ARN goes. */
+  readonly bot: PlatformDescriptor;
   /** The community table; the function may only put, get and query it. */
   readonly table: ITable;
   /** This bot's own secret (JSON of its tokens); the function may read only this one, and only if its handler needs it. */
@@ -71,7 +60,8 @@ export class BotFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BotFunctionProps) {
     super(scope, id);
-    const { platform, table, secret } = props;
+    const { bot, table, secret } = props;
+    const { platform } = bot;
     assertNoSecretInEnvironment(props.environment);
 
     this.logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
@@ -87,7 +77,7 @@ export class BotFunction extends Construct {
         resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes.byDay.name}`],
       }),
     );
-    const readsSecret = HANDLER_READS_SECRET[platform];
+    const readsSecret = bot.secret.readByHandler;
     // GetSecretValue only: the secrets extension reads the value with this role and never describes it.
     // A handler that needs no secret (Discord's, today) gets no grant and no ARN at all.
     if (readsSecret) {
@@ -98,7 +88,7 @@ export class BotFunction extends Construct {
 
     this.function = new NodejsFunction(this, 'Function', {
       description: `Community bot: ${platform} webhook`,
-      entry: join(PROJECT_ROOT, 'bots', platform, 'handler.ts'),
+      entry: bot.handlerEntry,
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
@@ -108,7 +98,7 @@ export class BotFunction extends Construct {
       timeout: Duration.seconds(10),
       role,
       logGroup: this.logGroup,
-      bundling: botBundling(platform),
+      bundling: botBundling(bot),
       // The AWS Parameters and Secrets Lambda Extension: the handler reads its secret over loopback
       // (shared/lambda/secrets.ts) instead of bundling and loading a Secrets Manager client.
       ...(readsSecret
@@ -116,7 +106,7 @@ export class BotFunction extends Construct {
         : {}),
       environment: {
         TABLE_NAME: table.tableName,
-        ...(readsSecret ? { [`${platform.toUpperCase()}_SECRET_ARN`]: secret.secretArn } : {}),
+        ...(readsSecret ? { [bot.secret.arnVariable]: secret.secretArn } : {}),
         ...props.environment,
       },
     });

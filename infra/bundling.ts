@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
-import type { Platform } from '../shared/core/events.js';
+import type { PlatformDescriptor } from '../shared/platform/descriptor.js';
+
+/** What bundling reads from a bot's descriptor. */
+export type BundlingDescription = Pick<PlatformDescriptor, 'bundling'>;
 
 /**
  * How a bot is bundled: defined once, read by the stack (NodejsFunction `bundling`) and by the benchmark
@@ -25,21 +28,8 @@ export const BOT_BUNDLE = {
 
 const stub = (file: string) => fileURLToPath(new URL(`./bundle-stubs/${file}`, import.meta.url));
 
-/** The file that stands in for modules a bot requires at load time but never uses. */
+/** The file that stands in for modules a bot requires at load time but never uses (`bundling.unusedModules`). */
 export const UNUSED_MODULE_STUB = stub('unused-module.cjs');
-
-/**
- * Modules replaced by {@link UNUSED_MODULE_STUB}, per platform. Bolt's `App` statically requires its HTTP
- * and Socket Mode receivers (and through them these modules) although the Lambda only uses
- * AwsLambdaReceiver; stubbing them cuts Bolt's load from about 170 ms to about 20 ms. `path-to-regexp` is
- * only called by those receivers' custom routes, and `@slack/types` is required by the WebClient only to
- * re-export its typings (some 80 empty modules at run time; about 3 ms).
- */
-export const UNUSED_MODULES: Readonly<Record<Platform, readonly string[]>> = {
-  slack: ['@slack/socket-mode', '@slack/oauth', 'express', 'raw-body', 'path-to-regexp', '@slack/types'],
-  discord: [],
-  telegram: [],
-};
 
 /**
  * Replacements in every bot bundle, for cold start (measured with `npm run bench`; each stub file says why):
@@ -54,26 +44,21 @@ export const BOT_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': stub('aws-credentials-from-env.mjs'),
 };
 
-/** Replacements for one platform only (each stub file says why). */
-export const PLATFORM_ALIASES: Readonly<Record<Platform, Readonly<Record<string, string>>>> = {
-  slack: {},
-  // The enum values the interactions handler needs, without evaluating discord-api-types (about 10 ms).
-  discord: { 'discord-api-types/payloads/v10': stub('discord-api-types-payloads.mjs') },
-  telegram: {},
-};
-
-/** esbuild aliases for a platform: module name to the absolute path of the file that replaces it. */
-export function bundleAliases(platform: Platform): Record<string, string> {
+/**
+ * esbuild aliases for a bot: module name to the absolute path of the file that replaces it. The bot's own
+ * replacements and unused modules come from its descriptor.
+ */
+export function bundleAliases({ bundling }: BundlingDescription): Record<string, string> {
   return {
     ...BOT_ALIASES,
-    ...PLATFORM_ALIASES[platform],
-    ...Object.fromEntries(UNUSED_MODULES[platform].map((name) => [name, UNUSED_MODULE_STUB])),
+    ...bundling.aliases,
+    ...Object.fromEntries(bundling.unusedModules.map((name) => [name, UNUSED_MODULE_STUB])),
   };
 }
 
 /** NodejsFunction bundling for a bot (local esbuild, no Docker); the output is `index.mjs`. */
-export function botBundling(platform: Platform): BundlingOptions {
-  const aliases = Object.entries(bundleAliases(platform));
+export function botBundling(bot: BundlingDescription): BundlingOptions {
+  const aliases = Object.entries(bundleAliases(bot));
   return {
     minify: BOT_BUNDLE.minify,
     sourceMap: BOT_BUNDLE.sourcemap,
@@ -92,7 +77,7 @@ export function botBundling(platform: Platform): BundlingOptions {
  * The same bundling as esbuild `build()` options, for the benchmark. `outfile` should end in `.mjs`, as the
  * Lambda's does, so Node loads it as ESM.
  */
-export function esbuildOptions(platform: Platform, entry: string, outfile: string): BuildOptions {
+export function esbuildOptions(bot: BundlingDescription, entry: string, outfile: string): BuildOptions {
   return {
     entryPoints: [entry],
     outfile,
@@ -105,6 +90,6 @@ export function esbuildOptions(platform: Platform, entry: string, outfile: strin
     mainFields: [...BOT_BUNDLE.mainFields],
     banner: { js: BOT_BUNDLE.banner },
     external: [...BOT_BUNDLE.external],
-    alias: bundleAliases(platform),
+    alias: bundleAliases(bot),
   };
 }

@@ -10,11 +10,12 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Secret, type SecretStringGenerator } from 'aws-cdk-lib/aws-secretsmanager';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { PLATFORMS, type Platform } from '../shared/core/events.js';
+import { type PlatformDescriptor, secretNames } from '../shared/platform/descriptor.js';
 import { TABLE } from '../shared/store/table.js';
 import { BotFunction } from './bot-function.js';
+import { PLATFORM_DESCRIPTORS } from './platforms.js';
 
 export interface CommunityStackProps extends StackProps {
   /**
@@ -23,20 +24,6 @@ export interface CommunityStackProps extends StackProps {
    */
   readonly deletionProtection?: boolean;
 }
-
-/** The JSON keys of each bot's secret: the variable names its handler reads. */
-const SECRET_KEYS: Readonly<Record<Platform, readonly string[]>> = {
-  slack: ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
-  discord: ['DISCORD_BOT_TOKEN'],
-  telegram: ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_SECRET_TOKEN'],
-};
-
-/** Webhook path of each bot, as the platforms are told to call it. */
-export const WEBHOOK_PATHS: Readonly<Record<Platform, string>> = {
-  slack: '/slack/events',
-  discord: '/discord/interactions',
-  telegram: '/telegram/webhook',
-};
 
 /** Placeholder for secret values that ops set after the first deploy. */
 const SET_ME = 'set-me';
@@ -62,19 +49,26 @@ export class CommunityStack extends Stack {
   constructor(scope: Construct, id: string, props: CommunityStackProps = {}) {
     super(scope, id, props);
     const table = this.createTable(props.deletionProtection ?? this.deletionProtectionContext());
-    const secrets = this.createSecrets();
-    const environments = this.botEnvironments();
     const { api, stage } = this.createApi();
-    for (const platform of PLATFORMS) {
-      const bot = new BotFunction(this, `${capitalize(platform)}Bot`, {
-        platform,
+    for (const bot of PLATFORM_DESCRIPTORS) {
+      const secret = this.botSecret(bot);
+      const botFunction = new BotFunction(this, `${bot.title}Bot`, {
+        bot,
         table,
-        secret: secrets[platform],
-        environment: environments[platform],
+        secret,
+        environment: this.botEnvironment(bot),
       });
-      this.addWebhookRoute(api, platform, bot);
+      this.addWebhookRoutes(api, bot, botFunction, stage);
+      new CfnOutput(this, `${bot.title}SecretArn`, {
+        value: secret.secretArn,
+        description: `aws secretsmanager put-secret-value --secret-id <this> --secret-string '{${secretNames(
+          bot,
+        )
+          .map((key) => `"${key}":"..."`)
+          .join(',')}}'`,
+      });
     }
-    this.addOutputs(stage, table, secrets);
+    new CfnOutput(this, 'TableName', { value: table.tableName });
   }
 
   private deletionProtectionContext(): boolean {
@@ -105,36 +99,20 @@ export class CommunityStack extends Stack {
   }
 
   /**
-   * One secret per bot, JSON keyed by the variable names its handler reads. Values the platform issues are
-   * placeholders until ops put the real ones. Slack's signing secret and Discord's token are generated
-   * rather than a fixed placeholder, so nobody can sign a request with a guessable value before then.
+   * A bot's secret, JSON keyed by the variable names its handler reads. Values the platform issues are
+   * placeholders until ops put the real ones; the descriptor's `generated` key gets a random value (letters
+   * and digits) instead, so nobody can sign a request with a guessable value before then.
    */
-  private createSecrets(): Record<Platform, Secret> {
-    return {
-      slack: this.botSecret('slack', 'SLACK_SIGNING_SECRET', 'set both from the Slack app'),
-      discord: this.botSecret('discord', 'DISCORD_BOT_TOKEN', 'set it from the Discord application'),
-      // Telegram echoes this token in X-Telegram-Bot-Api-Secret-Token; it allows A-Za-z0-9_- (1-256 chars).
-      telegram: this.botSecret('telegram', 'TELEGRAM_SECRET_TOKEN', 'set the bot token from BotFather', {
-        passwordLength: 64,
-        includeSpace: false,
-      }),
-    };
-  }
-
-  /** A bot's secret: `generatedKey` gets a random value (letters and digits), the other keys `set-me`. */
-  private botSecret(
-    platform: Platform,
-    generatedKey: string,
-    instructions: string,
-    options: SecretStringGenerator = {},
-  ): Secret {
-    const placeholders = SECRET_KEYS[platform].filter((key) => key !== generatedKey);
-    const secret = new Secret(this, `${capitalize(platform)}Secret`, {
-      description: `${capitalize(platform)} bot: ${SECRET_KEYS[platform].join(', ')} (${instructions})`,
+  private botSecret(bot: PlatformDescriptor): Secret {
+    const keys = secretNames(bot);
+    const { generated } = bot.secret;
+    const placeholders = keys.filter((key) => key !== generated.name);
+    const secret = new Secret(this, `${bot.title}Secret`, {
+      description: `${bot.title} bot: ${keys.join(', ')} (${bot.secret.instructions})`,
       generateSecretString: {
-        ...options,
+        ...(generated.length ? { passwordLength: generated.length, includeSpace: false } : {}),
         secretStringTemplate: JSON.stringify(Object.fromEntries(placeholders.map((key) => [key, SET_ME]))),
-        generateStringKey: generatedKey,
+        generateStringKey: generated.name,
         excludePunctuation: true,
       },
     });
@@ -146,39 +124,18 @@ export class CommunityStack extends Stack {
     return secret;
   }
 
-  /** The non-secret ids, as deploy-time parameters. */
-  private botEnvironments(): Record<Platform, Record<string, string>> {
-    const parameter = (id: string, description: string, allowedPattern: string) =>
-      new CfnParameter(this, id, { type: 'String', description, allowedPattern }).valueAsString;
-    return {
-      slack: {
-        SLACK_BOT_ID: parameter(
-          'SlackBotId',
-          'Slack bot id (B...), given to Bolt so it never calls auth.test',
-          '^B[A-Z0-9]+$',
-        ),
-        SLACK_BOT_USER_ID: parameter(
-          'SlackBotUserId',
-          "Slack bot's user id (U... or W...); its own events are never recorded",
-          '^[UW][A-Z0-9]+$',
-        ),
-      },
-      discord: {
-        DISCORD_APPLICATION_ID: parameter('DiscordApplicationId', 'Discord application id', '^[0-9]{15,21}$'),
-        DISCORD_PUBLIC_KEY: parameter(
-          'DiscordPublicKey',
-          'Discord application public key (hex), verifies interaction signatures',
-          '^[0-9a-fA-F]{64}$',
-        ),
-      },
-      telegram: {
-        TELEGRAM_BOT_USERNAME: parameter(
-          'TelegramBotUsername',
-          "Telegram bot's username without the @ (from BotFather), to recognise commands addressed to it",
-          '^[A-Za-z0-9_]{5,32}$',
-        ),
-      },
-    };
+  /** A bot's non-secret ids, as deploy-time parameters (the descriptor's `parameter` settings). */
+  private botEnvironment(bot: PlatformDescriptor): Record<string, string> {
+    const environment: Record<string, string> = {};
+    for (const setting of bot.settings) {
+      if (setting.source !== 'parameter' || !setting.parameter) continue;
+      environment[setting.name] = new CfnParameter(this, setting.parameter.id, {
+        type: 'String',
+        description: setting.description.replaceAll('`', ''),
+        allowedPattern: setting.parameter.pattern,
+      }).valueAsString;
+    }
+    return environment;
   }
 
   /** The HTTP API and its `$default` stage: auto-deployed, throttled, access-logged. */
@@ -202,44 +159,33 @@ export class CommunityStack extends Stack {
     return { api, stage };
   }
 
-  /** POST <webhook path> to the bot (payload format 2.0, what the handlers take). */
-  private addWebhookRoute(api: HttpApi, platform: Platform, bot: BotFunction): void {
-    const routes = api.addRoutes({
-      path: WEBHOOK_PATHS[platform],
-      methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration(`${capitalize(platform)}Integration`, bot.function, {
-        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-      }),
+  /** POST <webhook path> to the bot (payload format 2.0, what the handlers take), and its URL as an output. */
+  private addWebhookRoutes(
+    api: HttpApi,
+    bot: PlatformDescriptor,
+    botFunction: BotFunction,
+    stage: HttpStage,
+  ) {
+    const integration = new HttpLambdaIntegration(`${bot.title}Integration`, botFunction.function, {
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
     });
-    for (const route of routes) {
-      Validations.of(route).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'Platform webhooks cannot carry AWS or JWT credentials; Slack, Discord and Telegram sign every ' +
-          'request and the handler verifies it (401 when forged or stale).',
+    for (const path of bot.webhookPaths) {
+      const routes = api.addRoutes({ path, methods: [HttpMethod.POST], integration });
+      for (const route of routes) {
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Platform webhooks cannot carry AWS or JWT credentials; Slack, Discord and Telegram sign every ' +
+            'request and the handler verifies it (401 when forged or stale).',
+        });
+      }
+      // `/slack/events` -> SlackEventsUrl. The $default stage URL ends with '/'; the paths start with one.
+      new CfnOutput(this, `${bot.title}${capitalize(path.split('/').pop() ?? '')}Url`, {
+        value: `${stage.url}${path.slice(1)}`,
+        description: `Where ${bot.title} delivers: POST ${path}`,
       });
     }
   }
-
-  /** What ops need after a deploy: where to point each platform, the table, and which secrets to fill. */
-  private addOutputs(stage: HttpStage, table: Table, secrets: Record<Platform, Secret>): void {
-    new CfnOutput(this, 'SlackEventsUrl', { value: webhookUrl(stage, 'slack') });
-    new CfnOutput(this, 'DiscordInteractionsUrl', { value: webhookUrl(stage, 'discord') });
-    new CfnOutput(this, 'TelegramWebhookUrl', { value: webhookUrl(stage, 'telegram') });
-    new CfnOutput(this, 'TableName', { value: table.tableName });
-    for (const platform of PLATFORMS) {
-      const json = SECRET_KEYS[platform].map((key) => `"${key}":"..."`).join(',');
-      new CfnOutput(this, `${capitalize(platform)}SecretArn`, {
-        value: secrets[platform].secretArn,
-        description: `aws secretsmanager put-secret-value --secret-id <this> --secret-string '{${json}}'`,
-      });
-    }
-  }
-}
-
-function webhookUrl(stage: HttpStage, platform: Platform): string {
-  // The $default stage URL ends with '/'; the paths start with one.
-  return `${stage.url}${WEBHOOK_PATHS[platform].slice(1)}`;
 }
 
 function capitalize(word: string): string {

@@ -14,7 +14,6 @@ import {
   ComponentType,
   InteractionResponseType,
   InteractionType,
-  PermissionFlagsBits,
 } from 'discord-api-types/payloads/v10';
 import { COMMAND_NAME } from '../../shared/core/commands.js';
 import type { Community } from '../../shared/core/community.js';
@@ -23,6 +22,7 @@ import type { ButtonPressed, CommandInvoked, Location, Member } from '../../shar
 import { privateReply, type Reply } from '../../shared/core/reply.js';
 import { parseJsonBody } from '../../shared/lambda/http.js';
 import type { Logger } from '../../shared/lambda/logger.js';
+import { isModerator } from './moderators.js';
 import { renderReply } from './render.js';
 import type { InteractionVerifier, SignatureHeaders } from './verify.js';
 
@@ -33,13 +33,12 @@ export const DM_SPACE_ID = '@me';
 const DISCORD_EPOCH_MS = 1_420_070_400_000n;
 const SNOWFLAKE = /^\d{1,20}$/;
 
-/** A moderator can manage the server, or is an administrator (which implies every permission). */
-const MODERATOR_PERMISSIONS = PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator;
-
 export interface InteractionsAppDeps {
   readonly community: Community;
   readonly verify: InteractionVerifier;
   readonly logger: Logger;
+  /** The clock signatures are checked against. */
+  readonly now?: () => Date;
 }
 
 /** One delivery to the interactions endpoint: the raw body and its signature headers. */
@@ -76,7 +75,12 @@ interface CommandOption {
 }
 
 /** Wires verification, parsing and the core together; built once per cold start by handler.ts. */
-export function createInteractionsApp({ community, verify, logger }: InteractionsAppDeps): InteractionsApp {
+export function createInteractionsApp({
+  community,
+  verify,
+  logger,
+  now = () => new Date(),
+}: InteractionsAppDeps): InteractionsApp {
   async function onCommand(interaction: Interaction): Promise<APIInteractionResponse> {
     const name = stringField(interaction.data, 'name');
     if (name !== COMMAND_NAME) {
@@ -105,7 +109,7 @@ export function createInteractionsApp({ community, verify, logger }: Interaction
 
   return {
     async handle({ body, signature, timestamp }) {
-      await verify(body, { signature, timestamp });
+      await verify(body, { signature, timestamp }, now());
       const interaction = parseInteraction(body);
       switch (interaction.type) {
         case InteractionType.Ping:
@@ -154,16 +158,6 @@ export function toCommandInvoked(interaction: Interaction): CommandInvoked {
 export function toButtonPressed(interaction: Interaction): ButtonPressed {
   const actionId = stringField(interaction.data, 'custom_id');
   return { kind: 'button_pressed', ...eventBase(interaction), actionId };
-}
-
-/**
- * Moderator = Manage Server or Administrator in the member's permissions (a decimal bitfield string,
- * computed by Discord for the channel). A DM has no member, and nobody moderates a DM.
- */
-export function isModerator(interaction: Pick<Interaction, 'member'>): boolean {
-  const permissions = interaction.member?.permissions;
-  if (typeof permissions !== 'string' || !/^\d+$/.test(permissions)) return false;
-  return (BigInt(permissions) & MODERATOR_PERMISSIONS) !== 0n;
 }
 
 /** The subcommand path and option values, in order: `stats`, or `group sub value`. */

@@ -2,10 +2,37 @@ import { ConfigError } from '../../shared/core/errors.js';
 import { type Env, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
 import { type SecretSource, secretSource } from '../../shared/lambda/secrets.js';
 import { readWithSecretsManagerSdk } from '../../shared/lambda/secrets-sdk.js';
+import type { PlatformSetting } from '../../shared/platform/descriptor.js';
 import type { StoreConfig } from '../../shared/store/client.js';
 
 /** Discord's REST API root; the SDK appends `/v10/...`. */
 export const DEFAULT_DISCORD_API_URL = 'https://discord.com/api';
+
+/** The Discord bot's environment and where each value lives in AWS (its descriptor publishes this list). */
+export const DISCORD_SETTINGS = [
+  {
+    name: 'DISCORD_BOT_TOKEN',
+    source: 'secret',
+    description: 'bot token for REST calls (`npm run discord:register`; the handler answers inline)',
+  },
+  {
+    name: 'DISCORD_APPLICATION_ID',
+    source: 'parameter',
+    description: 'Discord application id',
+    parameter: { id: 'DiscordApplicationId', pattern: '^[0-9]{15,21}$' },
+  },
+  {
+    name: 'DISCORD_PUBLIC_KEY',
+    source: 'parameter',
+    description: 'Discord application public key (hex), verifies interaction signatures',
+    parameter: { id: 'DiscordPublicKey', pattern: '^[0-9a-fA-F]{64}$' },
+  },
+  {
+    name: 'DISCORD_API_URL',
+    source: 'optional',
+    description: 'REST base, default `https://discord.com/api`',
+  },
+] as const satisfies readonly PlatformSetting[];
 
 /** What the interactions endpoint needs, read once per cold start. */
 export interface DiscordConfig {

@@ -1,5 +1,6 @@
 import { type Env, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
 import { type SecretSource, secretSource } from '../../shared/lambda/secrets.js';
+import type { PlatformSetting } from '../../shared/platform/descriptor.js';
 import type { StoreConfig } from '../../shared/store/client.js';
 
 /** Slack's Web API root; the WebClient appends the method name (`users.info`). */
@@ -7,6 +8,29 @@ export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 
 /** The secret values the Slack bot needs; locally from the environment, in AWS from SLACK_SECRET_ARN. */
 export type SlackSecretName = 'SLACK_SIGNING_SECRET' | 'SLACK_BOT_TOKEN';
+
+/** The Slack bot's environment and where each value lives in AWS (its descriptor publishes this list). */
+export const SLACK_SETTINGS = [
+  { name: 'SLACK_SIGNING_SECRET', source: 'secret', description: 'signing secret of the Slack app' },
+  { name: 'SLACK_BOT_TOKEN', source: 'secret', description: '`xoxb-` bot token' },
+  {
+    name: 'SLACK_BOT_ID',
+    source: 'parameter',
+    description: 'Slack bot id (B...), given to Bolt so it never calls auth.test',
+    parameter: { id: 'SlackBotId', pattern: '^B[A-Z0-9]+$' },
+  },
+  {
+    name: 'SLACK_BOT_USER_ID',
+    source: 'parameter',
+    description: "Slack bot's user id (U... or W...); its own events are never recorded",
+    parameter: { id: 'SlackBotUserId', pattern: '^[UW][A-Z0-9]+$' },
+  },
+  {
+    name: 'SLACK_API_URL',
+    source: 'optional',
+    description: 'Web API base, default `https://slack.com/api/`',
+  },
+] as const satisfies readonly PlatformSetting[];
 
 /** What the Slack Events API / slash command / interactivity endpoint needs, read once per cold start. */
 export interface SlackConfig {

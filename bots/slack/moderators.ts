@@ -1,3 +1,6 @@
+/** Who is a moderator on Slack, in words (the check below implements it). */
+export const SLACK_MODERATOR_RULE = 'workspace owners and admins';
+
 /** How long a Slack role answer is trusted in one Lambda instance. */
 export const MODERATOR_CACHE_MS = 60_000;
 

@@ -2,6 +2,9 @@ import type { Api } from 'grammy/web';
 import type { Logger } from '../../shared/lambda/logger.js';
 import type { CacheRepository } from '../../shared/store/cache-repository.js';
 
+/** Who is a moderator on Telegram, in words (the check below implements it). */
+export const TELEGRAM_MODERATOR_RULE = 'the chat creator and administrators';
+
 /** Cache name in the shared table: one entry per `<chat>:<user>`, holding the member's status. */
 export const ADMIN_CACHE = 'telegram-admin';
 /** How long a chat member's status is trusted: long enough to absorb bursts, short enough for demotions. */
@@ -17,7 +20,7 @@ export interface ModeratorCheckDeps {
   readonly now?: () => Date;
 }
 
-/** Answers "is this user a moderator of this chat?" (see MODERATOR_RULE.telegram in the core). */
+/** Answers "is this user a moderator of this chat?" (see {@link TELEGRAM_MODERATOR_RULE}). */
 export type ModeratorCheck = (chatId: number, userId: number) => Promise<boolean>;
 
 /**

@@ -1,5 +1,5 @@
 import type { EngagementStore } from './engagement.js';
-import type { CommandInvoked, Platform } from './events.js';
+import type { CommandInvoked } from './events.js';
 import { privateReply, type Reply } from './reply.js';
 import { computeStats, formatStats } from './stats.js';
 
@@ -9,8 +9,10 @@ export const COMMAND_NAME = 'community';
 /** What a subcommand gets to work with. Moderator rights are asked lazily: most commands never need them. */
 export interface CommandContext {
   readonly invocation: CommandInvoked;
-  /** Asks the platform whether the invoking member is a moderator (see {@link MODERATOR_RULE}). */
+  /** Asks the platform whether the invoking member is a moderator. */
   readonly isModerator: () => Promise<boolean>;
+  /** Who counts as a moderator on this platform, in words (from the platform's descriptor). */
+  readonly moderatorRule: string;
   readonly store: EngagementStore;
   readonly now: Date;
 }
@@ -22,13 +24,6 @@ interface Subcommand {
   readonly moderatorOnly: boolean;
   run(context: CommandContext, args: readonly string[]): Promise<Reply>;
 }
-
-/** Who counts as a moderator, as the platform decides it. Shown to members who are refused. */
-export const MODERATOR_RULE: Readonly<Record<Platform, string>> = {
-  slack: 'workspace owners and admins',
-  discord: 'members with the Manage Server permission',
-  telegram: 'the chat creator and administrators',
-};
 
 const SUBCOMMANDS: readonly Subcommand[] = [
   {
@@ -67,7 +62,7 @@ export async function runCommand(context: CommandContext): Promise<Reply> {
     const platform = context.invocation.location.space.platform;
     return privateReply(
       `Sorry, \`/${COMMAND_NAME} ${subcommand.name}\` is for moderators only ` +
-        `(on ${platform}: ${MODERATOR_RULE[platform]}). Try \`/${COMMAND_NAME} help\`.`,
+        `(on ${platform}: ${context.moderatorRule}). Try \`/${COMMAND_NAME} help\`.`,
     );
   }
   return subcommand.run(context, args);

@@ -76,15 +76,3 @@ export function toEngagementRecord(event: InboundEvent, receivedAt: Date): Engag
       return base;
   }
 }
-
-/**
- * Records one delivery of an event. Every delivery of the same event maps to the same key, and the store
- * writes a key at most once, so replays (sequential or concurrent) never double-count.
- */
-export async function recordEngagement(
-  event: InboundEvent,
-  store: EngagementStore,
-  receivedAt: Date,
-): Promise<RecordOutcome> {
-  return store.record(toEngagementRecord(event, receivedAt));
-}

@@ -1,6 +1,6 @@
 /**
  * The one DynamoDB table, defined once. The CDK stack (infra/) and the local/test set-up
- * (shared/local) both build the table from this, so keys, index and TTL cannot drift apart.
+ * (infra/local) both build the table from this, so keys, index and TTL cannot drift apart.
  *
  * Items (single-table design):
  * | item               | pk                        | sk          | byDay index (gsi1pk / gsi1sk)          |

@@ -6,10 +6,10 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esbuildOptions } from '../../infra/bundling.js';
+import { descriptorOf } from '../../infra/platforms.js';
 import { PLATFORMS, type Platform } from '../../shared/core/events.js';
-import { startFakeServer } from '../../shared/local/fake-server.js';
-import type { SandboxAction } from '../../shared/local/sandbox.js';
-import { SANDBOXES } from '../../shared/local/sandboxes/index.js';
+import { startFakeServer } from '../../shared/platform/fake-server.js';
+import type { SandboxAction } from '../../shared/platform/sandbox.js';
 import { httpEvent } from '../support/lambda.js';
 import { startTestTable, type TestTable } from '../support/table.js';
 
@@ -28,9 +28,10 @@ interface Bundle {
 let outdir: string;
 const bundles = new Map<Platform, Bundle>();
 
-async function bundle(platform: Platform, entry: string, name: string): Promise<Bundle> {
+async function bundle(platform: Platform, name: string): Promise<Bundle> {
   const file = join(outdir, `${name}.mjs`);
-  const result = await build({ ...esbuildOptions(platform, join(ROOT, entry), file), metafile: true });
+  const bot = descriptorOf(platform);
+  const result = await build({ ...esbuildOptions(bot, bot.handlerEntry, file), metafile: true });
   const output = Object.values(result.metafile.outputs)[0];
   const inputs = Object.entries(output?.inputs ?? {})
     .filter(([, input]) => input.bytesInOutput > 0)
@@ -41,7 +42,7 @@ async function bundle(platform: Platform, entry: string, name: string): Promise<
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'bot-bundles-'));
   for (const platform of PLATFORMS) {
-    bundles.set(platform, await bundle(platform, `bots/${platform}/handler.ts`, platform));
+    bundles.set(platform, await bundle(platform, platform));
   }
 });
 
@@ -84,7 +85,7 @@ describe.each(PLATFORMS)('the %s bundle', (platform) => {
 describe('platform stubs', () => {
   it('leaves discord-api-types out of the Discord bundle', () => {
     expect(packagesIn('discord', /^discord-api-types$/)).toEqual([]);
-    expect(bundleOf('discord').inputs).toContain('infra/bundle-stubs/discord-api-types-payloads.mjs');
+    expect(bundleOf('discord').inputs).toContain('bots/discord/bundle-stubs/discord-api-types-payloads.mjs');
   });
 
   it('leaves @slack/types and path-to-regexp out of the Slack bundle', () => {
@@ -113,8 +114,7 @@ describe('the bundled handlers', () => {
     '%s: handles a signed delivery in a fresh Node process and records it',
     async (platform) => {
       // Prepare
-      const sandbox = SANDBOXES.find((candidate) => candidate.platform === platform);
-      if (!sandbox) throw new Error(`no ${platform} sandbox`);
+      const { sandbox } = descriptorOf(platform);
       const api = await sandbox.startFakeApi();
       const request = sandbox.sign(actions[platform]);
       const eventFile = join(outdir, `${platform}-event.json`);
@@ -158,7 +158,7 @@ describe('the credential stub', () => {
 
   beforeAll(async () => {
     file = join(outdir, 'signed-put.mjs');
-    const { entryPoints: _entry, ...options } = esbuildOptions('discord', 'unused', file);
+    const { entryPoints: _entry, ...options } = esbuildOptions(descriptorOf('discord'), 'unused', file);
     await build({ ...options, stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' } });
   });
 

@@ -8,6 +8,8 @@ import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discordPlatform } from '../../bots/discord/platform.js';
+import { slackPlatform } from '../../bots/slack/platform.js';
 import { BOT_TABLE_ACTIONS, BotFunction } from '../../infra/bot-function.js';
 import {
   BOT_ALIASES,
@@ -17,6 +19,7 @@ import {
   UNUSED_MODULE_STUB,
 } from '../../infra/bundling.js';
 import { CommunityStack } from '../../infra/community-stack.js';
+import { descriptorOf } from '../../infra/platforms.js';
 import { EXTENSION_DEFAULT_PORT } from '../../shared/lambda/secrets.js';
 import { TABLE } from '../../shared/store/table.js';
 
@@ -223,7 +226,7 @@ describe('functions', () => {
     // Act
     const build = () =>
       new BotFunction(stack, 'Bot', {
-        platform: 'slack',
+        bot: slackPlatform,
         table,
         secret,
         environment: { SLACK_BOT_TOKEN: 'x' },
@@ -408,8 +411,8 @@ describe('cdk-nag AwsSolutions', () => {
 
 describe('bundling', () => {
   it('gives the stack and the benchmark the same esbuild settings', () => {
-    const cdk = botBundling('slack');
-    const direct = esbuildOptions('slack', 'bots/slack/handler.ts', 'out/slack.mjs');
+    const cdk = botBundling(slackPlatform);
+    const direct = esbuildOptions(slackPlatform, 'bots/slack/handler.ts', 'out/slack.mjs');
 
     expect(direct).toMatchObject({
       bundle: true,
@@ -432,7 +435,7 @@ describe('bundling', () => {
   it('stubs Bolt-only modules for Slack, discord-api-types for Discord, and the same few for every bot', () => {
     const common = Object.keys(BOT_ALIASES).sort();
     const aliased = (platform: 'slack' | 'discord' | 'telegram') =>
-      Object.keys(esbuildOptions(platform, 'e', 'o').alias ?? {}).sort();
+      Object.keys(esbuildOptions(descriptorOf(platform), 'e', 'o').alias ?? {}).sort();
 
     expect(common).toEqual(['@aws-sdk/credential-provider-node', 'http', 'node:http']);
     expect(aliased('slack')).toEqual(
@@ -448,7 +451,7 @@ describe('bundling', () => {
     );
     expect(aliased('discord')).toEqual([...common, 'discord-api-types/payloads/v10'].sort());
     expect(aliased('telegram')).toEqual(common);
-    for (const path of Object.values(esbuildOptions('discord', 'e', 'o').alias ?? {})) {
+    for (const path of Object.values(esbuildOptions(discordPlatform, 'e', 'o').alias ?? {})) {
       expect(existsSync(path)).toBe(true);
     }
     expect(existsSync(UNUSED_MODULE_STUB)).toBe(true);

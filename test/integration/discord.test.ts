@@ -4,16 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandDefinitions } from '../../bots/discord/commands.js';
 import { loadDiscordRegisterConfig } from '../../bots/discord/config.js';
+import { discordPlatform } from '../../bots/discord/platform.js';
 import { main, registerCommands } from '../../bots/discord/register.js';
-import type { HttpHandler, HttpResult } from '../../shared/lambda/http.js';
-import type { FakeServer } from '../../shared/local/fake-server.js';
-import type { SandboxAction } from '../../shared/local/sandbox.js';
 import {
   discordSandbox,
   interactionHeaders,
   SANDBOX_APPLICATION_ID,
   SANDBOX_BOT_TOKEN,
-} from '../../shared/local/sandboxes/discord.js';
+} from '../../bots/discord/sandbox.js';
+import type { HttpHandler, HttpResult } from '../../shared/lambda/http.js';
+import type { FakeServer } from '../../shared/platform/fake-server.js';
+import type { SandboxAction } from '../../shared/platform/sandbox.js';
 import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
 import type { FaultyProxy } from '../support/faulty-proxy.js';
 import { httpEvent } from '../support/lambda.js';
@@ -31,7 +32,7 @@ let handler: HttpHandler;
 let bot: BotUnderTest | undefined;
 
 beforeAll(async () => {
-  bot = await startBotUnderTest(discordSandbox, '../../bots/discord/handler.js');
+  bot = await startBotUnderTest(discordPlatform);
   ({ table, proxy, api, handler } = bot);
 });
 

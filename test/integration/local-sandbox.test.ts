@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalRuntime, startLocal } from '../../infra/local/runtime.js';
 import { PLATFORMS } from '../../shared/core/events.js';
-import { type LocalRuntime, startLocal } from '../../shared/local/runtime.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
@@ -13,7 +13,7 @@ let runtime: LocalRuntime;
 async function say(...args: string[]): Promise<string> {
   const tsx = join(ROOT, 'node_modules/.bin/tsx');
   const port = new URL(runtime.url).port;
-  const { stdout } = await run(tsx, [join(ROOT, 'shared/local/say.ts'), ...args], {
+  const { stdout } = await run(tsx, [join(ROOT, 'infra/local/say.ts'), ...args], {
     cwd: ROOT,
     env: { ...process.env, PORT: port },
   });

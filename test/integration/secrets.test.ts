@@ -7,7 +7,7 @@ import {
   secretSource,
 } from '../../shared/lambda/secrets.js';
 import { readWithSecretsManagerSdk } from '../../shared/lambda/secrets-sdk.js';
-import { type FakeResponse, type FakeServer, startFakeServer } from '../../shared/local/fake-server.js';
+import { type FakeResponse, type FakeServer, startFakeServer } from '../../shared/platform/fake-server.js';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack-AbCdEf';
 const SESSION_TOKEN = 'session-token-of-the-function-role';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { slackPlatform } from '../../bots/slack/platform.js';
+import { SLACK_SANDBOX, signSlackBody } from '../../bots/slack/sandbox.js';
 import type { HttpEvent, HttpResult } from '../../shared/lambda/http.js';
-import { SLACK_SANDBOX, signSlackBody, slackSandbox } from '../../shared/local/sandboxes/slack.js';
 import type { Item } from '../../shared/store/attributes.js';
 import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
 import { httpEvent } from '../support/lambda.js';
@@ -19,7 +20,7 @@ function fixture<T = Json>(name: string): T {
 
 /** The real Slack handler with a fresh table, a faulty proxy in front of it, and the fake Slack API. */
 function startSlackBot(): Promise<BotUnderTest> {
-  return startBotUnderTest(slackSandbox, '../../bots/slack/handler.js');
+  return startBotUnderTest(slackPlatform);
 }
 
 /** A delivery signed with the sandbox secret (Slack's documented example secret), timestamped now. */

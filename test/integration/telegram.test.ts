@@ -1,21 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ALLOWED_UPDATES, setTelegramWebhook } from '../../bots/telegram/set-webhook.js';
-import type { HttpHandler, HttpResult } from '../../shared/lambda/http.js';
-import { type FakeServer, type ReceivedRequest, startFakeServer } from '../../shared/local/fake-server.js';
-import type { SandboxAction, SignedRequest } from '../../shared/local/sandbox.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { telegramPlatform } from '../../bots/telegram/platform.js';
 import {
   SANDBOX_BOT_TOKEN,
   SANDBOX_SECRET_TOKEN,
   sandboxChatId,
   sandboxUserId,
   telegramSandbox,
-} from '../../shared/local/sandboxes/telegram.js';
+} from '../../bots/telegram/sandbox.js';
+import { ALLOWED_UPDATES, setTelegramWebhook } from '../../bots/telegram/set-webhook.js';
+import type { HttpHandler, HttpResult } from '../../shared/lambda/http.js';
+import { type FakeServer, type ReceivedRequest, startFakeServer } from '../../shared/platform/fake-server.js';
+import type { SandboxAction, SignedRequest } from '../../shared/platform/sandbox.js';
 import type { Item } from '../../shared/store/attributes.js';
 import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
 import type { FaultyProxy } from '../support/faulty-proxy.js';
-import { httpEvent, loadHandler } from '../support/lambda.js';
+import { httpEvent } from '../support/lambda.js';
 import type { TestTable } from '../support/table.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/telegram');
@@ -31,9 +32,7 @@ let handler: HttpHandler;
 let bot: BotUnderTest | undefined;
 
 beforeAll(async () => {
-  bot = await startBotUnderTest(telegramSandbox, '../../bots/telegram/handler.js', {
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
+  bot = await startBotUnderTest(telegramPlatform);
   ({ table, proxy, api, handler } = bot);
 });
 
@@ -312,8 +311,8 @@ describe('Telegram webhook: Bot API failures', () => {
         ? { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } }
         : { body: { ok: true, result: { message_id: 1, date: 0, chat: { id: 1, type: 'private' } } } },
     );
-    vi.resetModules();
-    const flakyHandler = await loadHandler('../../bots/telegram/handler.js', {
+    const flakyHandler = telegramPlatform.createHandler({
+      ...(bot?.env ?? {}),
       ...telegramSandbox.env(flaky.url),
     });
     const signed = command('modzoe', 'general', '/community stats');

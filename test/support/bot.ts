@@ -1,9 +1,7 @@
-import { vi } from 'vitest';
 import type { HttpHandler } from '../../shared/lambda/http.js';
-import type { FakeServer } from '../../shared/local/fake-server.js';
-import type { PlatformSandbox } from '../../shared/local/sandbox.js';
+import type { HandlerDeps, PlatformDescriptor } from '../../shared/platform/descriptor.js';
+import type { FakeServer } from '../../shared/platform/fake-server.js';
 import { type FaultyProxy, startFaultyProxy } from './faulty-proxy.js';
-import { loadHandler } from './lambda.js';
 import { startTestTable, type TestTable } from './table.js';
 
 /** A bot's real handler wired to a fresh table (through a faulty proxy) and its fake platform API. */
@@ -13,33 +11,43 @@ export interface BotUnderTest {
   /** Between the handler and dynalite, so a test can make DynamoDB fail mid-event. */
   readonly proxy: FaultyProxy;
   readonly api: FakeServer;
+  /** The environment the handler was built from (the sandbox's, pointed at this table and fake API). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Another handler instance (another Lambda cold start) on the same table, with other settings. */
+  another(env?: Record<string, string>, deps?: HandlerDeps): HttpHandler;
   close(): Promise<void>;
 }
 
+export interface BotUnderTestOptions {
+  /** Settings on top of the sandbox's (e.g. another bot identity). */
+  readonly env?: Record<string, string>;
+  readonly deps?: HandlerDeps;
+}
+
 /**
- * Starts everything a bot talks to, then imports its handler in a fresh module graph with the sandbox
- * settings, as a Lambda cold start would. `handlerModule` is relative to test/support/.
+ * Starts everything a bot talks to, then builds its handler with the descriptor's factory from the sandbox
+ * settings, as a Lambda cold start would. Nothing touches `process.env`.
  */
 export async function startBotUnderTest(
-  sandbox: PlatformSandbox,
-  handlerModule: string,
-  env: Record<string, string> = {},
+  bot: PlatformDescriptor,
+  options: BotUnderTestOptions = {},
 ): Promise<BotUnderTest> {
   const table = await startTestTable();
   const proxy = await startFaultyProxy(table.endpoint);
-  const api = await sandbox.startFakeApi();
-  vi.resetModules();
-  const handler = await loadHandler(handlerModule, {
-    ...sandbox.env(api.url),
+  const api = await bot.sandbox.startFakeApi();
+  const env = {
+    ...bot.sandbox.env(api.url),
     TABLE_NAME: table.tableName,
     DYNAMODB_ENDPOINT: proxy.endpoint,
-    ...env,
-  });
+    ...options.env,
+  };
   return {
-    handler,
+    handler: bot.createHandler(env, options.deps),
     table,
     proxy,
     api,
+    env,
+    another: (more = {}, deps) => bot.createHandler({ ...env, ...more }, deps),
     async close() {
       await Promise.all([api.close(), proxy.close()]);
       await table.close();

@@ -1,4 +1,4 @@
-import { type DynamoCall, startDynamoProxy } from '../../shared/local/dynamo-proxy.js';
+import { type DynamoCall, startDynamoProxy } from '../../infra/local/dynamo-proxy.js';
 
 /**
  * An HTTP proxy in front of dynalite that can make DynamoDB fail mid-event, the way a real outage or a lost

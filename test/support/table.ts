@@ -1,5 +1,5 @@
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { ensureTable, startEmbeddedDynamo } from '../../shared/local/dynamo.js';
+import { ensureTable, startEmbeddedDynamo } from '../../infra/local/dynamo.js';
 import type { Item } from '../../shared/store/attributes.js';
 import { createStore, type Store } from '../../shared/store/index.js';
 

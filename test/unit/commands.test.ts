@@ -32,12 +32,14 @@ describe('runCommand', () => {
     const asModerator = await runCommand({
       invocation: invocation('help'),
       isModerator: async () => true,
+      moderatorRule: 'workspace owners and admins',
       store: quiet,
       now: NOW,
     });
     const asMember = await runCommand({
       invocation: invocation('help'),
       isModerator: async () => false,
+      moderatorRule: 'workspace owners and admins',
       store: quiet,
       now: NOW,
     });
@@ -50,6 +52,7 @@ describe('runCommand', () => {
     const reply = await runCommand({
       invocation: invocation('stats', 'discord'),
       isModerator: async () => false,
+      moderatorRule: 'members with the Manage Server permission',
       store: quiet,
       now: NOW,
     });
@@ -66,6 +69,7 @@ describe('runCommand', () => {
     const reply = await runCommand({
       invocation: invocation('stats'),
       isModerator: async () => true,
+      moderatorRule: 'workspace owners and admins',
       store,
       now: NOW,
     });
@@ -90,6 +94,7 @@ describe('runCommand', () => {
     const reply = await runCommand({
       invocation: invocation('launch rockets'),
       isModerator: async () => false,
+      moderatorRule: 'workspace owners and admins',
       store: quiet,
       now: NOW,
     });

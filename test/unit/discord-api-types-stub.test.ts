@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import { PermissionFlagsBits } from 'discord-api-types/payloads/v10';
 import { describe, expect, it } from 'vitest';
-import { PLATFORM_ALIASES } from '../../infra/bundling.js';
+import { discordPlatform } from '../../bots/discord/platform.js';
 
-// The Discord bundle replaces discord-api-types' payloads entry with this copy (infra/bundling.ts).
-const STUB = PLATFORM_ALIASES.discord['discord-api-types/payloads/v10'] as string;
+// The Discord bundle replaces discord-api-types' payloads entry with this copy (its descriptor, bots/discord/platform.ts).
+const STUB = discordPlatform.bundling.aliases['discord-api-types/payloads/v10'] as string;
 
 describe('the discord-api-types stub of the Discord bundle', () => {
   it('exports every enum the bot imports with the values of the installed discord-api-types', async () => {

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   commandArgs,
   DM_SPACE_ID,
-  isModerator,
   parseInteraction,
   snowflakeTime,
   toCommandInvoked,
 } from '../../bots/discord/app.js';
+import { isModerator } from '../../bots/discord/moderators.js';
 import { MalformedRequestError } from '../../shared/core/errors.js';
 
 const ADMINISTRATOR = 1n << 3n;

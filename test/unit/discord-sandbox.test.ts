@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isModerator, parseInteraction, toCommandInvoked } from '../../bots/discord/app.js';
-import type { ReceivedRequest } from '../../shared/local/fake-server.js';
-import type { SandboxAction } from '../../shared/local/sandbox.js';
-import { discordSandbox, SANDBOX_GUILD_ID } from '../../shared/local/sandboxes/discord.js';
+import { parseInteraction, toCommandInvoked } from '../../bots/discord/app.js';
+import { isModerator } from '../../bots/discord/moderators.js';
+import { discordSandbox, SANDBOX_GUILD_ID } from '../../bots/discord/sandbox.js';
+import type { ReceivedRequest } from '../../shared/platform/fake-server.js';
+import type { SandboxAction } from '../../shared/platform/sandbox.js';
 
 const NOW = new Date('2026-11-20T12:00:00.000Z');
 const STATS: SandboxAction = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { SANDBOX_PUBLIC_KEY, signInteraction } from '../../bots/discord/sandbox.js';
 import { createInteractionVerifier, isFresh } from '../../bots/discord/verify.js';
 import { InvalidSignatureError } from '../../shared/lambda/edge.js';
-import { SANDBOX_PUBLIC_KEY, signInteraction } from '../../shared/local/sandboxes/discord.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const TIMESTAMP = String(NOW.getTime() / 1000);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CLOCK_SKEW_SECONDS, readSlackRequest } from '../../bots/slack/request.js';
+import { signSlackBody } from '../../bots/slack/sandbox.js';
 import { MalformedRequestError } from '../../shared/core/errors.js';
 import { InvalidSignatureError } from '../../shared/lambda/edge.js';
-import { signSlackBody } from '../../shared/local/sandboxes/slack.js';
 import { httpEvent } from '../support/lambda.js';
 
 const SECRET = 'unit-test-signing-secret';

@@ -2,8 +2,8 @@ import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModeratorCheck } from '../../bots/slack/moderators.js';
 import { readSlackRequest } from '../../bots/slack/request.js';
-import type { FakeServer } from '../../shared/local/fake-server.js';
-import { SLACK_SANDBOX, sandboxTs, slackSandbox } from '../../shared/local/sandboxes/slack.js';
+import { SLACK_SANDBOX, sandboxTs, slackSandbox } from '../../bots/slack/sandbox.js';
+import type { FakeServer } from '../../shared/platform/fake-server.js';
 import { httpEvent } from '../support/lambda.js';
 
 const NOW = new Date('2026-05-04T10:00:00.250Z');

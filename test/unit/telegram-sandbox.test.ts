@@ -1,13 +1,13 @@
 import type { Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
-import { parseUpdate } from '../../bots/telegram/webhook.js';
-import type { ReceivedRequest } from '../../shared/local/fake-server.js';
 import {
   SANDBOX_SECRET_TOKEN,
   sandboxChatId,
   sandboxUserId,
   telegramSandbox,
-} from '../../shared/local/sandboxes/telegram.js';
+} from '../../bots/telegram/sandbox.js';
+import { parseUpdate } from '../../bots/telegram/webhook.js';
+import type { ReceivedRequest } from '../../shared/platform/fake-server.js';
 
 const NOW = new Date('2026-03-01T09:00:00Z');
 const LATER = new Date('2026-03-01T09:05:00Z');

@@ -1,14 +1,18 @@
 import { createHash, createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { COMMAND_NAME, parseCommandText } from '../../core/commands.js';
-import { CommunityError } from '../../core/errors.js';
-import { type FakeResponse, type ReceivedRequest, startFakeServer } from '../fake-server.js';
+import { COMMAND_NAME, parseCommandText } from '../../shared/core/commands.js';
+import { CommunityError } from '../../shared/core/errors.js';
+import {
+  type FakeResponse,
+  type ReceivedRequest,
+  startFakeServer,
+} from '../../shared/platform/fake-server.js';
 import {
   isSandboxModerator,
   type PlatformSandbox,
   type SandboxAction,
   type SignedRequest,
-} from '../sandbox.js';
+} from '../../shared/platform/sandbox.js';
 
 /*
  * TEST ONLY. A fixed Ed25519 key pair standing in for Discord's signing key, so the sandbox, the tests and

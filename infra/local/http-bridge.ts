@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpEvent, HttpHandler, HttpResult } from '../lambda/http.js';
+import type { HttpEvent, HttpHandler, HttpResult } from '../../shared/lambda/http.js';
 
 /** The parts of an HTTP request an API Gateway event is made from. */
 export interface HttpRequestParts {

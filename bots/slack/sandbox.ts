@@ -1,11 +1,15 @@
 import { createHash, createHmac } from 'node:crypto';
-import { type FakeResponse, type ReceivedRequest, startFakeServer } from '../fake-server.js';
+import {
+  type FakeResponse,
+  type ReceivedRequest,
+  startFakeServer,
+} from '../../shared/platform/fake-server.js';
 import {
   isSandboxModerator,
   type PlatformSandbox,
   type SandboxAction,
   type SignedRequest,
-} from '../sandbox.js';
+} from '../../shared/platform/sandbox.js';
 
 /**
  * The Slack sandbox: fixed, documented test secrets, a fake Slack Web API, and correctly signed deliveries

@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Chat, Message, Update, User } from 'grammy/types';
-import { type FakeResponse, type ReceivedRequest, startFakeServer } from '../fake-server.js';
+import {
+  type FakeResponse,
+  type ReceivedRequest,
+  startFakeServer,
+} from '../../shared/platform/fake-server.js';
 import {
   isSandboxModerator,
   type PlatformSandbox,
   type SandboxAction,
   type SignedRequest,
-} from '../sandbox.js';
+} from '../../shared/platform/sandbox.js';
 
 /*
  * TEST ONLY. Fixed credentials for the sandbox, the tests and the bench. The fake Bot API accepts only this

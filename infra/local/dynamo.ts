@@ -6,7 +6,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { createTableRequest } from '../store/table.js';
+import { createTableRequest } from '../../shared/store/table.js';
 
 /** A DynamoDB-compatible engine running inside this process (dynalite), on loopback. */
 export interface EmbeddedDynamo {

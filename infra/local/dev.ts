@@ -1,0 +1,58 @@
+/**
+ * `npm run dev`: the whole product on this machine with zero configuration.
+ * Embedded DynamoDB (data under .data/), every bot's webhook handler on one HTTP server, and, for every
+ * platform without real credentials, a sandbox: test secrets and a fake platform API that prints what the
+ * bot said. Try it with `npm run say`.
+ */
+import { relative, resolve } from 'node:path';
+import { CommunityError } from '../../shared/core/errors.js';
+import { PLATFORM_DESCRIPTORS } from '../platforms.js';
+import { startLocal } from './runtime.js';
+
+const DEFAULT_PORT = 3000;
+const port = Number(process.env.PORT ?? DEFAULT_PORT);
+const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+const shownDataDir = relative(process.cwd(), dataDir) || '.';
+
+try {
+  const runtime = await startLocal({
+    port,
+    dataDir,
+    dynamoPort: Number(process.env.DYNAMODB_PORT ?? 0),
+    env: { ...process.env },
+    log: (line) => console.log(line),
+  });
+  const webhooks = PLATFORM_DESCRIPTORS.flatMap((bot) =>
+    bot.webhookPaths.map(
+      (path) => `POST ${runtime.url}${path}  (${bot.title}: ${runtime.modes[bot.platform]})`,
+    ),
+  );
+  // say finds this server through the data folder; from anywhere else it needs the URL.
+  const sayFrom = process.env.DATA_DIR === undefined ? '' : `DATA_DIR=${process.env.DATA_DIR} `;
+  console.log(`
+Community bots running locally
+  webhooks   ${webhooks.join('\n             ')}
+  health     GET  ${runtime.url}/health
+  DynamoDB   ${runtime.dynamoEndpoint}  table ${runtime.tableName}  data in ${shownDataDir}
+
+Next, in another terminal, act as a community member (names starting with "mod" are moderators):
+  ${sayFrom}npm run say -- --platform slack --user alice "hello everyone"
+  ${sayFrom}npm run say -- --platform telegram --user alice --reply-to 1 "welcome!"
+  ${sayFrom}npm run say -- --platform discord --user modsam "/community stats"
+say finds this server through ${shownDataDir}/; from another folder add --url ${runtime.url}.
+Another port: PORT=3001 npm run dev. Stop with Ctrl+C; the data stays in ${shownDataDir}.
+`);
+  const stop = async () => {
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  const message = error instanceof CommunityError ? error.message : String(error);
+  console.error(`npm run dev could not start: ${message}`);
+  if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+    console.error(`Port ${port} is taken: set PORT to another one, e.g. PORT=${port + 1} npm run dev`);
+  }
+  process.exit(1);
+}

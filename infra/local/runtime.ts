@@ -1,0 +1,198 @@
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { RecordObserver } from '../../shared/core/community.js';
+import { ConfigError } from '../../shared/core/errors.js';
+import type { Platform } from '../../shared/core/events.js';
+import type { Env } from '../../shared/lambda/env.js';
+import type { HttpHandler } from '../../shared/lambda/http.js';
+import { jsonResult } from '../../shared/lambda/http.js';
+import { liveSettings, type PlatformDescriptor } from '../../shared/platform/descriptor.js';
+import type { FakeServer } from '../../shared/platform/fake-server.js';
+import { createDynamoClient } from '../../shared/store/client.js';
+import { TABLE } from '../../shared/store/table.js';
+import { PLATFORM_DESCRIPTORS } from '../platforms.js';
+import { acquireDataDir, type DataDirLock } from './data-dir.js';
+import { ensureTable, startEmbeddedDynamo } from './dynamo.js';
+import { serveWithHandler, writeResult } from './http-bridge.js';
+
+export type PlatformMode = 'sandbox' | 'live';
+
+/** A line of what a bot said to a fake platform API, for the terminal and `npm run say`. */
+export interface SaidLine {
+  readonly platform: Platform;
+  readonly line: string;
+}
+
+export interface LocalOptions {
+  /** HTTP port for the webhooks; 0 picks a free one. */
+  readonly port: number;
+  /** Where dynalite keeps its data, locked against a second runner; in memory when omitted. */
+  readonly dataDir?: string;
+  /** dynalite's port; 0 picks a free one. */
+  readonly dynamoPort?: number;
+  /** The environment to read settings from (never mutated; each bot gets its own copy). */
+  readonly env: Env;
+  readonly log: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  readonly url: string;
+  readonly dynamoEndpoint: string;
+  readonly tableName: string;
+  readonly modes: Readonly<Partial<Record<Platform, PlatformMode>>>;
+  readonly said: readonly SaidLine[];
+  close(): Promise<void>;
+}
+
+/**
+ * Everything `npm run dev` runs, in one process: embedded DynamoDB, the table, a fake API per sandboxed
+ * platform, and one HTTP server that mounts every bot's real handler (built by its descriptor's factory) at
+ * its AWS paths.
+ */
+export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
+  const tableName = options.env.TABLE_NAME?.trim() || TABLE.localName;
+  const modes = Object.fromEntries(
+    PLATFORM_DESCRIPTORS.map((bot) => [bot.platform, modeOf(bot, options.env)]),
+  ) as Record<Platform, PlatformMode>;
+  let lock: DataDirLock | undefined;
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    lock = acquireDataDir(options.dataDir);
+  }
+  const closers: (() => Promise<void>)[] = [async () => lock?.release()];
+  try {
+    const dynamo = await startEmbeddedDynamo({
+      ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}),
+      port: options.dynamoPort ?? 0,
+    });
+    closers.unshift(() => dynamo.close());
+    const client = createDynamoClient({ tableName, endpoint: dynamo.endpoint });
+    if (await ensureTable(client, tableName)) options.log(`created table ${tableName}`);
+    client.destroy();
+
+    const said: SaidLine[] = [];
+    const routes = new Map<string, HttpHandler>();
+    for (const bot of PLATFORM_DESCRIPTORS) {
+      const fake =
+        modes[bot.platform] === 'sandbox' ? await startSandboxApi(bot, said, options.log) : undefined;
+      if (fake) closers.unshift(() => fake.close());
+      const env = {
+        ...(fake
+          ? bot.sandbox.env(fake.url)
+          : pick(
+              options.env,
+              bot.settings.map((setting) => setting.name),
+            )),
+        TABLE_NAME: tableName,
+        DYNAMODB_ENDPOINT: dynamo.endpoint,
+      };
+      const handler = bot.createHandler(env, { onRecorded: recordedLine(bot.platform, options.log) });
+      for (const path of bot.webhookPaths) routes.set(path, handler);
+    }
+    const server = await listen(options.port, routes, said, modes, tableName);
+    closers.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    lock?.publish({ url });
+    return {
+      url,
+      dynamoEndpoint: dynamo.endpoint,
+      tableName,
+      modes,
+      said,
+      close: () => closeAll(closers),
+    };
+  } catch (error) {
+    await closeAll(closers);
+    throw error;
+  }
+}
+
+async function closeAll(closers: readonly (() => Promise<void>)[]): Promise<void> {
+  for (const close of closers) await close();
+}
+
+/** Live when all of a platform's credentials are set, sandbox when none are; a partial set is refused. */
+function modeOf(bot: PlatformDescriptor, env: Env): PlatformMode {
+  const settings = liveSettings(bot);
+  const missing = settings.filter((name) => !env[name]?.trim());
+  if (missing.length === settings.length) return 'sandbox';
+  if (missing.length === 0) return 'live';
+  throw new ConfigError(
+    `${bot.title}: set all of ${settings.join(', ')} to talk to the real ${bot.title}, or none to use the ` +
+      `sandbox (missing ${missing.join(', ')})`,
+  );
+}
+
+function pick(env: Env, names: readonly string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined) picked[name] = value;
+  }
+  return picked;
+}
+
+/** One terminal line per recorded event: what, by whom, where, and whether it was new. */
+function recordedLine(platform: Platform, log: (line: string) => void): RecordObserver {
+  return (record, outcome) => {
+    const what = `${record.kind} by ${record.memberId} in ${record.channelId}`;
+    log(
+      outcome === 'recorded'
+        ? `[${platform}] recorded ${what}`
+        : `[${platform}] redelivered ${what} (already recorded, not counted again)`,
+    );
+  };
+}
+
+async function startSandboxApi(
+  bot: PlatformDescriptor,
+  said: SaidLine[],
+  log: (line: string) => void,
+): Promise<FakeServer> {
+  return bot.sandbox.startFakeApi({
+    onRequest: (request) => {
+      const line = bot.sandbox.describe(request);
+      if (!line) return;
+      said.push({ platform: bot.platform, line });
+      log(`[${bot.platform}] bot -> ${line}`);
+    },
+  });
+}
+
+async function listen(
+  port: number,
+  routes: Map<string, HttpHandler>,
+  said: readonly SaidLine[],
+  modes: Readonly<Partial<Record<Platform, PlatformMode>>>,
+  tableName: string,
+): Promise<Server> {
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const handler = routes.get(url.pathname);
+    if (request.method === 'POST' && handler) return void serveWithHandler(handler, request, response);
+    if (request.method === 'GET' && url.pathname === '/health') {
+      return writeResult(
+        response,
+        jsonResult(200, { ok: true, table: tableName, platforms: modes, said: said.length }),
+      );
+    }
+    if (request.method === 'GET' && url.pathname === '/sandbox/said') {
+      const after = Number(url.searchParams.get('after') ?? 0);
+      return writeResult(response, jsonResult(200, said.slice(after)));
+    }
+    writeResult(response, jsonResult(404, { error: `No route for ${request.method} ${url.pathname}` }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return server;
+}
