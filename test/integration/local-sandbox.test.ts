@@ -1,32 +1,58 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataDirBusyError } from '../../infra/local/data-dir.js';
 import { type LocalRuntime, startLocal } from '../../infra/local/runtime.js';
 import { PLATFORMS } from '../../shared/core/events.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
 let runtime: LocalRuntime;
+let dataDir: string;
+const terminal: string[] = [];
 
-/** Runs `npm run say -- ...` the way the README shows it, against the runtime started here. */
+/** Runs `npm run say -- ...` the way the README shows it; it finds the runtime through its data folder. */
 async function say(...args: string[]): Promise<string> {
-  const tsx = join(ROOT, 'node_modules/.bin/tsx');
-  const port = new URL(runtime.url).port;
-  const { stdout } = await run(tsx, [join(ROOT, 'infra/local/say.ts'), ...args], {
+  const { stdout } = await run(TSX, [join(ROOT, 'infra/local/say.ts'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, PORT: port },
+    env: { ...withoutPort(process.env), DATA_DIR: dataDir },
   });
   return stdout;
 }
 
+/** say with arguments it must refuse: the exit code and what it printed. */
+async function sayRefused(...args: string[]): Promise<{ code: number; output: string }> {
+  try {
+    await run(TSX, [join(ROOT, 'infra/local/say.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...withoutPort(process.env), DATA_DIR: dataDir },
+    });
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, output: `${failed.stdout}${failed.stderr}` };
+  }
+  throw new Error(`say accepted ${args.join(' ')}`);
+}
+
+function withoutPort(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { PORT: _port, ...rest } = env;
+  return rest;
+}
+
 beforeAll(async () => {
-  // Zero configuration: an empty environment, like a fresh clone.
-  runtime = await startLocal({ port: 0, env: {}, log: () => {} });
+  // Zero configuration: an empty environment, like a fresh clone; a random port, as a second developer
+  // server would have, so say must find it without being told.
+  dataDir = mkdtempSync(join(tmpdir(), 'community-dev-'));
+  runtime = await startLocal({ port: 0, dataDir, env: {}, log: (line) => terminal.push(line) });
 });
 
 afterAll(async () => {
   await runtime?.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('npm run dev + npm run say (the sandbox walk-through)', () => {
@@ -46,7 +72,7 @@ describe('npm run dev + npm run say (the sandbox walk-through)', () => {
         '--platform',
         platform,
         '--user',
-        'alice',
+        `alice${platform}`,
         '--repeat',
         '2',
         gateway ? '/community help' : 'hello',
@@ -61,9 +87,59 @@ describe('npm run dev + npm run say (the sandbox walk-through)', () => {
       expect(spoken.match(/answered 200/g)).toHaveLength(2);
       expect(stats).toContain('Community stats');
       const todayRow = stats.split(/\\n|\n/).find((line) => new RegExp(`^\\s*${platform}\\s+\\d`).test(line));
-      // Columns: members messages replies reactions joins. alice, bob and modsam were seen; one message.
+      // Columns: members messages replies reactions joins. The platform's alice, bob and modsam were seen.
       expect(todayRow?.trim().split(/\s+/).slice(1, 3)).toEqual(['3', gateway ? '0' : '1']);
       expect(refused).toContain('moderators only');
     },
   );
+
+  it('prints one terminal line per recorded event, and says so when a delivery repeats one', async () => {
+    // Prepare
+    const mark = terminal.length;
+
+    // Act: one message, delivered twice.
+    const output = await say('--platform', 'slack', '--user', 'carol', '--id', '777', '--repeat', '2', 'hi');
+
+    // Assess
+    expect(output).toContain('message id 777');
+    const printed = terminal.slice(mark).filter((line) => line.includes('by UCAROL'));
+    expect(printed).toEqual([
+      '[slack] recorded message_posted by UCAROL in CGENERAL',
+      '[slack] redelivered message_posted by UCAROL in CGENERAL (already recorded, not counted again)',
+    ]);
+  });
+});
+
+describe('npm run say: options it cannot use', () => {
+  it.each([
+    [['--platform', 'slack', '--colour', 'red', 'hi'], /Unknown option '--colour'/],
+    [
+      ['--platform', 'slack', '--repeat', '0', 'hi'],
+      /--repeat must be a whole number of deliveries, 1 or more/,
+    ],
+    [['--platform', 'slack', '--repeat=-2', 'hi'], /--repeat must be a whole number/],
+    [['--platform', 'slack', '--repeat', '-2', 'hi'], /Option '--repeat' argument is ambiguous/],
+    [['--platform', 'slack', '--repeat', 'lots', 'hi'], /--repeat must be a whole number/],
+    [['--platform', 'irc', 'hi'], /--platform must be one of slack, discord, telegram/],
+    [['--platform', 'slack'], /Say something/],
+    [['--platform', 'slack', '--url', 'not a url', 'hi'], /--url must be a URL/],
+  ])('refuses %j with the usage and exit code 2, never a stack', async (args, reason) => {
+    const { code, output } = await sayRefused(...args);
+
+    expect(code).toBe(2);
+    expect(output).toMatch(reason);
+    expect(output).toContain('usage: npm run say');
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('npm run dev: one runner per data folder', () => {
+  it('refuses a second runner on the same data folder with one sentence naming the first', async () => {
+    const second = startLocal({ port: 0, dataDir, env: {}, log: () => {} });
+
+    await expect(second).rejects.toThrow(DataDirBusyError);
+    await expect(second).rejects.toThrow(
+      new RegExp(`Another npm run dev \\(pid ${process.pid}\\) is already using ${dataDir}`),
+    );
+  });
 });
