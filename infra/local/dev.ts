@@ -12,7 +12,8 @@ import { startLocal } from './runtime.js';
 const DEFAULT_PORT = 3000;
 const port = Number(process.env.PORT ?? DEFAULT_PORT);
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
-const shownDataDir = relative(process.cwd(), dataDir) || '.';
+const inside = relative(process.cwd(), dataDir);
+const shownDataDir = inside && !inside.startsWith('..') ? inside : dataDir;
 
 try {
   const runtime = await startLocal({
