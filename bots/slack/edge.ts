@@ -1,19 +1,26 @@
-import type { AwsHandler } from '@slack/bolt/dist/receivers/AwsLambdaReceiver.js';
 import { createCommunity } from '../../shared/core/community.js';
 import { errorResult } from '../../shared/lambda/edge.js';
 import type { HttpHandler, HttpResult } from '../../shared/lambda/http.js';
-import { createLogger, type Logger } from '../../shared/lambda/logger.js';
+import { createLogger, type LogFields, type Logger } from '../../shared/lambda/logger.js';
 import type { HandlerDeps } from '../../shared/platform/descriptor.js';
+import { ignore, isIgnored } from '../../shared/platform/ignored.js';
 import { createStore } from '../../shared/store/index.js';
-import { createSlackApp } from './app.js';
+import { createSlackApp, type SlackApp, SlackPayloadUnhandledError } from './app.js';
 import type { SlackConfig } from './config.js';
 import { SLACK_MODERATOR_RULE } from './moderators.js';
 import { readSlackRequest } from './request.js';
+import { checkBoltShape, logIgnoredPayload, payloadIds, type RoutedPayload } from './shapes.js';
+
+/** The acknowledgement Slack needs for a delivery we do not act on: a 2xx, so it is not retried. */
+const ACKNOWLEDGED: HttpResult = { statusCode: 200, body: '' };
 
 /**
  * The Slack endpoint (Events API, slash commands and interactivity; API Gateway HTTP API, payload 2.0).
- * 401 for a forged or stale signature, 400 for a body that cannot be read, 500 when recording failed (Slack
- * redelivers; recording is idempotent), 200 otherwise.
+ * 401 for a forged or stale signature, 400 for a body that is not JSON or a form, 500 (JSON, the log line
+ * naming the cause and the delivery) only when recording failed, which Slack's redelivery can cure
+ * (recording is idempotent), 200 otherwise. A signed payload whose fields are not what Slack documents is
+ * answered 200 with a `payload_unreadable` warning, before Bolt sees it: Slack retries anything but a 2xx,
+ * and a retry carries the same bytes.
  *
  * Built once per cold start without a network call (config, logger, table client, the core); the Bolt app
  * is built on the first invocation, once the secrets (maybe from Secrets Manager) are known.
@@ -27,11 +34,18 @@ export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}):
     now,
     ...(deps.onRecorded ? { onRecorded: deps.onRecorded } : {}),
   });
-  let slackApp: AwsHandler | undefined;
+  let slackApp: SlackApp | undefined;
   return async (event) => {
+    let requestLogger = logger;
     try {
       const secrets = await config.secrets();
-      const request = readSlackRequest(event, secrets.SLACK_SIGNING_SECRET, now());
+      const { event: request, payload } = readSlackRequest(event, secrets.SLACK_SIGNING_SECRET, now());
+      requestLogger = withFields(logger, payloadIds(payload));
+      const routed = checkBoltShape(payload);
+      if (isIgnored(routed)) {
+        logIgnoredPayload(logger, routed, payload);
+        return ACKNOWLEDGED;
+      }
       slackApp ??= createSlackApp({
         signingSecret: secrets.SLACK_SIGNING_SECRET,
         botToken: secrets.SLACK_BOT_TOKEN,
@@ -41,19 +55,38 @@ export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}):
         logger,
         now,
       });
-      return answered(await slackApp(request, {}), logger);
+      return answered(await slackApp(request), routed, logger, payload);
     } catch (error) {
-      return errorResult(error, logger);
+      if (error instanceof SlackPayloadUnhandledError) {
+        // Deterministic for these bytes: a retry cannot cure it, so no 500; error level, so it gets a check.
+        requestLogger.error('slack payload failed inside Bolt', { code: error.code, error });
+        return ACKNOWLEDGED;
+      }
+      return errorResult(error, requestLogger);
     }
   };
 }
 
-function answered(result: HttpResult, logger: Logger): HttpResult {
+function answered(result: HttpResult, routed: RoutedPayload, logger: Logger, payload: object): HttpResult {
   // Bolt answers 404 when no listener took the request (a command or interaction this bot does not serve).
   // Slack would show the member an error and a retry cannot help: a logged 200 instead.
   if (result.statusCode === 404) {
-    logger.info('slack request had no listener');
-    return { statusCode: 200, body: '' };
+    logIgnoredPayload(logger, ignore(`${routed.label}: no listener`), payload);
+    return ACKNOWLEDGED;
   }
   return result;
+}
+
+/** The logger with the delivery's ids on every line, so an error names the event it failed on. */
+function withFields(logger: Logger, fields: LogFields): Logger {
+  const at =
+    (write: Logger['info']) =>
+    (message: string, more?: LogFields): void =>
+      write(message, { ...fields, ...more });
+  return {
+    debug: at(logger.debug.bind(logger)),
+    info: at(logger.info.bind(logger)),
+    warn: at(logger.warn.bind(logger)),
+    error: at(logger.error.bind(logger)),
+  };
 }

@@ -1,16 +1,14 @@
-import type {
-  ButtonPressed,
-  CommandInvoked,
-  InboundEvent,
-  Location,
-  MemberJoined,
-  MemberLeft,
-} from '../../shared/core/events.js';
+import * as v from 'valibot';
+import type { InboundEvent, Location, MemberJoined, MemberLeft } from '../../shared/core/events.js';
+import { type Ignored, ignore, isIgnored, type Parsed } from '../../shared/platform/ignored.js';
+import { check, eventId, shortName, slackId, slackTs } from './schemas.js';
 
 /**
- * Slack payloads -> core events. Pure functions over the documented payload shapes; everything Slack-named
- * (snake_case) stays in this file. A payload that is not engagement comes back as {@link Ignored} with the
- * reason, so the listener can log it: nothing is dropped silently.
+ * Events API payloads -> core events. Pure functions over the documented payload shapes; everything
+ * Slack-named (snake_case) stays in the adapter. A payload that is not engagement comes back ignored with
+ * the reason, and one whose fields do not have their documented types comes back `unreadable` (a list
+ * where `ts` belongs would otherwise be stored as a DynamoDB string set): nothing is dropped silently.
+ * Commands and button presses are read in parse-interactions.ts.
  */
 
 /** The bot's own identity: what it posts or does itself is never engagement. */
@@ -19,62 +17,42 @@ export interface BotIdentity {
   readonly botUserId: string;
 }
 
-/** A payload deliberately not recorded, and why (for a debug log line; never contains message text). */
-export interface Ignored {
-  readonly ignored: string;
-}
-
-export type Parsed<T> = T | Ignored;
-
-export function isIgnored<T extends object>(result: Parsed<T>): result is Ignored {
-  return 'ignored' in result;
-}
+/** Slackbot, Slack's built-in bot: it posts notices ("You have been removed from #...") but is no member. */
+export const SLACKBOT_USER_ID = 'USLACKBOT';
 
 /** The Events API envelope (`type: event_callback`), the fields we read. */
-interface EventEnvelope {
-  readonly team_id?: string;
-  readonly event_id?: string;
-  readonly event_time?: number;
-  readonly event?: InnerEvent;
-}
+const envelopeSchema = v.looseObject({
+  // Absent from app-level events (tokens_revoked, team_access_granted), which are not engagement.
+  team_id: v.optional(slackId),
+  event_id: v.optional(eventId),
+  event_time: v.optional(v.number()),
+  event: v.looseObject({ type: v.string() }),
+});
+type Envelope = v.InferOutput<typeof envelopeSchema>;
 
-interface InnerEvent {
-  readonly type?: string;
-  readonly subtype?: string;
-  readonly user?: string;
-  readonly bot_id?: string;
-  readonly channel?: string;
-  readonly text?: string;
-  readonly ts?: string;
-  readonly thread_ts?: string;
-  readonly event_ts?: string;
-  readonly reaction?: string;
-  readonly item?: { readonly type?: string; readonly channel?: string; readonly ts?: string };
-}
+/** Read first: whether a message is a member writing at all (edits, deletions and bots are not). */
+const messageKindSchema = v.looseObject({ subtype: v.optional(v.string()), bot_id: v.nullish(v.string()) });
 
-/** A slash command's form fields, the ones we read. */
-export interface SlashCommandFields {
-  readonly team_id?: string;
-  readonly channel_id?: string;
-  readonly user_id?: string;
-  readonly text?: string;
-  readonly trigger_id?: string;
-}
+const messageSchema = v.looseObject({
+  user: v.optional(slackId),
+  channel: v.optional(slackId),
+  text: v.nullish(v.string()),
+  ts: v.optional(slackTs),
+  thread_ts: v.optional(slackTs),
+});
 
-interface BlockActionsBody {
-  readonly type?: string;
-  readonly trigger_id?: string;
-  readonly team?: { readonly id?: string } | null;
-  readonly user?: { readonly id?: string; readonly team_id?: string };
-  readonly channel?: { readonly id?: string };
-  readonly container?: { readonly channel_id?: string };
-  readonly actions?: readonly {
-    readonly type?: string;
-    readonly action_id?: string;
-    readonly value?: string;
-    readonly action_ts?: string;
-  }[];
-}
+const reactionSchema = v.looseObject({
+  user: v.optional(slackId),
+  reaction: v.optional(shortName),
+  event_ts: v.optional(slackTs),
+  item: v.looseObject({ type: v.string(), channel: v.optional(slackId), ts: v.optional(slackTs) }),
+});
+
+const membershipSchema = v.looseObject({
+  user: v.optional(slackId),
+  channel: v.optional(slackId),
+  event_ts: v.optional(slackTs),
+});
 
 /** Message subtypes that are a member writing something; all others (edits, deletes, joins, bots) are not. */
 const MEMBER_MESSAGE_SUBTYPES: ReadonlySet<string | undefined> = new Set([
@@ -85,30 +63,38 @@ const MEMBER_MESSAGE_SUBTYPES: ReadonlySet<string | undefined> = new Set([
 
 /** Turns an Events API delivery into the core event it stands for, or says why it is ignored. */
 export function parseEventCallback(body: unknown, bot: BotIdentity): Parsed<InboundEvent> {
-  const envelope = body as EventEnvelope;
-  const event = envelope.event;
-  if (!envelope.team_id || !event) return { ignored: 'event_callback without team_id or event' };
-  switch (event.type) {
+  const checked = check(envelopeSchema, body, 'event_callback');
+  if (isIgnored(checked)) return checked;
+  const envelope = checked.value;
+  const type = envelope.event.type;
+  switch (type) {
     case 'message':
-      return parseMessage(envelope.team_id, event, bot);
+      return parseMessage(envelope, bot);
     case 'reaction_added':
     case 'reaction_removed':
-      return parseReaction(envelope, event, event.type, bot);
+      return parseReaction(envelope, type, bot);
     case 'member_joined_channel':
-      return parseMembership(envelope, event, 'member_joined', bot);
+      return parseMembership(envelope, 'member_joined', bot);
     case 'member_left_channel':
-      return parseMembership(envelope, event, 'member_left', bot);
+      return parseMembership(envelope, 'member_left', bot);
     default:
-      return { ignored: `event type ${event.type ?? '(none)'} is not engagement` };
+      return ignore(`event type ${type.slice(0, 80)} is not engagement`);
   }
 }
 
-function parseMessage(teamId: string, event: InnerEvent, bot: BotIdentity): Parsed<InboundEvent> {
-  if (!MEMBER_MESSAGE_SUBTYPES.has(event.subtype)) return { ignored: `message subtype ${event.subtype}` };
-  if (event.bot_id) return { ignored: event.bot_id === bot.botId ? 'our own bot message' : 'bot message' };
-  const { user, channel, ts } = event;
-  if (!user || !channel || !ts) return { ignored: 'message without user, channel or ts' };
-  if (user === bot.botUserId) return { ignored: 'our own bot message' };
+function parseMessage(envelope: Envelope, bot: BotIdentity): Parsed<InboundEvent> {
+  const kind = check(messageKindSchema, envelope.event, 'event');
+  if (isIgnored(kind)) return kind;
+  const { subtype, bot_id: botId } = kind.value;
+  if (!MEMBER_MESSAGE_SUBTYPES.has(subtype)) return ignore(`message subtype ${subtype?.slice(0, 80)}`);
+  if (botId) return ignore(botId === bot.botId ? 'our own bot message' : 'bot message');
+  const checked = check(messageSchema, envelope.event, 'event');
+  if (isIgnored(checked)) return checked;
+  const { user, channel, ts, thread_ts: threadTs, text } = checked.value;
+  const teamId = envelope.team_id;
+  if (!teamId || !user || !channel || !ts) return ignore('message without team_id, user, channel or ts');
+  const notMember = notAMember(user, bot, 'message');
+  if (notMember) return notMember;
   const base = {
     // Channel + ts names one message for good: a redelivery, or the same message seen through another
     // subscription, maps to the same record.
@@ -117,110 +103,81 @@ function parseMessage(teamId: string, event: InnerEvent, bot: BotIdentity): Pars
     member: { platform: 'slack', id: user },
     occurredAt: slackTime(ts),
     messageId: ts,
-    textLength: event.text?.length ?? 0,
+    textLength: text?.length ?? 0,
   } as const;
   // A thread root carries thread_ts equal to its own ts; only a different one makes it a reply.
-  if (event.thread_ts && event.thread_ts !== ts) {
-    return { ...base, kind: 'thread_reply', replyToId: event.thread_ts };
-  }
+  if (threadTs && threadTs !== ts) return { ...base, kind: 'thread_reply', replyToId: threadTs };
   return { ...base, kind: 'message_posted' };
 }
 
 function parseReaction(
-  envelope: EventEnvelope,
-  event: InnerEvent,
+  envelope: Envelope,
   kind: 'reaction_added' | 'reaction_removed',
   bot: BotIdentity,
 ): Parsed<InboundEvent> {
-  const { item, user, reaction } = event;
-  if (item?.type !== 'message') return { ignored: `reaction on a ${item?.type ?? 'missing'} item` };
-  if (!user || !item.channel || !item.ts || !reaction || !envelope.event_id || !envelope.team_id) {
-    return { ignored: 'reaction without user, item, reaction or event_id' };
+  const checked = check(reactionSchema, envelope.event, 'event');
+  if (isIgnored(checked)) return checked;
+  const { item, user, reaction, event_ts: eventTs } = checked.value;
+  if (item.type !== 'message') return ignore(`reaction on a ${item.type.slice(0, 80)} item`);
+  const { team_id: teamId, event_id: id } = envelope;
+  if (!teamId || !id || !user || !item.channel || !item.ts || !reaction) {
+    return ignore('reaction without team_id, event_id, user, item or reaction');
   }
-  if (user === bot.botUserId) return { ignored: 'our own bot reaction' };
+  const notMember = notAMember(user, bot, 'reaction');
+  if (notMember) return notMember;
   return {
     kind,
     // Slack's retries carry the same event_id; a reaction removed and added again is a new event.
-    id: envelope.event_id,
-    location: location(envelope.team_id, item.channel),
+    id,
+    location: location(teamId, item.channel),
     member: { platform: 'slack', id: user },
-    occurredAt: slackTime(event.event_ts, envelope.event_time),
+    occurredAt: slackTime(eventTs, envelope.event_time),
     messageId: item.ts,
     reaction,
   };
 }
 
 function parseMembership(
-  envelope: EventEnvelope,
-  event: InnerEvent,
+  envelope: Envelope,
   kind: 'member_joined' | 'member_left',
   bot: BotIdentity,
 ): Parsed<MemberJoined | MemberLeft> {
-  const { user, channel } = event;
-  if (!user || !channel || !envelope.event_id || !envelope.team_id) {
-    return { ignored: `${event.type} without user, channel or event_id` };
-  }
+  const checked = check(membershipSchema, envelope.event, 'event');
+  if (isIgnored(checked)) return checked;
+  const { user, channel, event_ts: eventTs } = checked.value;
+  const { team_id: teamId, event_id: id, event } = envelope;
+  if (!teamId || !id || !user || !channel)
+    return ignore(`${event.type} without team_id, event_id, user or channel`);
   // Bolt's ignoreSelf keeps these for the bot user on purpose; for engagement the bot is not a member.
-  if (user === bot.botUserId) return { ignored: `our own bot ${event.type}` };
+  const notMember = notAMember(user, bot, event.type);
+  if (notMember) return notMember;
   return {
     kind,
-    id: envelope.event_id,
-    location: location(envelope.team_id, channel),
+    id,
+    location: location(teamId, channel),
     member: { platform: 'slack', id: user },
-    occurredAt: slackTime(event.event_ts, envelope.event_time),
+    occurredAt: slackTime(eventTs, envelope.event_time),
   };
 }
 
-/**
- * A `/community ...` slash command. Slack does not redeliver slash commands; `trigger_id` is unique per
- * invocation, so it is the event id.
- */
-export function parseSlashCommand(fields: SlashCommandFields, receivedAt: Date): Parsed<CommandInvoked> {
-  const { team_id: teamId, channel_id: channelId, user_id: userId, trigger_id: triggerId } = fields;
-  if (!teamId || !channelId || !userId || !triggerId) {
-    return { ignored: 'slash command without team_id, channel_id, user_id or trigger_id' };
-  }
-  return {
-    kind: 'command_invoked',
-    id: triggerId,
-    location: location(teamId, channelId),
-    member: { platform: 'slack', id: userId },
-    occurredAt: receivedAt,
-    args: fields.text ?? '',
-  };
+/** The bot itself and Slackbot act in channels, but neither is a community member. */
+function notAMember(user: string, bot: BotIdentity, what: string): Ignored | undefined {
+  if (user === bot.botUserId) return ignore(`our own bot ${what}`);
+  if (user === SLACKBOT_USER_ID) return ignore(`Slackbot ${what}: Slackbot is not a member`);
+  return undefined;
 }
 
-/** A press on one of our Block Kit buttons (`block_actions` with a `button` action). */
-export function parseButtonPress(body: unknown): Parsed<ButtonPressed> {
-  const payload = body as BlockActionsBody;
-  const action = payload.actions?.[0];
-  if (payload.type !== 'block_actions' || action?.type !== 'button' || !action.action_id) {
-    return { ignored: `interaction ${payload.type ?? '(none)'} is not a button press` };
-  }
-  const teamId = payload.team?.id ?? payload.user?.team_id;
-  const channelId = payload.channel?.id ?? payload.container?.channel_id;
-  const userId = payload.user?.id;
-  if (!teamId || !channelId || !userId || !payload.trigger_id) {
-    return { ignored: 'button press without team, channel, user or trigger_id' };
-  }
-  return {
-    kind: 'button_pressed',
-    // Slack does not redeliver interactions; trigger_id is unique per press.
-    id: payload.trigger_id,
-    location: location(teamId, channelId),
-    member: { platform: 'slack', id: userId },
-    occurredAt: slackTime(action.action_ts),
-    actionId: action.action_id,
-    ...(action.value !== undefined ? { value: action.value } : {}),
-  };
-}
-
-function location(teamId: string, channelId: string): Location {
+/** Where something happened: the workspace (team) and channel. */
+export function location(teamId: string, channelId: string): Location {
   return { space: { platform: 'slack', id: teamId }, channelId };
 }
 
-/** Slack times are `seconds.micros` strings (`ts`, `event_ts`) or epoch seconds (`event_time`). */
-function slackTime(ts: string | undefined, fallbackSeconds?: number): Date {
-  const seconds = Number(ts ?? fallbackSeconds);
-  return Number.isFinite(seconds) ? new Date(Math.round(seconds * 1000)) : new Date();
+/**
+ * Slack times are `seconds.micros` strings (`ts`, `event_ts`) or epoch seconds (`event_time`). A time
+ * outside what a Date can hold falls back to now, so a record can always be written.
+ */
+export function slackTime(ts: string | undefined, fallbackSeconds?: number): Date {
+  const seconds = ts !== undefined ? Number(ts) : fallbackSeconds;
+  const at = new Date(Math.round((seconds ?? Number.NaN) * 1000));
+  return Number.isNaN(at.getTime()) ? new Date() : at;
 }

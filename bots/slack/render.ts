@@ -12,11 +12,14 @@ export const SECTION_TEXT_LIMIT = 3000;
 const ACTIONS_PER_BLOCK = 25;
 /** Button labels are cut by Slack beyond this length; cut them ourselves so the request stays valid. */
 const BUTTON_LABEL_LIMIT = 75;
-/**
- * An overlong segment is split into pieces this long before escaping: escaping at most quintuples a
- * character (`&` -> `&amp;`), so a piece plus its markup always fits a section.
- */
-const PIECE_LENGTH = Math.floor((SECTION_TEXT_LIMIT - 8) / 5);
+/** The characters each segment type's markup adds around its escaped text. */
+const MARKUP_LENGTH: Readonly<Record<TextSegment['type'], number>> = {
+  text: 0,
+  bold: 2,
+  italic: 2,
+  code: 2,
+  codeBlock: '```\n\n```'.length,
+};
 
 /** A slash command (or interaction) response body: what Bolt's `ack()` sends back to Slack. */
 export interface SlackResponse {
@@ -94,13 +97,58 @@ function segmentToMrkdwn(segment: TextSegment): string {
   }
 }
 
+/**
+ * Splits a segment whose rendered form would not fit one section into pieces that do, measured by the real
+ * escaped length. A code block is cut between lines (each piece is a code block of whole lines), other text
+ * after whitespace; only a single line or word longer than a section is cut inside, between characters.
+ */
 function splitOverlong(segment: TextSegment): TextSegment[] {
-  if (segment.text.length <= PIECE_LENGTH) return [segment];
-  const pieces: TextSegment[] = [];
-  for (let start = 0; start < segment.text.length; start += PIECE_LENGTH) {
-    pieces.push({ type: segment.type, text: segment.text.slice(start, start + PIECE_LENGTH) });
+  const budget = SECTION_TEXT_LIMIT - MARKUP_LENGTH[segment.type];
+  if (escapedLength(segment.text) <= budget) return [segment];
+  const isBlock = segment.type === 'codeBlock';
+  // Lines lose the newline between them when they land in different blocks; words keep their whitespace.
+  const units = isBlock ? segment.text.split('\n') : segment.text.split(/(?<=\s)/);
+  const separator = isBlock ? '\n' : '';
+  const pieces: string[] = [];
+  let current: string | undefined;
+  let length = 0;
+  for (const unit of units.flatMap((whole) => cutToFit(whole, budget))) {
+    const unitLength = escapedLength(unit);
+    if (current !== undefined && length + separator.length + unitLength <= budget) {
+      current = `${current}${separator}${unit}`;
+      length += separator.length + unitLength;
+    } else {
+      if (current !== undefined) pieces.push(current);
+      current = unit;
+      length = unitLength;
+    }
   }
+  if (current !== undefined) pieces.push(current);
+  return pieces.map((text) => ({ type: segment.type, text }));
+}
+
+/** A line or word longer than `budget` once escaped, cut between code points (never inside a surrogate pair). */
+function cutToFit(text: string, budget: number): string[] {
+  if (escapedLength(text) <= budget) return [text];
+  const pieces: string[] = [];
+  let current = '';
+  let length = 0;
+  for (const character of text) {
+    const added = escapedLength(character);
+    if (length + added > budget) {
+      pieces.push(current);
+      current = '';
+      length = 0;
+    }
+    current += character;
+    length += added;
+  }
+  pieces.push(current);
   return pieces;
+}
+
+function escapedLength(text: string): number {
+  return escapeSlackText(text).length;
 }
 
 /** Joins rendered segments into as few sections as fit, never cutting one segment's markup in two. */

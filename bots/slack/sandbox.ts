@@ -39,7 +39,11 @@ export function signSlackBody(signingSecret: string, timestampSeconds: number, b
   return `v0=${digest}`;
 }
 
-/** `alice` -> `UALICE`: Slack-shaped, and the name can be read back (moderators are `mod...`). */
+/**
+ * `alice` -> `UALICE`: Slack-shaped, and the name can be read back (moderators are `mod...`). A name with
+ * characters outside ASCII (`zoë`, `太郎`) gets a number derived from the whole name after its leading
+ * ASCII part (`zoë` -> `UZO` + digits), so such names stay distinct members.
+ */
 export function sandboxUserId(name: string): string {
   return `U${idPart(name)}`;
 }
@@ -262,8 +266,18 @@ function tsAt(at: Date): string {
   return `${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}000`;
 }
 
+/**
+ * ASCII names keep their letters and digits, upper-cased. Any other character would be lost that way
+ * (`zoë` and `zoé` would both be `ZO`), so such a name keeps only its leading ASCII part, followed by digits
+ * from a digest of the whole name: decimal digits, so the digest can never spell the `MOD` of a moderator.
+ */
 function idPart(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9]/g, '') || 'ANON';
+  const readable = (text: string) => text.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+  // Printable ASCII is ' ' to '~'; the first character outside it ends the readable part.
+  const firstOther = name.search(/[^ -~]/);
+  if (firstOther < 0) return readable(name) || 'ANON';
+  const number = Number.parseInt(digest(name).slice(0, 12), 16);
+  return `${readable(name.slice(0, firstOther))}${number}`;
 }
 
 function digest(text: string): string {

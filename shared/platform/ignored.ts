@@ -1,3 +1,5 @@
+import type { LogFields, Logger } from '../lambda/logger.js';
+
 /**
  * The one way an adapter says "this payload is not for us, on purpose". Every platform parser returns either
  * what it understood or an {@link Ignored} with the reason, and the adapter logs that reason, so nothing is
@@ -32,11 +34,13 @@ export function isIgnored<T extends object>(result: Parsed<T>): result is Ignore
 
 /** The log line for an ignored payload: unreadable ones at warn (someone should look), the rest at debug. */
 export function logIgnored(
-  logger: { debug(message: string, extra: object): void; warn(message: string, extra: object): void },
+  logger: Pick<Logger, 'debug' | 'warn'>,
   result: Ignored,
-  ids: Readonly<Record<string, unknown>> = {},
+  ids: LogFields = {},
 ): void {
-  if (result.unreadable)
+  if (result.unreadable) {
     logger.warn('payload unreadable', { code: 'payload_unreadable', reason: result.ignored, ...ids });
-  else logger.debug('payload ignored', { reason: result.ignored, ...ids });
+  } else {
+    logger.debug('payload ignored', { reason: result.ignored, ...ids });
+  }
 }

@@ -4,7 +4,9 @@ import { slackPlatform } from '../../bots/slack/platform.js';
 import { SLACK_SANDBOX, signSlackBody } from '../../bots/slack/sandbox.js';
 import type { HttpEvent, HttpResult } from '../../shared/lambda/http.js';
 import type { Item } from '../../shared/store/attributes.js';
+import { StoreError } from '../../shared/store/errors.js';
 import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
+import { captureDeps } from '../support/capture.js';
 import { httpEvent } from '../support/lambda.js';
 
 const PATH = '/slack/events';
@@ -47,6 +49,12 @@ function commandBody(fields: Record<string, string>): string {
   return new URLSearchParams({ ...documented, command: '/community', ...fields }).toString();
 }
 
+/** The record key the adapter uses: team/channel/ts for messages, event_id for the rest. */
+function keyOf(payload: Json): string {
+  const event = payload.event as Record<string, string>;
+  return event.type === 'message' ? `T123ABC456/${event.channel}/${event.ts}` : String(payload.event_id);
+}
+
 function recordsOf(items: Item[], key: string): Item[] {
   return items.filter((item) => item.pk?.S === `EVT#slack:${key}`);
 }
@@ -67,7 +75,9 @@ function todayRow(result: HttpResult): Record<string, number> {
 
 describe('Slack request verification', () => {
   let bot: BotUnderTest;
-  const message = JSON.stringify(fixture('event-message.json'));
+  // Its own event_id and ts: no other test records this message, so any record of it came from here.
+  const forged = variant('event-message.json', '5');
+  const message = JSON.stringify(forged);
 
   beforeAll(async () => {
     bot = await startSlackBot();
@@ -127,6 +137,8 @@ describe('Slack request verification', () => {
       { 'content-type': JSON_TYPE },
     ];
 
+    const before = await bot.table.engagementItems();
+
     // Act
     const results = await Promise.all(
       deliveries.map((headers) => bot.handler(httpEvent(PATH, message, headers))),
@@ -134,7 +146,9 @@ describe('Slack request verification', () => {
 
     // Assess
     expect(results.map((result) => result.statusCode)).toEqual([401, 401, 401, 401, 401, 401]);
-    expect(await bot.table.engagementItems()).toEqual([]);
+    const after = await bot.table.engagementItems();
+    expect(recordsOf(after, keyOf(forged))).toEqual([]);
+    expect(after).toEqual(before);
   });
 
   it('checks the signature before reading the body: a forged unreadable body is a 401', async () => {
@@ -158,7 +172,9 @@ describe('Slack request verification', () => {
       ['[1, 2]', JSON_TYPE, 'not a JSON object'],
       ['null', JSON_TYPE, 'not a JSON object'],
       ['payload=%7B%22type%22%3A', FORM, 'payload form field is not valid JSON'],
+      ['payload=%7B%7D&payload=%7B%7D', FORM, 'payload form field appears more than once'],
     ];
+    const before = await bot.table.engagementItems();
 
     // Act
     const results = await Promise.all(bodies.map(([body, type]) => bot.handler(signed(body, type))));
@@ -168,7 +184,7 @@ describe('Slack request verification', () => {
       expect(result.statusCode).toBe(400);
       expect(JSON.parse(result.body ?? '{}').error).toContain(bodies[index]?.[2]);
     });
-    expect(await bot.table.engagementItems()).toEqual([]);
+    expect(await bot.table.engagementItems()).toEqual(before);
   });
 
   it('answers the url_verification challenge', async () => {
@@ -201,6 +217,31 @@ describe('Slack request verification', () => {
   });
 });
 
+const EVENTS = [
+  { name: 'event-message.json', kind: 'message_posted', member: 'U123ABC456' },
+  { name: 'event-thread-reply.json', kind: 'thread_reply', member: 'U2222222' },
+  { name: 'event-reaction-added.json', kind: 'reaction_added', member: 'U123ABC456' },
+  { name: 'event-member-joined-channel.json', kind: 'member_joined', member: 'W123ABC456' },
+] as const;
+
+/**
+ * A documented event as two distinct events: the first delivered 3 times in turn (Slack's retries), the
+ * second 3 times at once (concurrent Lambda instances).
+ */
+async function deliverTwoEventsSixTimes(
+  bot: BotUnderTest,
+  name: string,
+): Promise<{ results: HttpResult[]; payloads: [Json, Json] }> {
+  const sequential = variant(name, '1');
+  const concurrent = variant(name, '2');
+  const results: HttpResult[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    results.push(await bot.handler(signed(JSON.stringify(sequential), JSON_TYPE, attempt > 0 ? RETRY : {})));
+  }
+  results.push(...(await Promise.all([1, 2, 3].map(() => bot.handler(signed(JSON.stringify(concurrent)))))));
+  return { results, payloads: [sequential, concurrent] };
+}
+
 describe('Slack events, exactly once, and /community stats', () => {
   let bot: BotUnderTest;
 
@@ -209,39 +250,14 @@ describe('Slack events, exactly once, and /community stats', () => {
   });
   afterAll(() => bot.close());
 
-  const EVENTS = [
-    { name: 'event-message.json', kind: 'message_posted', member: 'U123ABC456' },
-    { name: 'event-thread-reply.json', kind: 'thread_reply', member: 'U2222222' },
-    { name: 'event-reaction-added.json', kind: 'reaction_added', member: 'U123ABC456' },
-    { name: 'event-member-joined-channel.json', kind: 'member_joined', member: 'W123ABC456' },
-  ] as const;
-
-  /** The record key the adapter uses: team/channel/ts for messages, event_id for the rest. */
-  function keyOf(payload: Json): string {
-    const event = payload.event as Record<string, string>;
-    return event.type === 'message' ? `T123ABC456/${event.channel}/${event.ts}` : String(payload.event_id);
-  }
-
   it.each(EVENTS)('records $name once across 3 sequential and 3 concurrent deliveries', async (spec) => {
-    // Prepare
-    const sequential = variant(spec.name, '1');
-    const concurrent = variant(spec.name, '2');
-
     // Act
-    const results: HttpResult[] = [];
-    for (let attempt = 0; attempt < 3; attempt++) {
-      results.push(
-        await bot.handler(signed(JSON.stringify(sequential), JSON_TYPE, attempt > 0 ? RETRY : {})),
-      );
-    }
-    results.push(
-      ...(await Promise.all([1, 2, 3].map(() => bot.handler(signed(JSON.stringify(concurrent)))))),
-    );
+    const { results, payloads } = await deliverTwoEventsSixTimes(bot, spec.name);
 
     // Assess
     expect(results.map((result) => result.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
     const items = await bot.table.engagementItems();
-    for (const payload of [sequential, concurrent]) {
+    for (const payload of payloads) {
       const records = recordsOf(items, keyOf(payload));
       expect(records).toHaveLength(1);
       expect(records[0]?.kind?.S).toBe(spec.kind);
@@ -250,11 +266,17 @@ describe('Slack events, exactly once, and /community stats', () => {
   });
 
   it('keeps the length of a message, never its text', async () => {
+    // Prepare
+    const payload = variant('event-message.json', '6');
+    const text = String(payload.event?.text);
+
+    // Act
+    const result = await bot.handler(signed(JSON.stringify(payload)));
+
+    // Assess
+    expect(result.statusCode).toBe(200);
     const items = await bot.table.engagementItems();
-    const text = String(fixture('event-message.json').event?.text);
-
-    const [record] = recordsOf(items, 'T123ABC456/C123ABC456/1355517523.000001');
-
+    const [record] = recordsOf(items, keyOf(payload));
     expect(record?.textLength?.N).toBe(String(text.length));
     expect(JSON.stringify(items)).not.toContain('Live long');
   });
@@ -284,22 +306,32 @@ describe('Slack events, exactly once, and /community stats', () => {
   });
 
   it('shows a moderator exactly the numbers of single deliveries, asking Slack with the bot token', async () => {
-    // Act
-    const result = await bot.handler(
-      signed(commandBody({ text: 'stats', user_id: 'UMODSAM', trigger_id: '1.2.stats-moderator' }), FORM),
-    );
+    // Prepare: a table of its own, so what other tests record does not count; two events of each kind.
+    const own = await startSlackBot();
+    try {
+      const delivered = [];
+      for (const spec of EVENTS) delivered.push(...(await deliverTwoEventsSixTimes(own, spec.name)).results);
 
-    // Assess: two deliveries of each kind were recorded above (one sequential, one concurrent).
-    expect(result.statusCode).toBe(200);
-    const reply = JSON.parse(result.body ?? '{}');
-    expect(reply.response_type).toBe('ephemeral');
-    expect(reply.blocks[0].text.type).toBe('mrkdwn');
-    // Members seen: U123ABC456, U2222222, W123ABC456 and the moderator who asked.
-    expect(todayRow(result)).toEqual({ members: 4, messages: 2, replies: 2, reactions: 2, joins: 2 });
-    const lookups = bot.api.requests.filter((request) => request.path === '/api/users.info');
-    expect(lookups).toHaveLength(1);
-    expect(lookups[0]?.headers.authorization).toBe(`Bearer ${SLACK_SANDBOX.botToken}`);
-    expect(lookups[0]?.payload).toMatchObject({ user: 'UMODSAM' });
+      // Act
+      const result = await own.handler(
+        signed(commandBody({ text: 'stats', user_id: 'UMODSAM', trigger_id: '1.2.stats-moderator' }), FORM),
+      );
+
+      // Assess
+      expect(delivered.every((delivery) => delivery.statusCode === 200)).toBe(true);
+      expect(result.statusCode).toBe(200);
+      const reply = JSON.parse(result.body ?? '{}');
+      expect(reply.response_type).toBe('ephemeral');
+      expect(reply.blocks[0].text.type).toBe('mrkdwn');
+      // Members seen: U123ABC456, U2222222, W123ABC456 and the moderator who asked.
+      expect(todayRow(result)).toEqual({ members: 4, messages: 2, replies: 2, reactions: 2, joins: 2 });
+      const lookups = own.api.requests.filter((request) => request.path === '/api/users.info');
+      expect(lookups).toHaveLength(1);
+      expect(lookups[0]?.headers.authorization).toBe(`Bearer ${SLACK_SANDBOX.botToken}`);
+      expect(lookups[0]?.payload).toMatchObject({ user: 'UMODSAM' });
+    } finally {
+      await own.close();
+    }
   });
 
   it('refuses stats to a member who is not an admin, privately', async () => {
@@ -344,9 +376,10 @@ describe('Slack events, exactly once, and /community stats', () => {
 
 describe('Slack events when DynamoDB fails', () => {
   let bot: BotUnderTest;
+  const capture = captureDeps();
 
   beforeAll(async () => {
-    bot = await startSlackBot();
+    bot = await startBotUnderTest(slackPlatform, { deps: capture.deps });
   });
   afterAll(() => bot.close());
 
@@ -357,13 +390,19 @@ describe('Slack events when DynamoDB fails', () => {
       const payload = variant('event-message.json', when === 'before' ? '3' : '4');
       const body = JSON.stringify(payload);
       bot.proxy.failNext('PutItem', 3, when);
+      capture.clear();
 
       // Act
       const failed = await bot.handler(signed(body));
+      const failureLines = capture.lines.filter((line) => line.level === 'error');
       const redelivered = await bot.handler(signed(body, JSON_TYPE, RETRY));
 
-      // Assess
-      expect(failed.statusCode).toBe(500);
+      // Assess: a JSON answer, and one error line naming the cause and the delivery.
+      expect(failed).toMatchObject({ statusCode: 500, headers: { 'content-type': 'application/json' } });
+      expect(JSON.parse(failed.body ?? '{}').error).toContain('deliver this again');
+      expect(failureLines).toHaveLength(1);
+      expect(failureLines[0]?.fields).toMatchObject({ code: 'store_unavailable', eventId: payload.event_id });
+      expect(failureLines[0]?.fields.error).toBeInstanceOf(StoreError);
       expect(redelivered.statusCode).toBe(200);
       const event = payload.event as Record<string, string>;
       const records = recordsOf(await bot.table.engagementItems(), `T123ABC456/C123ABC456/${event.ts}`);

@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  isIgnored,
-  parseButtonPress,
-  parseEventCallback,
-  parseSlashCommand,
-} from '../../bots/slack/parse.js';
+import { parseEventCallback } from '../../bots/slack/parse.js';
+import { parseButtonPress, parseSlashCommand } from '../../bots/slack/parse-interactions.js';
+import { isIgnored } from '../../shared/platform/ignored.js';
 
 const BOT = { botId: 'B0BOT', botUserId: 'U0BOT' };
 
@@ -143,5 +140,63 @@ describe('Slack commands and buttons -> core events', () => {
 
     expect(isIgnored(parseButtonPress(select))).toBe(true);
     expect(isIgnored(parseButtonPress({ type: 'view_submission' }))).toBe(true);
+  });
+});
+
+describe('Slack payloads whose fields are not what Slack documents', () => {
+  const reasonOf = (result: object) => ('ignored' in result ? String(result.ignored) : '');
+  const isUnreadable = (result: object) => 'unreadable' in result && result.unreadable === true;
+
+  it.each([
+    ['a list where ts belongs', withEvent('event-message.json', { ts: ['1.1', '1.2'] }), 'event.ts'],
+    ['a number where user belongs', withEvent('event-message.json', { user: 42 }), 'event.user'],
+    [
+      'an id longer than any Slack id',
+      withEvent('event-message.json', { channel: 'C'.repeat(65) }),
+      'event.channel',
+    ],
+    [
+      'an Object.prototype name as team',
+      { ...fixture('event-message.json'), team_id: '__proto__' },
+      'team_id',
+    ],
+    ['an empty reaction name', withEvent('event-reaction-added.json', { reaction: '' }), 'event.reaction'],
+    ['a reacted item that is no object', withEvent('event-reaction-added.json', { item: 'x' }), 'event.item'],
+    ['an event without a type', withEvent('event-message.json', { type: undefined }), 'event.type'],
+  ])('marks %s unreadable, naming the field and not its value', (_case, payload, field) => {
+    const result = parseEventCallback(payload, BOT);
+
+    expect(isUnreadable(result)).toBe(true);
+    expect(reasonOf(result)).toContain(field);
+    expect(reasonOf(result)).not.toContain('prospect');
+  });
+
+  it.each([
+    ['message', 'event-message.json'],
+    ['reaction', 'event-reaction-added.json'],
+    ['join', 'event-member-joined-channel.json'],
+  ])('ignores a Slackbot (USLACKBOT) %s on purpose: Slackbot is not a member', (_kind, name) => {
+    const result = parseEventCallback(withEvent(name, { user: 'USLACKBOT' }), BOT);
+
+    expect(isUnreadable(result)).toBe(false);
+    expect(reasonOf(result)).toContain('Slackbot is not a member');
+  });
+
+  it('dates a join whose event_time no Date can hold at the time it is read', () => {
+    const before = Date.now();
+    const payload = { ...fixture('event-member-joined-channel.json'), event_time: Number.MAX_SAFE_INTEGER };
+
+    const joined = parseEventCallback(payload, BOT) as { occurredAt: Date };
+
+    expect(joined.occurredAt.getTime()).toBeGreaterThanOrEqual(before);
+  });
+
+  it('marks a slash command with a repeated field, and a press with a non-object action, unreadable', () => {
+    const command = parseSlashCommand({ team_id: ['T1', 'T2'], text: 'stats' }, new Date());
+    const press = parseButtonPress({ ...fixture('block-actions.json'), actions: ['x'] });
+
+    expect([isUnreadable(command), isUnreadable(press)]).toEqual([true, true]);
+    expect(reasonOf(command)).toContain('command.team_id');
+    expect(reasonOf(press)).toContain('block_actions.actions.0');
   });
 });

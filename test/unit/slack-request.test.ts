@@ -23,8 +23,9 @@ describe('reading a Slack request', () => {
 
     const request = readSlackRequest(event, SECRET, NOW);
 
-    expect(request.headers['content-type']).toBe('application/json');
-    expect(request.body).toBe('{"type":"event_callback"}');
+    expect(request.event.headers['content-type']).toBe('application/json');
+    expect(request.event.body).toBe('{"type":"event_callback"}');
+    expect(request.payload).toEqual({ type: 'event_callback' });
   });
 
   it('accepts timestamps up to five minutes away on either side, and no further', () => {
@@ -63,7 +64,7 @@ describe('reading a Slack request', () => {
       NOW,
     );
 
-    expect(request).toMatchObject({ body, isBase64Encoded: false });
+    expect(request.event).toMatchObject({ body, isBase64Encoded: false });
   });
 
   it('refuses a form whose payload field is not a JSON object', () => {
@@ -72,5 +73,13 @@ describe('reading a Slack request', () => {
     expect(() => readSlackRequest(delivery(body, 'application/x-www-form-urlencoded'), SECRET, NOW)).toThrow(
       MalformedRequestError,
     );
+  });
+
+  it('hands on the form fields as the receiver reads them: a repeated field is a list', () => {
+    const body = 'command=%2Fcommunity&text=stats&text=help';
+
+    const request = readSlackRequest(delivery(body, 'application/x-www-form-urlencoded'), SECRET, NOW);
+
+    expect({ ...request.payload }).toEqual({ command: '/community', text: ['stats', 'help'] });
   });
 });

@@ -2,7 +2,7 @@ import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModeratorCheck } from '../../bots/slack/moderators.js';
 import { readSlackRequest } from '../../bots/slack/request.js';
-import { SLACK_SANDBOX, sandboxTs, slackSandbox } from '../../bots/slack/sandbox.js';
+import { SLACK_SANDBOX, sandboxTs, sandboxUserId, slackSandbox } from '../../bots/slack/sandbox.js';
 import type { FakeServer } from '../../shared/platform/fake-server.js';
 import { httpEvent } from '../support/lambda.js';
 
@@ -26,7 +26,7 @@ describe('Slack sandbox deliveries', () => {
     );
 
     expect(signed.path).toBe('/slack/events');
-    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.event.headers['content-type']).toBe('application/json');
   });
 
   it('gives the same action and message id the same event id, even later (a redelivery)', () => {
@@ -141,5 +141,45 @@ describe('Slack sandbox API and the moderator check', () => {
     await expect(stranger.users.info({ user: 'UALICE' })).rejects.toMatchObject({
       data: { error: 'invalid_auth' },
     });
+  });
+});
+
+describe('Slack sandbox member ids', () => {
+  it('keeps ASCII names readable: alice is UALICE, modsam UMODSAM', () => {
+    expect(sandboxUserId('alice')).toBe('UALICE');
+    expect(sandboxUserId('modsam')).toBe('UMODSAM');
+  });
+
+  it('keeps members with non-ASCII names distinct, and the same name the same member', () => {
+    const names = ['zoë', 'zoé', 'zoe', '太郎', '花子', 'さくら', 'Ørjan', 'Orjan'];
+
+    const ids = names.map(sandboxUserId);
+
+    expect(new Set(ids).size).toBe(names.length);
+    expect(ids.map((id) => /^U[A-Z0-9]+$/.test(id))).toEqual(names.map(() => true));
+    expect(sandboxUserId('太郎')).toBe(ids[3]);
+    expect(ids).not.toContain('UANON');
+  });
+
+  it('recognises moderators by the mod prefix, also with non-ASCII names, and nobody else', async () => {
+    const api = await slackSandbox.startFakeApi();
+    try {
+      const client = new WebClient(SLACK_SANDBOX.botToken, {
+        slackApiUrl: slackSandbox.env(api.url).SLACK_API_URL,
+      });
+      const isModerator = createModeratorCheck();
+      const check = (name: string) => isModerator(client, SLACK_SANDBOX.teamId, sandboxUserId(name));
+
+      expect(await Promise.all(['modé', 'mod太郎', 'modsam'].map(check))).toEqual([true, true, true]);
+      expect(await Promise.all(['moé', 'mé', 'mö', 'zoë', '太郎'].map(check))).toEqual([
+        false,
+        false,
+        false,
+        false,
+        false,
+      ]);
+    } finally {
+      await api.close();
+    }
   });
 });
