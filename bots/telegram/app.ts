@@ -4,6 +4,7 @@ import type { Community } from '../../shared/core/community.js';
 import type { CommandInvoked, InboundEvent } from '../../shared/core/events.js';
 import { privateReply, type Reply } from '../../shared/core/reply.js';
 import type { Logger } from '../../shared/lambda/logger.js';
+import { type Ignored, ignore, isIgnored, logIgnored } from '../../shared/platform/ignored.js';
 import type { CacheRepository } from '../../shared/store/cache-repository.js';
 import { botIdFromToken } from './config.js';
 import { type CommandOrigin, deliverReply } from './deliver-reply.js';
@@ -54,7 +55,7 @@ export function createTelegramBot(deps: TelegramAppDeps): Bot {
 
   bot.on('message', async (ctx) => {
     const translation = translateMessage(ctx.message, ctx.update.update_id, deps.botUsername);
-    const [event] = 'events' in translation ? translation.events : [];
+    const [event] = isIgnored(translation) ? [] : translation.events;
     if (event?.kind !== 'command_invoked') return record(ctx, translation);
     await answerCommand(ctx, event, isModerator, deps);
   });
@@ -69,7 +70,7 @@ export function createTelegramBot(deps: TelegramAppDeps): Bot {
       logger.warn('callback query not answered', { updateId: ctx.update.update_id, error: error as Error });
     });
   });
-  bot.use((ctx) => ignore(ctx, 'update type not handled', logger));
+  bot.use((ctx) => skip(ctx, ignore('update type not handled'), logger));
   return bot;
 }
 
@@ -97,7 +98,7 @@ export function botInfo(token: string, username: string): UserFromGetMe {
 }
 
 async function recordAll(ctx: Context, translation: Translation, deps: TelegramAppDeps): Promise<void> {
-  if ('ignored' in translation) return ignore(ctx, translation.ignored, deps.logger);
+  if (isIgnored(translation)) return skip(ctx, translation, deps.logger);
   for (const event of translation.events) {
     const outcome = await deps.community.onEvent(event);
     deps.logger.debug('event recorded', { updateId: ctx.update.update_id, ...describeEvent(event), outcome });
@@ -113,7 +114,7 @@ async function answerCommand(
 ): Promise<void> {
   const updateId = ctx.update.update_id;
   const origin = commandOrigin(ctx);
-  if (!origin) return ignore(ctx, 'command without chat or sender', logger);
+  if (!origin) return skip(ctx, ignore('command without chat or sender'), logger);
   let askedInPrivate = false;
   const reply = await community
     .onCommand(invocation, async () => {
@@ -153,8 +154,8 @@ function commandOrigin(ctx: Context): CommandOrigin | undefined {
   };
 }
 
-function ignore(ctx: Context, reason: string, logger: Logger): void {
-  logger.debug('update ignored', { updateId: ctx.update.update_id, reason });
+function skip(ctx: Context, result: Ignored, logger: Logger): void {
+  logIgnored(logger, result, { updateId: ctx.update.update_id });
 }
 
 /** Ids and kinds only: message text is never logged. */

@@ -39,7 +39,7 @@ export function createTelegramHandler(config: TelegramConfig, deps: HandlerDeps 
           logger,
           now,
         });
-        return createWebhook(bot, TELEGRAM_SECRET_TOKEN);
+        return createWebhook(bot, TELEGRAM_SECRET_TOKEN, logger);
       })
       .catch((error: unknown) => {
         webhook = undefined;

@@ -22,19 +22,21 @@ import type {
   ReactionRemoved,
   ThreadReply,
 } from '../../shared/core/events.js';
+import { ignore, type Parsed } from '../../shared/platform/ignored.js';
 
 /**
  * Telegram updates as core events. Pure functions over the Bot API's own objects: the webhook hands in
  * the `update_id`, which Telegram keeps when it delivers the same update again, so it is the event id.
  */
 
-/** What one update becomes: the events to record, or why it is deliberately not recorded. */
-export type Translation<E extends InboundEvent = InboundEvent> =
-  | { readonly events: readonly E[] }
-  | { readonly ignored: string };
+/**
+ * What one update becomes: the events to record, or why it is deliberately not recorded. The update's
+ * shape is checked before (update-schema.ts), so these functions only decide what it means.
+ */
+export type Translation<E extends InboundEvent = InboundEvent> = Parsed<{ readonly events: readonly E[] }>;
 
 /** Message fields that carry something a member wrote or shared; anything else is a service message. */
-const CONTENT_FIELDS = [
+export const CONTENT_FIELDS = [
   'text',
   'photo',
   'video',
@@ -68,12 +70,12 @@ export function translateMessage(
   botUsername: string,
 ): Translation<MessagePosted | ThreadReply | CommandInvoked> {
   const author = message.from;
-  if (!author) return { ignored: 'message without a sender' };
+  if (!author) return ignore('message without a sender');
   // Anonymous admins and linked channels post "as the chat"; `from` is then a placeholder account.
-  if (message.sender_chat) return { ignored: 'message sent on behalf of a chat' };
-  if (author.is_bot) return { ignored: 'message from a bot' };
+  if (message.sender_chat) return ignore('message sent on behalf of a chat');
+  if (author.is_bot) return ignore('message from a bot');
   if (!CONTENT_FIELDS.some((field) => message[field] !== undefined)) {
-    return { ignored: 'service message' };
+    return ignore('service message');
   }
   const base = {
     id: String(updateId),
@@ -84,7 +86,7 @@ export function translateMessage(
   const command = commandOf(message);
   if (command !== undefined) {
     const args = parseCommandText(command, botUsername);
-    if (args === undefined) return { ignored: 'command for another bot or another command' };
+    if (args === undefined) return ignore('command for another bot or another command');
     return { events: [{ ...base, kind: 'command_invoked', args }] };
   }
   const content = {
@@ -105,14 +107,14 @@ export function translateReaction(
   update: MessageReactionUpdated,
   updateId: number,
 ): Translation<ReactionAdded | ReactionRemoved> {
-  if (!update.user) return { ignored: 'anonymous reaction (actor_chat)' };
+  if (!update.user) return ignore('anonymous reaction (actor_chat)');
   const before = update.old_reaction.map(reactionName);
   const after = update.new_reaction.map(reactionName);
   const changes = [
     ...after.filter((name) => !before.includes(name)).map((name) => ['reaction_added', name] as const),
     ...before.filter((name) => !after.includes(name)).map((name) => ['reaction_removed', name] as const),
   ];
-  if (changes.length === 0) return { ignored: 'reaction list unchanged' };
+  if (changes.length === 0) return ignore('reaction list unchanged');
   const base = {
     location: chatLocation(update.chat),
     member: member(update.user),
@@ -138,10 +140,10 @@ export function translateChatMember(
   updateId: number,
 ): Translation<MemberJoined | MemberLeft> {
   const subject = update.new_chat_member.user;
-  if (subject.is_bot) return { ignored: 'chat member change of a bot' };
+  if (subject.is_bot) return ignore('chat member change of a bot');
   const wasIn = isInChat(update.old_chat_member);
   const isIn = isInChat(update.new_chat_member);
-  if (wasIn === isIn) return { ignored: 'chat member status change without join or leave' };
+  if (wasIn === isIn) return ignore('chat member status change without join or leave');
   return {
     events: [
       {
@@ -161,8 +163,8 @@ export function translateCallbackQuery(
   updateId: number,
   receivedAt: Date,
 ): Translation<ButtonPressed> {
-  if (!query.message) return { ignored: 'button on an inline-mode message (no chat)' };
-  if (!query.data) return { ignored: 'callback query without data (game button)' };
+  if (!query.message) return ignore('button on an inline-mode message (no chat)');
+  if (!query.data) return ignore('callback query without data (game button)');
   const message = query.message;
   return {
     events: [

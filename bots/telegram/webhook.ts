@@ -1,8 +1,12 @@
 import type { Update } from 'grammy/types';
 import { type Bot, BotError, webhookCallback } from 'grammy/web';
-import { MalformedRequestError } from '../../shared/core/errors.js';
+import { CommunityError, MalformedRequestError } from '../../shared/core/errors.js';
 import { InvalidSignatureError } from '../../shared/lambda/edge.js';
 import { type HttpEvent, type HttpResult, header, parseJsonBody, rawBody } from '../../shared/lambda/http.js';
+import type { Logger } from '../../shared/lambda/logger.js';
+import type { Ignored } from '../../shared/platform/ignored.js';
+import { logIgnored } from '../../shared/platform/ignored.js';
+import { checkUpdate } from './update-schema.js';
 
 /** The header Telegram echoes the setWebhook `secret_token` in. */
 export const SECRET_TOKEN_HEADER = 'X-Telegram-Bot-Api-Secret-Token';
@@ -25,11 +29,16 @@ export type TelegramWebhook = (event: HttpEvent) => Promise<HttpResult>;
  * adapter keeps its shape and fixes those three. grammY compares the secret token (in constant time)
  * before it reads the update, so a forged request is a 401 whatever its body.
  *
+ * A signed body that is no Update (not JSON, no integer `update_id`) is a 400. A signed Update whose
+ * content the bot cannot read (update-schema.ts) never reaches grammY's handlers: it is answered 200 with a
+ * `payload_unreadable` warning: Telegram redelivers anything else, the same bytes every time, and while a
+ * webhook keeps failing its pending updates pile up and every delivery slows (tdlib/telegram-bot-api#422).
+ *
  * grammY does not catch middleware errors in webhook mode: they reject as a `BotError`, unwrapped here so
  * a DynamoDB failure reaches the edge as itself (500). On timeout it throws too ('throw', not 'return',
  * which would answer 200 and lose the update).
  */
-export function createWebhook(bot: Bot, secretToken: string): TelegramWebhook {
+export function createWebhook(bot: Bot, secretToken: string, logger: Logger): TelegramWebhook {
   const callback = webhookCallback(bot, apiGatewayV2Adapter, {
     secretToken,
     onTimeout: 'throw',
@@ -39,9 +48,26 @@ export function createWebhook(bot: Bot, secretToken: string): TelegramWebhook {
     try {
       return await callback(event);
     } catch (error) {
-      throw error instanceof BotError ? error.error : error;
+      if (!(error instanceof UnreadableUpdateError)) throw error instanceof BotError ? error.error : error;
+      logIgnored(logger, error.result, { updateId: error.updateId });
+      return { statusCode: 200 };
     }
   };
+}
+
+/**
+ * The way out of grammY's callback for a signed update the bot cannot read: grammY has no "skip this
+ * update" answer for an adapter, so the adapter throws this and createWebhook turns it into a logged 200.
+ */
+class UnreadableUpdateError extends CommunityError {
+  override readonly name = 'UnreadableUpdateError';
+
+  constructor(
+    readonly updateId: number,
+    readonly result: Ignored,
+  ) {
+    super('payload_unreadable', `Telegram update ${updateId} is unreadable: ${result.ignored}`);
+  }
 }
 
 function apiGatewayV2Adapter(event: HttpEvent) {
@@ -52,7 +78,10 @@ function apiGatewayV2Adapter(event: HttpEvent) {
   return {
     // Read lazily: grammY checks the secret token first. A throw here rejects grammY's callback.
     get update(): Update {
-      return parseUpdate(rawBody(event));
+      const update = parseUpdate(rawBody(event));
+      const problem = checkUpdate(update);
+      if (problem) throw new UnreadableUpdateError(update.update_id, problem);
+      return update;
     },
     header: header(event, SECRET_TOKEN_HEADER),
     end: () => resolveResult({ statusCode: 200 }),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { telegramPlatform } from '../../bots/telegram/platform.js';
 import {
   SANDBOX_BOT_TOKEN,
@@ -47,14 +47,18 @@ function fixture(name: string, updateId?: number): Update {
   return updateId === undefined ? update : { ...update, update_id: updateId };
 }
 
-/** Delivers a body to the real handler with the sandbox secret token (or the given headers). */
-function deliver(update: Update | string, headers: Record<string, string> = SECRET): Promise<HttpResult> {
+/** Delivers a body to the real handler (or `to`) with the sandbox secret token (or the given headers). */
+function deliver(
+  update: Update | string,
+  headers: Record<string, string> = SECRET,
+  to: HttpHandler = handler,
+): Promise<HttpResult> {
   const body = typeof update === 'string' ? update : JSON.stringify(update);
-  return handler(httpEvent(PATH, body, headers));
+  return to(httpEvent(PATH, body, headers));
 }
 
-function deliverSigned(request: SignedRequest): Promise<HttpResult> {
-  return handler(httpEvent(request.path, request.body, { ...request.headers }));
+function deliverSigned(request: SignedRequest, to: HttpHandler = handler): Promise<HttpResult> {
+  return to(httpEvent(request.path, request.body, { ...request.headers }));
 }
 
 /** Three deliveries one after the other, then three at once, as Telegram's retries can arrive. */
@@ -73,9 +77,9 @@ async function recordsOf(updateId: number | string): Promise<Item[]> {
   );
 }
 
-/** What the fake Bot API received for `method` since `mark` (an index into its request log). */
-function calls(method: string, mark: number): ReceivedRequest[] {
-  return api.requests.slice(mark).filter((request) => request.path.endsWith(`/${method}`));
+/** What the fake Bot API (or `server`) received for `method` since `mark` (an index into its request log). */
+function calls(method: string, mark: number, server: FakeServer = api): ReceivedRequest[] {
+  return server.requests.slice(mark).filter((request) => request.path.endsWith(`/${method}`));
 }
 
 function payloadOf(request: ReceivedRequest | undefined): Record<string, unknown> {
@@ -126,7 +130,6 @@ describe('Telegram webhook: who may deliver, and what a delivery must look like'
   });
 
   it('reads a base64-encoded body, as API Gateway may pass it', async () => {
-    // The documented message itself, so the stats test below still sees exactly one message.
     const body = JSON.stringify(fixture('message'));
     const event = httpEvent(PATH, Buffer.from(body).toString('base64'), SECRET);
 
@@ -187,21 +190,24 @@ describe('Telegram webhook: documented updates become records, once', () => {
 });
 
 describe('Telegram webhook: /community', () => {
-  // Runs before any test below adds records; its Prepare repeats the deliveries above, which changes nothing.
   it('shows an admin the stats of a single delivery of each update, privately', async () => {
-    // Prepare
-    for (const { name } of DOCUMENTED_UPDATES) await deliverSixTimes(() => deliver(fixture(name)));
-    const mark = api.requests.length;
+    // Prepare: a bot and table of its own, so the numbers count this test's deliveries and nothing else.
+    const own = await startBotUnderTest(telegramPlatform);
+    onTestFinished(() => own.close());
+    for (const { name } of DOCUMENTED_UPDATES) {
+      await deliverSixTimes(() => deliver(fixture(name), SECRET, own.handler));
+    }
+    const mark = own.api.requests.length;
 
     // Act
-    const result = await deliverSigned(command('modann', 'general', '/community stats'));
+    const result = await deliverSigned(command('modann', 'general', '/community stats'), own.handler);
 
     // Assess: asked Telegram once who modann is, then wrote to modann's private chat.
     expect(result.statusCode).toBe(200);
-    expect(calls('getChatMember', mark).map(payloadOf)).toEqual([
+    expect(calls('getChatMember', mark, own.api).map(payloadOf)).toEqual([
       { chat_id: sandboxChatId('general', 'modann'), user_id: sandboxUserId('modann') },
     ]);
-    const sends = calls('sendMessage', mark).map(payloadOf);
+    const sends = calls('sendMessage', mark, own.api).map(payloadOf);
     expect(sends).toHaveLength(1);
     expect(sends[0]).toMatchObject({ chat_id: sandboxUserId('modann'), parse_mode: 'HTML' });
     const text = String(sends[0]?.text);

@@ -50,7 +50,10 @@ describe('platform descriptors', () => {
   it.each(PLATFORM_DESCRIPTORS.map((bot) => [bot.platform, bot] as const))(
     '%s: the sandbox provides every live setting, and the factory builds a handler from it without I/O',
     (_platform, bot) => {
-      const env = { ...bot.sandbox.env('http://127.0.0.1:9'), TABLE_NAME: 'community-test' };
+      const env: Record<string, string> = {
+        ...bot.sandbox.env('http://127.0.0.1:9'),
+        TABLE_NAME: 'community-test',
+      };
 
       for (const name of liveSettings(bot)) expect(env[name]).toBeTruthy();
       expect(typeof bot.createHandler(env)).toBe('function');

@@ -1,0 +1,181 @@
+import type { Update } from 'grammy/types';
+import * as v from 'valibot';
+import { type Ignored, unreadable } from '../../shared/platform/ignored.js';
+import { CONTENT_FIELDS } from './parse.js';
+import type { ALLOWED_UPDATES } from './set-webhook.js';
+
+/**
+ * What the bot reads from an update, checked before grammY sees it.
+ *
+ * grammY itself reads little: its Context constructor only keeps the update, and a filter query such as
+ * `bot.on('message')` only tests `update.message != null`, whatever the update kind (unknown kinds match no
+ * filter and reach the catch-all). Everything else is read by parse.ts and app.ts, which trust the Bot API's
+ * types: a signed `{"update_id":3,"message":{"some fields are missing":true}}` made `message.chat.id` throw
+ * and the webhook answer 500, and Telegram redelivered the same bytes until it gave up, slowing every other
+ * delivery meanwhile (tdlib/telegram-bot-api#422). Each schema below lists exactly the fields those readers
+ * use, with the Bot API's types; the rest of an update passes untouched (new Bot API fields must not
+ * break the bot).
+ */
+
+/** The latest instant a `Date` can hold, in Unix seconds: a later `date` makes `toISOString()` throw. */
+const MAX_UNIX_SECONDS = 8_640_000_000_000;
+
+/**
+ * Longest reaction name kept: an emoji is a few characters, a custom emoji id about 20 digits. Bounded, since
+ * it is written to the table, whose items have a size limit.
+ */
+const MAX_REACTION_LENGTH = 64;
+
+/** Chat, user and message ids: integers, up to 52 bits for chats and users. */
+const integerId = v.pipe(v.number(), v.safeInteger('an integer id'));
+
+/** `date` fields: Unix seconds, turned into a `Date` (an inaccessible message has date 0). */
+const unixTime = v.pipe(
+  v.number(),
+  v.safeInteger('a Unix time in seconds'),
+  v.minValue(0, 'a Unix time in seconds'),
+  v.maxValue(MAX_UNIX_SECONDS, 'a Unix time in seconds'),
+);
+
+/** A field read for its presence only (`sender_chat`, a photo): anything but null, which the Bot API never sends. */
+const present = v.nonNullable(v.unknown());
+
+/** A JSON object with these fields: valibot's object schemas alone let a list through. */
+function object<const TEntries extends v.ObjectEntries>(entries: TEntries) {
+  return v.pipe(
+    v.custom<Record<string, unknown>>((input) => isObject(input), 'an object'),
+    v.looseObject(entries),
+  );
+}
+
+function isObject(input: unknown): boolean {
+  return typeof input === 'object' && input !== null && !Array.isArray(input);
+}
+
+/** `is_bot` is optional: the examples on Telegram's own webhook page predate it; a missing one means a person. */
+const user = object({ id: integerId, is_bot: v.optional(v.boolean()) });
+
+const chat = object({ id: integerId, type: v.string() });
+
+/** Where a message was posted: its chat and, in a forum, its topic. */
+const placement = {
+  chat,
+  message_id: integerId,
+  date: unixTime,
+  is_topic_message: v.optional(v.boolean()),
+  message_thread_id: v.optional(integerId),
+};
+
+const message = object({
+  ...placement,
+  from: v.optional(user),
+  sender_chat: v.optional(present),
+  ...Object.fromEntries(CONTENT_FIELDS.map((field) => [field, v.optional(present)])),
+  text: v.optional(v.string()),
+  caption: v.optional(v.string()),
+  // Only the first entity is read (is it a leading bot_command?); a list of them is what Telegram sends.
+  entities: v.optional(
+    v.array(object({ type: v.string(), offset: v.pipe(v.number(), v.safeInteger('an integer')) })),
+  ),
+  // Not the whole message: only its id and whether it opened a forum topic are read, however deep it nests.
+  reply_to_message: v.optional(object({ message_id: integerId, forum_topic_created: v.optional(present) })),
+});
+
+const reactionName = v.pipe(
+  v.string(),
+  v.maxLength(MAX_REACTION_LENGTH, `a reaction name of at most ${MAX_REACTION_LENGTH} characters`),
+);
+
+/** ReactionType: an emoji, a custom emoji, or a kind stored by its type name (`paid`, and future ones). */
+const reaction = v.pipe(
+  object({
+    type: reactionName,
+    emoji: v.optional(reactionName),
+    custom_emoji_id: v.optional(reactionName),
+  }),
+  v.check(
+    (input) =>
+      (input.type !== 'emoji' || input.emoji !== undefined) &&
+      (input.type !== 'custom_emoji' || input.custom_emoji_id !== undefined),
+    'an emoji reaction with its emoji, or a custom emoji reaction with its id',
+  ),
+);
+
+/** A ChatMember as far as "is this member in the chat?" goes; `is_member` only matters when restricted. */
+const memberStatus = { status: v.string(), is_member: v.optional(v.boolean()) };
+
+/**
+ * One schema per update kind the bot subscribes to (`satisfies` keeps it in step with set-webhook.ts).
+ * Any other kind is not read beyond `update_id`, so it needs none.
+ */
+const HANDLED = {
+  message,
+  message_reaction: object({
+    chat,
+    message_id: integerId,
+    date: unixTime,
+    user: v.optional(user),
+    old_reaction: v.array(reaction),
+    new_reaction: v.array(reaction),
+  }),
+  chat_member: object({
+    chat,
+    date: unixTime,
+    old_chat_member: object(memberStatus),
+    new_chat_member: object({ ...memberStatus, user }),
+  }),
+  callback_query: object({
+    // answerCallbackQuery sends it back.
+    id: v.string(),
+    from: user,
+    message: v.optional(object(placement)),
+    data: v.optional(v.string()),
+  }),
+} satisfies Record<(typeof ALLOWED_UPDATES)[number], v.GenericSchema>;
+
+const UPDATE = v.looseObject(
+  Object.fromEntries(Object.entries(HANDLED).map(([kind, schema]) => [kind, v.optional(schema)])),
+);
+
+/**
+ * `undefined` when the bot can read every field it uses in `update` (whose `update_id` parseUpdate has
+ * checked), else `unreadable` naming the first field that does not fit, without quoting its value (it could
+ * be message text): `message.chat is missing`, `message.date: expected a number, got a string of 10 characters`.
+ */
+export function checkUpdate(update: Update): Ignored | undefined {
+  const result = v.safeParse(UPDATE, update, { abortEarly: true });
+  const [issue] = result.issues ?? [];
+  return issue ? unreadable(describeIssue(issue)) : undefined;
+}
+
+/** valibot's `expected` for type mismatches, in words. */
+const EXPECTED: Readonly<Record<string, string>> = {
+  Array: 'a list',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  '!null': 'a value other than null',
+};
+
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  const path = v.getDotPath(issue) ?? 'update';
+  // valibot reports a missing key with an undefined input; JSON has no undefined to send.
+  if (issue.input === undefined) return `${path} is missing`;
+  // Validation and `custom` messages are ours; valibot's own would quote the value, so only `expected` is used.
+  const ours = issue.kind === 'validation' || issue.type === 'custom';
+  const expected = ours ? issue.message : (EXPECTED[issue.expected ?? ''] ?? issue.expected);
+  return `${path}: expected ${expected}, got ${kindOf(issue.input)}`;
+}
+
+/** What a value is, in words, without showing a string (it could be message text). */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') {
+    return value === ''
+      ? 'an empty string'
+      : `a string of ${value.length} character${value.length === 1 ? '' : 's'}`;
+  }
+  if (typeof value === 'number') return String(value);
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}

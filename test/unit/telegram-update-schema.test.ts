@@ -1,0 +1,129 @@
+import type { Update } from 'grammy/types';
+import { describe, expect, it } from 'vitest';
+import { ALLOWED_UPDATES } from '../../bots/telegram/set-webhook.js';
+import { checkUpdate } from '../../bots/telegram/update-schema.js';
+import { DEEP } from '../support/fuzz.js';
+import { ownFixtures, peerPayloads } from '../support/peers.js';
+
+const OWN = ownFixtures('telegram', [
+  'callback-query.json',
+  'chat-member-joined.json',
+  'command.json',
+  'forum-topic-message.json',
+  'message-reaction.json',
+  'message.json',
+  'new-chat-members.json',
+  'reply.json',
+]);
+
+/** A message that passes, for the cases to break one field of. */
+const MESSAGE = {
+  message_id: 10,
+  date: 1735725600,
+  chat: { id: -1001234567890, type: 'supergroup' },
+  from: { id: 111111111, is_bot: false, first_name: 'Alice' },
+  text: 'Hello',
+};
+
+function check(update: Record<string, unknown>) {
+  return checkUpdate({ update_id: 1, ...update } as Update);
+}
+
+function reactionTo(...reactions: unknown[]) {
+  return check({
+    message_reaction: {
+      chat: MESSAGE.chat,
+      message_id: 10,
+      date: 1,
+      old_reaction: [],
+      new_reaction: reactions,
+    },
+  });
+}
+
+describe('checkUpdate', () => {
+  it('passes every documented fixture and every peer payload Telegram sends', () => {
+    const payloads = [...OWN, ...peerPayloads('telegram')].filter(
+      ({ file }) => file !== 'telegram/tx-message-missing-fields.json',
+    );
+
+    const refused = payloads.filter(({ payload }) => checkUpdate(payload as Update) !== undefined);
+
+    expect(payloads.length).toBeGreaterThan(40);
+    expect(refused.map(({ file }) => file)).toEqual([]);
+  });
+
+  it('marks teloxide\'s "some fields are missing" message unreadable, naming the first missing field', () => {
+    expect(check({ message: { 'some fields are missing': true } })).toEqual({
+      ignored: 'message.chat is missing',
+      unreadable: true,
+    });
+  });
+
+  it.each(ALLOWED_UPDATES)('checks %s, an update kind the webhook subscribes to', (kind) => {
+    expect(check({ [kind]: null })).toEqual({
+      ignored: `${kind}: expected an object, got null`,
+      unreadable: true,
+    });
+  });
+
+  it('reads nothing of update kinds it does not handle, known or not', () => {
+    expect(
+      check({ edited_message: null, poll: 5, new_update_kind: 'x', 'something unknown': [] }),
+    ).toBeUndefined();
+  });
+
+  it('never quotes a string in its reason: it could be message text', () => {
+    const result = check({ message: { ...MESSAGE, message_id: 'my secret words' } });
+
+    expect(result?.ignored).toBe('message.message_id: expected a number, got a string of 15 characters');
+  });
+
+  it("takes a sender without is_bot for a person, as in the Bot API's own webhook examples", () => {
+    expect(check({ message: { ...MESSAGE, from: { id: 1111111, first_name: 'Test' } } })).toBeUndefined();
+    expect(check({ message: { ...MESSAGE, from: { id: 1111111, is_bot: 'no' } } })?.ignored).toBe(
+      'message.from.is_bot: expected true or false, got a string of 2 characters',
+    );
+  });
+
+  it('takes dates from 0 (an inaccessible message) to the last instant a Date can hold', () => {
+    const query = (date: number) =>
+      check({ callback_query: { id: 'q', from: MESSAGE.from, message: { ...MESSAGE, date } } });
+
+    expect(query(0)).toBeUndefined();
+    expect(query(8_640_000_000_000)).toBeUndefined();
+    expect(query(-1)?.ignored).toBe('callback_query.message.date: expected a Unix time in seconds, got -1');
+    expect(query(8_640_000_000_001)?.ignored).toBe(
+      'callback_query.message.date: expected a Unix time in seconds, got 8640000000001',
+    );
+  });
+
+  it('takes reaction kinds it does not know by their type, and wants the emoji or id of known ones', () => {
+    expect(
+      reactionTo({ type: 'paid' }, { type: 'custom_emoji', custom_emoji_id: '5368324170671202286' }),
+    ).toBe(undefined);
+    expect(reactionTo({ type: 'custom_emoji' })?.ignored).toBe(
+      'message_reaction.new_reaction.0: expected an emoji reaction with its emoji, or a custom emoji reaction with its id, got an object',
+    );
+    expect(reactionTo({ type: 'emoji', emoji: '👍' }, 'x')?.ignored).toBe(
+      'message_reaction.new_reaction.1: expected an object, got a string of 1 character',
+    );
+  });
+
+  it('wants a presence-only field (sender_chat, a photo) to be something other than null', () => {
+    expect(check({ message: { ...MESSAGE, photo: null } })?.ignored).toBe(
+      'message.photo: expected a value other than null, got null',
+    );
+    expect(check({ message: { ...MESSAGE, sender_chat: null } })?.ignored).toBe(
+      'message.sender_chat: expected a value other than null, got null',
+    );
+  });
+
+  it('does not follow fields it does not read, however deep they nest', () => {
+    // A reply chain nested 10,000 deep, as JSON text: only the first reply_to_message is read.
+    const chain = `${'{"message_id":1,"reply_to_message":'.repeat(DEEP)}{"message_id":1}${'}'.repeat(DEEP)}`;
+    const message = { ...MESSAGE, reply_to_message: JSON.parse(chain), pinned_message: JSON.parse(chain) };
+
+    expect(check({ message })).toBeUndefined();
+  });
+});
