@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commandDefinitions } from '../../bots/discord/commands.js';
 import { loadDiscordRegisterConfig } from '../../bots/discord/config.js';
 import { discordPlatform } from '../../bots/discord/platform.js';
@@ -26,14 +26,13 @@ const ALREADY_HANDLED = 'This command was already handled.';
 
 let table: TestTable;
 let proxy: FaultyProxy;
-let api: FakeServer;
 let handler: HttpHandler;
 
 let bot: BotUnderTest | undefined;
 
 beforeAll(async () => {
   bot = await startBotUnderTest(discordPlatform);
-  ({ table, proxy, api, handler } = bot);
+  ({ table, proxy, handler } = bot);
 });
 
 afterAll(async () => {
@@ -122,9 +121,9 @@ describe('verifying deliveries', () => {
     ['an interaction without type', '{"id": "846462639134605399"}', 'no integer type'],
     ['an interaction without id', '{"type": 2}', 'no snowflake id'],
     [
-      'an autocomplete interaction',
-      '{"id": "846462639134605398", "type": 4}',
-      'Unsupported interaction type 4',
+      'an interaction of a type Discord does not document',
+      '{"id": "846462639134605398", "type": 99}',
+      'Unsupported interaction type 99',
     ],
   ];
 
@@ -319,6 +318,13 @@ describe('a DynamoDB failure mid-event', () => {
 });
 
 describe('registering the commands', () => {
+  // A fake API per test: each test reads only the requests its own registration sent, whatever ran before.
+  let api: FakeServer;
+  beforeEach(async () => {
+    api = await discordSandbox.startFakeApi();
+  });
+  afterEach(() => api.close());
+
   const config = () => loadDiscordRegisterConfig(discordSandbox.env(api.url));
 
   it('puts the builder definitions to the global commands route with the bot token', async () => {
@@ -350,7 +356,8 @@ describe('registering the commands', () => {
   it('registers in one guild from the command line with --guild', async () => {
     await main(['--guild', '1300000000000000099'], discordSandbox.env(api.url));
 
-    const request = api.requests.find((received) => received.path.includes('/guilds/'));
+    const [request, ...more] = api.requests.filter((received) => received.path.endsWith('/commands'));
+    expect(more).toEqual([]);
     expect(request?.method).toBe('PUT');
     expect(request?.path).toBe(
       `/v10/applications/${SANDBOX_APPLICATION_ID}/guilds/1300000000000000099/commands`,

@@ -21,6 +21,7 @@ describe('the discord-api-types stub of the Discord bundle', () => {
     expect(names.sort()).toEqual(
       [
         'ApplicationCommandOptionType',
+        'ApplicationCommandType',
         'ButtonStyle',
         'ComponentType',
         'InteractionResponseType',

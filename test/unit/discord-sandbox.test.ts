@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseInteraction, toCommandInvoked } from '../../bots/discord/app.js';
 import { isModerator } from '../../bots/discord/moderators.js';
+import { parseInteraction, toCommandInvoked } from '../../bots/discord/parse.js';
 import { discordSandbox, SANDBOX_GUILD_ID } from '../../bots/discord/sandbox.js';
 import type { ReceivedRequest } from '../../shared/platform/fake-server.js';
 import type { SandboxAction } from '../../shared/platform/sandbox.js';

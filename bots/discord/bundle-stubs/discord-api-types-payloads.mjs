@@ -30,6 +30,13 @@ export const ApplicationCommandOptionType = numericEnum({
   Attachment: 11,
 });
 
+export const ApplicationCommandType = numericEnum({
+  ChatInput: 1,
+  User: 2,
+  Message: 3,
+  PrimaryEntryPoint: 4,
+});
+
 export const ButtonStyle = numericEnum({
   Primary: 1,
   Secondary: 2,
