@@ -38,6 +38,14 @@ async function sayRefused(...args: string[]): Promise<{ code: number; output: st
   throw new Error(`say accepted ${args.join(' ')}`);
 }
 
+/** The platform's row of the `today` window in a printed stats table: members and messages. */
+function todayRow(output: string, platform: string): { members: number; messages: number } {
+  const row = output.split(/\\n|\n/).find((line) => new RegExp(`^\\s*${platform}\\s+\\d`).test(line));
+  const [members, messages] = (row ?? '').trim().split(/\s+/).slice(1, 3).map(Number);
+  if (members === undefined || messages === undefined) throw new Error(`no ${platform} row in: ${output}`);
+  return { members, messages };
+}
+
 function withoutPort(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { PORT: _port, ...rest } = env;
   return rest;
@@ -65,9 +73,14 @@ describe('npm run dev + npm run say (the sandbox walk-through)', () => {
   it.each(PLATFORMS)(
     'completes a round trip on %s: a member speaks, a moderator reads the stats',
     async (platform) => {
-      // Prepare: a message (delivered twice, as a platform retry would) and a join. Discord's messages and
-      // joins come over the gateway, not the interactions webhook: there, members take part by commands.
+      // Prepare: what the moderator sees before (other tests may have spoken on this platform already).
+      // Then a message (delivered twice, as a platform retry would) and a join. Discord's messages and joins
+      // come over the gateway, not the interactions webhook: there, members take part by commands.
       const gateway = platform === 'discord';
+      const before = todayRow(
+        await say('--platform', platform, '--user', 'modsam', '/community stats'),
+        platform,
+      );
       const spoken = await say(
         '--platform',
         platform,
@@ -77,18 +90,25 @@ describe('npm run dev + npm run say (the sandbox walk-through)', () => {
         '2',
         gateway ? '/community help' : 'hello',
       );
-      await say('--platform', platform, '--user', 'bob', ...(gateway ? ['/community help'] : ['--join']));
+      await say(
+        '--platform',
+        platform,
+        '--user',
+        `bob${platform}`,
+        ...(gateway ? ['/community help'] : ['--join']),
+      );
 
       // Act
       const stats = await say('--platform', platform, '--user', 'modsam', '/community stats');
-      const refused = await say('--platform', platform, '--user', 'alice', '/community stats');
+      const refused = await say('--platform', platform, '--user', `alice${platform}`, '/community stats');
 
-      // Assess: both deliveries answered, the stats counted the message once, the member was refused.
+      // Assess: both deliveries answered, the stats counted the message once and the two new members, the
+      // member was refused.
       expect(spoken.match(/answered 200/g)).toHaveLength(2);
       expect(stats).toContain('Community stats');
-      const todayRow = stats.split(/\\n|\n/).find((line) => new RegExp(`^\\s*${platform}\\s+\\d`).test(line));
-      // Columns: members messages replies reactions joins. The platform's alice, bob and modsam were seen.
-      expect(todayRow?.trim().split(/\s+/).slice(1, 3)).toEqual(['3', gateway ? '0' : '1']);
+      const after = todayRow(stats, platform);
+      expect(after.members - before.members).toBe(2);
+      expect(after.messages - before.messages).toBe(gateway ? 0 : 1);
       expect(refused).toContain('moderators only');
     },
   );

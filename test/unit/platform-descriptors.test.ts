@@ -11,6 +11,8 @@ const ROOT = join(import.meta.dirname, '../..');
 function sources(folder: string): string[] {
   const found: string[] = [];
   for (const name of readdirSync(join(ROOT, folder))) {
+    // Dot folders hold build output (bench/.out), not sources.
+    if (name.startsWith('.')) continue;
     const path = join(ROOT, folder, name);
     if (statSync(path).isDirectory()) found.push(...sources(relative(ROOT, path)));
     else if (/\.(ts|mts|cts|mjs|cjs)$/.test(name)) found.push(path);
