@@ -9,16 +9,7 @@ import { DEEP, fuzzParameters, mutate, mutationsArb } from '../support/fuzz.js';
 import { httpEvent } from '../support/lambda.js';
 import { ownFixtures, peerPayloads } from '../support/peers.js';
 
-const OWN = ownFixtures('telegram', [
-  'callback-query.json',
-  'chat-member-joined.json',
-  'command.json',
-  'forum-topic-message.json',
-  'message-reaction.json',
-  'message.json',
-  'new-chat-members.json',
-  'reply.json',
-]);
+const OWN = ownFixtures('telegram');
 const PEERS = peerPayloads('telegram');
 const PAYLOADS = [...OWN, ...PEERS];
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Platform } from '../../shared/core/events.js';
 
 /**
@@ -48,13 +48,22 @@ export function peerPayloads(platform: Platform): PeerPayload[] {
     });
 }
 
-/** The project's own fixtures of one platform (test/fixtures/<platform>/*.json), the documented examples. */
+/**
+ * The project's own fixtures of one platform (test/fixtures/<platform>/*.json), the documented examples:
+ * the named ones, or all of them.
+ */
 export function ownFixtures(
   platform: Platform,
-  names: readonly string[],
+  names?: readonly string[],
 ): { file: string; payload: unknown }[] {
-  return names.map((name) => ({
+  const folder = new URL(`../fixtures/${platform}/`, import.meta.url);
+  const chosen =
+    names ??
+    readdirSync(folder)
+      .filter((name) => name.endsWith('.json'))
+      .sort();
+  return chosen.map((name) => ({
     file: `${platform}/${name}`,
-    payload: JSON.parse(readFileSync(new URL(`../fixtures/${platform}/${name}`, import.meta.url), 'utf8')),
+    payload: JSON.parse(readFileSync(new URL(name, folder), 'utf8')),
   }));
 }

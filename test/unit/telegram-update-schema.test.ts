@@ -5,16 +5,7 @@ import { checkUpdate } from '../../bots/telegram/update-schema.js';
 import { DEEP } from '../support/fuzz.js';
 import { ownFixtures, peerPayloads } from '../support/peers.js';
 
-const OWN = ownFixtures('telegram', [
-  'callback-query.json',
-  'chat-member-joined.json',
-  'command.json',
-  'forum-topic-message.json',
-  'message-reaction.json',
-  'message.json',
-  'new-chat-members.json',
-  'reply.json',
-]);
+const OWN = ownFixtures('telegram');
 
 /** A message that passes, for the cases to break one field of. */
 const MESSAGE = {
