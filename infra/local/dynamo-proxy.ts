@@ -1,5 +1,6 @@
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer } from '../../shared/platform/fake-server.js';
 
 /** One DynamoDB call as it passes the proxy. */
 export interface DynamoCall {
@@ -65,10 +66,6 @@ export async function startDynamoProxy(target: string, hooks: DynamoProxyHooks):
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }

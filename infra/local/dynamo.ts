@@ -6,6 +6,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { closeServer } from '../../shared/platform/fake-server.js';
 import { createTableRequest } from '../../shared/store/table.js';
 
 /** A DynamoDB-compatible engine running inside this process (dynalite), on loopback. */
@@ -35,11 +36,7 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 

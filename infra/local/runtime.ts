@@ -9,7 +9,7 @@ import type { Env } from '../../shared/lambda/env.js';
 import type { HttpHandler } from '../../shared/lambda/http.js';
 import { jsonResult } from '../../shared/lambda/http.js';
 import { liveSettings, type PlatformDescriptor } from '../../shared/platform/descriptor.js';
-import type { FakeServer } from '../../shared/platform/fake-server.js';
+import { closeServer, type FakeServer } from '../../shared/platform/fake-server.js';
 import { createDynamoClient } from '../../shared/store/client.js';
 import { TABLE } from '../../shared/store/table.js';
 import { PLATFORM_DESCRIPTORS } from '../platforms.js';
@@ -92,13 +92,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       for (const path of bot.webhookPaths) routes.set(path, handler);
     }
     const server = await listen(options.port, routes, said, modes, tableName);
-    closers.unshift(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    closers.unshift(() => closeServer(server));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     lock?.publish({ url });
     return {

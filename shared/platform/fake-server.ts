@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A request a fake platform server received, kept so tests can assert on exactly what the bot sent. */
@@ -92,11 +92,7 @@ export async function startFakeServer(
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 
@@ -109,4 +105,12 @@ function parsePayload(body: string, contentType: string | undefined, query: URLS
   } catch {
     return body;
   }
+}
+
+/** Stops a loopback server now: closes it and drops its kept-alive connections instead of waiting for them. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }
