@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
   ParamsAndSecretsLayerVersion,
@@ -21,15 +21,21 @@ import { botBundling } from './bundling.js';
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * The only table actions a bot needs: conditional puts for idempotent records, reads for rollups and the
- * cache, queries on the byDay index. No Scan, no Delete.
+ * The only table actions a bot needs: conditional puts for idempotent records and answer claims, updates
+ * to complete a claim or mark a note read, deletes to release a claim or use up a deep link, reads for
+ * rollups and the cache, queries on the byDay index. No Scan, no batch writes.
  */
 export const BOT_TABLE_ACTIONS = [
   'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:Query',
 ] as const;
+
+/** Later jobs: Lambda's own retries (two) within the life of a Discord interaction token. */
+export const LATER_JOB_MAX_AGE = Duration.minutes(15);
 
 /** The newest Parameters and Secrets Lambda Extension release this aws-cdk-lib knows. */
 export const SECRETS_EXTENSION_VERSION = ParamsAndSecretsVersions.V1_0_103;
@@ -110,6 +116,15 @@ export class BotFunction extends Construct {
         ...props.environment,
       },
     });
+    // Later jobs (shared/lambda/later-queue.ts): the function invokes itself asynchronously. A separate
+    // policy, not the role's default one: the function depends on that, and this one names the function.
+    new Policy(this, 'InvokeSelf', {
+      roles: [role],
+      statements: [
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }),
+      ],
+    });
+    this.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: LATER_JOB_MAX_AGE });
   }
 }
 

@@ -1,10 +1,11 @@
 /**
- * Discord interactions (HTTP endpoint) -> core events, core replies -> interaction responses.
+ * Discord interactions (HTTP endpoint) -> core interactions, answered through a responder (responder.ts)
+ * whose one call becomes the interaction response.
  *
- * Every interaction type Discord documents gets a valid answer: PING a PONG, `/community` its reply, a
- * press on one of the bot's buttons is recorded and acknowledged. What the bot does not use (other
- * commands, context menus, autocomplete, modal submits, select menus) is ignored on purpose, with a log
- * line and the answer Discord expects for that type, so the member never sees "interaction failed".
+ * Every interaction type Discord documents gets a valid answer: PING a PONG; `/community`, a press on a
+ * button and a modal submit go to the core, which answers each exactly once; what the bot does not use
+ * (other commands, context menus, autocomplete, select menus) is ignored on purpose, with a log line and
+ * the answer Discord expects for that type, so the member never sees "interaction failed".
  *
  * Messages, replies, reactions and joins are gateway-only on Discord (a long-running connection, not a
  * webhook), so they are not recorded yet; a later gateway relay (bots/discord/gateway.ts) will feed them
@@ -17,10 +18,10 @@ import {
   InteractionResponseType,
   InteractionType,
 } from 'discord-api-types/payloads/v10';
-import { COMMAND_NAME } from '../../shared/core/commands.js';
-import type { Community } from '../../shared/core/community.js';
+import { COMMAND_NAME } from '../../shared/core/command-table.js';
+import type { Community } from '../../shared/core/dispatcher.js';
 import { MalformedRequestError } from '../../shared/core/errors.js';
-import { privateReply, type Reply } from '../../shared/core/reply.js';
+import type { InteractionEvent } from '../../shared/core/events.js';
 import type { Logger } from '../../shared/lambda/logger.js';
 import { type Ignored, ignore, isIgnored, logIgnored } from '../../shared/platform/ignored.js';
 import { isModerator } from './moderators.js';
@@ -30,18 +31,19 @@ import {
   parseInteraction,
   toButtonPressed,
   toCommandInvoked,
+  toFormSubmitted,
 } from './parse.js';
-import { renderReply } from './render.js';
+import { renderPrivate } from './render.js';
+import { createResponder, type DeliveredAs } from './responder.js';
 import type { InteractionVerifier, SignatureHeaders } from './verify.js';
-
-/** What a modal submit is told: the bot opens no forms, so one reaching it belongs to another app version. */
-export const FORM_NOT_HANDLED = 'This form is not handled by this bot.';
 
 /** What the app is built from, once per cold start (edge.ts). */
 export interface InteractionsAppDeps {
   readonly community: Community;
   readonly verify: InteractionVerifier;
   readonly logger: Logger;
+  /** DISCORD_APPLICATION_ID: whose webhook answers the interactions later. */
+  readonly applicationId: string;
   /** The clock signatures are checked against. */
   readonly now?: () => Date;
 }
@@ -60,33 +62,43 @@ export interface InteractionsApp {
   handle(delivery: InteractionDelivery): Promise<APIInteractionResponse>;
 }
 
-/** Wires verification, parsing and the core together; built once per cold start by handler.ts. */
+/** Wires verification, parsing and the core together; built once per cold start by edge.ts. */
 export function createInteractionsApp({
   community,
   verify,
   logger,
+  applicationId,
   now = () => new Date(),
 }: InteractionsAppDeps): InteractionsApp {
   const ignored = (interaction: Interaction, result: Ignored): void =>
     logIgnored(logger, result, { interactionId: interaction.id, interactionType: interaction.type });
 
+  /** Hands one interaction to the core with a responder of its kind; the responder's call is the answer. */
+  async function interact(
+    interaction: Interaction,
+    event: InteractionEvent,
+    deliveredAs: DeliveredAs,
+  ): Promise<APIInteractionResponse> {
+    const responder = createResponder(deliveredAs);
+    // The member's rights as Discord computed them for this channel (signed with the payload); in a DM
+    // there is no member, and nobody moderates a DM.
+    await community.onInteraction(event, responder, () => Promise.resolve(isModerator(interaction)));
+    return responder.response();
+  }
+
   async function onCommand(interaction: Interaction): Promise<APIInteractionResponse> {
     const other = otherCommand(interaction);
     if (other) {
       ignored(interaction, other);
-      return message(privateReply(`${other.ignored}. Try \`/${COMMAND_NAME} help\`.`));
+      return privately(`${other.ignored}. Try \`/${COMMAND_NAME} help\`.`);
     }
-    const reply = await community.onCommand(toCommandInvoked(interaction), () =>
-      Promise.resolve(isModerator(interaction)),
-    );
-    // Discord never redelivers an interaction, but a reply is still owed to whoever sent this one.
-    return message(reply ?? privateReply('This command was already handled.'));
+    return interact(interaction, toCommandInvoked(interaction, applicationId), 'command');
   }
 
   async function onComponent(interaction: Interaction): Promise<APIInteractionResponse> {
-    const press = toButtonPressed(interaction);
-    if (isIgnored(press)) ignored(interaction, press);
-    else await community.onEvent(press);
+    const press = toButtonPressed(interaction, applicationId);
+    if (!isIgnored(press)) return interact(interaction, press, 'component');
+    ignored(interaction, press);
     // Acknowledge without changing the message the component sits on (valid for every component type).
     return { type: InteractionResponseType.DeferredMessageUpdate };
   }
@@ -95,12 +107,6 @@ export function createInteractionsApp({
     ignored(interaction, ignore('autocomplete: no option of this bot autocompletes'));
     // An empty list: Discord shows "no options match" instead of an error in the member's command picker.
     return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } };
-  }
-
-  function onModalSubmit(interaction: Interaction): APIInteractionResponse {
-    ignored(interaction, ignore('modal submit: the bot opens no forms'));
-    // A message is valid for every modal submit; an update (type 6) only for one opened from a component.
-    return message(privateReply(FORM_NOT_HANDLED));
   }
 
   return {
@@ -117,7 +123,7 @@ export function createInteractionsApp({
         case InteractionType.ApplicationCommandAutocomplete:
           return onAutocomplete(interaction);
         case InteractionType.ModalSubmit:
-          return onModalSubmit(interaction);
+          return interact(interaction, toFormSubmitted(interaction, applicationId), 'modal');
         default:
           // Not a type Discord documents: there is no answer it would accept, so say why.
           throw new MalformedRequestError(`Unsupported interaction type ${interaction.type}`);
@@ -126,6 +132,6 @@ export function createInteractionsApp({
   };
 }
 
-function message(reply: Reply): APIInteractionResponse {
-  return { type: InteractionResponseType.ChannelMessageWithSource, data: renderReply(reply) };
+function privately(text: string): APIInteractionResponse {
+  return { type: InteractionResponseType.ChannelMessageWithSource, data: renderPrivate({ text }) };
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../shared/core/errors.js';
 import { type Env, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
+import { type LaterConfig, loadLaterConfig } from '../../shared/lambda/later-queue.js';
 import { type SecretSource, secretSource } from '../../shared/lambda/secrets.js';
 import { readWithSecretsManagerSdk } from '../../shared/lambda/secrets-sdk.js';
 import type { PlatformSetting } from '../../shared/platform/descriptor.js';
@@ -13,7 +14,8 @@ export const DISCORD_SETTINGS = [
   {
     name: 'DISCORD_BOT_TOKEN',
     source: 'secret',
-    description: 'bot token for REST calls (`npm run discord:register`; the handler answers inline)',
+    description:
+      'bot token: DMs, posts and member lookups from the handler (read on first use), and `npm run discord:register`',
   },
   {
     name: 'DISCORD_APPLICATION_ID',
@@ -45,12 +47,19 @@ export interface DiscordConfig {
   readonly applicationId: string;
   /**
    * DISCORD_API_URL: the REST API root, `https://discord.com/api` unless set (tests and the sandbox point it
-   * at a fake server on loopback). No trailing slash. The handler answers inline today; follow-up calls will
-   * use it.
+   * at a fake server on loopback). No trailing slash.
    */
   readonly apiUrl: string;
   /** TABLE_NAME and, locally, DYNAMODB_ENDPOINT. */
   readonly store: StoreConfig;
+  /**
+   * DISCORD_BOT_TOKEN from the environment or, in AWS, from the secret named by DISCORD_SECRET_ARN through
+   * the Lambda extension. Read on the first REST call that needs it (a DM, a post, a member lookup), never
+   * at start and never for an answer given in the acknowledgement.
+   */
+  readonly secrets: SecretSource<'DISCORD_BOT_TOKEN'>;
+  /** AWS_LAMBDA_FUNCTION_NAME and, locally, LAMBDA_ENDPOINT: where answers given later are handed. */
+  readonly later: LaterConfig;
 }
 
 /** What `register.ts` needs to (re)register the slash commands. */
@@ -79,6 +88,8 @@ export function loadDiscordConfig(env: Env): DiscordConfig {
     applicationId: requireEnv(env, 'DISCORD_APPLICATION_ID'),
     apiUrl: discordApiUrl(env),
     store: loadStoreConfig(env),
+    secrets: secretSource(env, ['DISCORD_BOT_TOKEN'], 'DISCORD_SECRET_ARN'),
+    later: loadLaterConfig(env),
   });
 }
 

@@ -1,34 +1,55 @@
-import { createCommunity } from '../../shared/core/community.js';
+import { createCommunity } from '../../shared/core/dispatcher.js';
+import { isLaterJob } from '../../shared/core/later.js';
 import { errorResult } from '../../shared/lambda/edge.js';
-import { type HttpHandler, header, jsonResult, rawBody } from '../../shared/lambda/http.js';
+import { type BotHandler, header, jsonResult, rawBody } from '../../shared/lambda/http.js';
+import { createLaterQueue } from '../../shared/lambda/later-queue.js';
 import { createLogger } from '../../shared/lambda/logger.js';
 import type { HandlerDeps } from '../../shared/platform/descriptor.js';
 import { createStore } from '../../shared/store/index.js';
 import { createInteractionsApp } from './app.js';
 import type { DiscordConfig } from './config.js';
+import { createDiscordMessenger } from './messenger.js';
 import { DISCORD_MODERATOR_RULE } from './moderators.js';
+import { createDiscordRest } from './rest.js';
 import { createInteractionVerifier } from './verify.js';
 
 /**
- * The Discord interactions endpoint (API Gateway HTTP API, payload 2.0). Discord waits up to three seconds
- * for this answer and shows it inline; it never redelivers an interaction. Built once per cold start,
- * without network calls: logger, table client, the app.
+ * The Discord interactions endpoint (API Gateway HTTP API, payload 2.0), and the later jobs it hands to
+ * itself. Discord waits up to three seconds for an interaction's answer and never redelivers one; what
+ * takes longer is deferred and answered from a later invocation by editing the deferred original.
+ * Built once per cold start, without network calls: logger, table client, a REST client that loads
+ * itself and reads the bot token on first use.
  */
-export function createDiscordHandler(config: DiscordConfig, deps: HandlerDeps = {}): HttpHandler {
+export function createDiscordHandler(config: DiscordConfig, deps: HandlerDeps = {}): BotHandler {
   const logger = deps.logger ?? createLogger('discord');
   const now = deps.now ?? (() => new Date());
+  const rest = createDiscordRest({
+    apiUrl: config.apiUrl,
+    token: async () => (await config.secrets()).DISCORD_BOT_TOKEN,
+  });
+  const community = createCommunity({
+    stores: createStore(config.store).core,
+    messenger: createDiscordMessenger({ rest, logger }),
+    moderatorRule: DISCORD_MODERATOR_RULE,
+    later: createLaterQueue(config.later),
+    logger,
+    now,
+    ...(deps.onRecorded ? { onRecorded: deps.onRecorded } : {}),
+  });
   const app = createInteractionsApp({
-    community: createCommunity({
-      store: createStore(config.store).engagement,
-      moderatorRule: DISCORD_MODERATOR_RULE,
-      now,
-      ...(deps.onRecorded ? { onRecorded: deps.onRecorded } : {}),
-    }),
+    community,
     verify: createInteractionVerifier(config.publicKey),
     logger,
+    applicationId: config.applicationId,
     now,
   });
   return async (event) => {
+    // A later job throws when it could not answer: Lambda runs it again (twice), and its claim in the
+    // ledger makes every run answer at most once.
+    if (isLaterJob(event)) {
+      await community.runLater(event);
+      return { statusCode: 202 };
+    }
     try {
       const response = await app.handle({
         body: rawBody(event),

@@ -1,18 +1,38 @@
+/**
+ * TEST ONLY. Discord in the sandbox: interactions signed as Discord signs them (commands, button presses,
+ * modal submits), and the fake REST API they are answered against (sandbox-api.ts). Used by `npm run dev`,
+ * `npm run say`, the tests and the bench.
+ */
 import { createHash, createPrivateKey, type KeyObject, sign } from 'node:crypto';
-import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { COMMAND_NAME, parseCommandText } from '../../shared/core/commands.js';
+import { isProblem, readText } from '../../shared/core/command-grammar.js';
+import { COMMAND_NAME, type OptionType, type OptionValue } from '../../shared/core/command-table.js';
 import { CommunityError } from '../../shared/core/errors.js';
+import { COMMAND_TABLE } from '../../shared/core/features.js';
+import type { ReceivedRequest } from '../../shared/platform/fake-server.js';
+import type { PlatformSandbox, SandboxAction, SignedRequest } from '../../shared/platform/sandbox.js';
+import { dmRecipientOf, routeOf, startDiscordApi } from './sandbox-api.js';
 import {
-  type FakeResponse,
-  type ReceivedRequest,
-  startFakeServer,
-} from '../../shared/platform/fake-server.js';
-import {
-  isSandboxModerator,
-  type PlatformSandbox,
-  type SandboxAction,
-  type SignedRequest,
-} from '../../shared/platform/sandbox.js';
+  CAST_BY_ID,
+  DISCORD_EPOCH_MS,
+  MEMBER_PERMISSIONS,
+  SANDBOX_APPLICATION_ID,
+  SANDBOX_BOT_TOKEN,
+  SANDBOX_COMMAND_ID,
+  SANDBOX_GUILD_ID,
+  sandboxDmChannel,
+  sandboxId,
+  sandboxPermissions,
+  sandboxRoles,
+  sandboxUserId,
+} from './sandbox-cast.js';
+
+export {
+  SANDBOX_APPLICATION_ID,
+  SANDBOX_BOT_TOKEN,
+  SANDBOX_GUILD_ID,
+  sandboxId,
+  sandboxUserId,
+} from './sandbox-cast.js';
 
 /*
  * TEST ONLY. A fixed Ed25519 key pair standing in for Discord's signing key, so the sandbox, the tests and
@@ -23,18 +43,6 @@ import {
 export const SANDBOX_PUBLIC_KEY = '34644e1604a072ad26b289c3144061a296487a9e7283039911995f9572e208b1';
 /** Sandbox private key seed (hex). Test only. */
 const SANDBOX_PRIVATE_SEED = 'f1a8375d8b8c4af6796275830240dd0bcab39991400e2d81e4e2f609a5a7f788';
-/** Sandbox application id (DISCORD_APPLICATION_ID). */
-export const SANDBOX_APPLICATION_ID = '1300000000000000001';
-/** Sandbox bot token (DISCORD_BOT_TOKEN); the fake API accepts only this one. Test only. */
-export const SANDBOX_BOT_TOKEN = 'sandbox-discord-bot-token';
-/** The one guild of the sandbox; the channel `dm` is a direct message with the bot instead. */
-export const SANDBOX_GUILD_ID = '1300000000000000002';
-const SANDBOX_COMMAND_ID = '1300000000000000003';
-
-const DISCORD_EPOCH_MS = 1_420_070_400_000n;
-const MEMBER_PERMISSIONS =
-  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory;
-const MODERATOR_PERMISSIONS = MEMBER_PERMISSIONS | PermissionFlagsBits.ManageGuild;
 
 const sandboxKey: KeyObject = createPrivateKey({
   key: {
@@ -62,49 +70,50 @@ export function interactionHeaders(body: string, now: Date, key?: KeyObject): Re
   };
 }
 
-/** A stable snowflake-shaped id for a sandbox name (user, channel). */
-export function sandboxId(kind: string, name: string): string {
-  const digest = createHash('sha256').update(`${kind}:${name}`).digest();
-  return (digest.readBigUInt64BE(0) >> 2n).toString();
+/** Any interaction payload as Discord would deliver it: serialized and signed at `now`. */
+export function signedDelivery(payload: object, now = new Date()): SignedRequest {
+  const body = JSON.stringify(payload);
+  return { path: discordSandbox.path, headers: interactionHeaders(body, now), body };
 }
 
 /**
  * The interaction id Discord would assign: a snowflake whose time part is `now` and whose low bits come
- * from the action. Signing the same action at the same instant gives the same id (a redelivery); the same
+ * from what was done. Signing the same act at the same instant gives the same id (a redelivery); the same
  * command said again later is a new interaction, as on Discord.
  */
-export function interactionId(action: SandboxAction, now: Date): string {
-  const digest = createHash('sha256').update(JSON.stringify(action)).digest();
+export function interactionId(act: object, now: Date): string {
+  const digest = createHash('sha256').update(JSON.stringify(act)).digest();
   const low = BigInt(digest.readUInt32BE(0) & 0x3fffff);
   return (((BigInt(now.getTime()) - DISCORD_EPOCH_MS) << 22n) | low).toString();
 }
 
-/**
- * `/community ...` as Discord delivers it. `text` may be `stats` or `/community stats`; only the first
- * word (the subcommand) travels, since the registered subcommands take no options.
- */
-export function commandInteraction(
-  action: Extract<SandboxAction, { kind: 'command' }>,
-  now: Date,
-): Record<string, unknown> {
-  const args = (action.text.trim().startsWith('/') ? parseCommandText(action.text) : action.text) ?? '';
-  const subcommand = args.trim().split(/\s+/)[0] || 'help';
-  const id = interactionId(action, now);
+/** Who acts where: a sandbox member (sandbox-cast.ts) in a guild channel by name, or `dm` with the bot. */
+export interface SandboxPlace {
+  readonly user: string;
+  readonly channel: string;
+}
+
+/** The channel id of a place: a guild channel, or the member's DM channel with the bot. */
+export function sandboxChannel({ user, channel }: SandboxPlace): string {
+  return channel === 'dm' ? sandboxDmChannel(sandboxUserId(user)) : sandboxId('channel', channel);
+}
+
+/** What every interaction carries: ids, the token to answer it later, and who acted where. */
+function envelope(type: number, place: SandboxPlace, id: string): Record<string, unknown> {
   const user = {
-    id: sandboxId('user', action.user),
-    username: action.user,
-    global_name: action.user,
+    id: sandboxUserId(place.user),
+    username: place.user,
+    global_name: place.user,
     discriminator: '0',
     avatar: null,
     public_flags: 0,
   };
-  const inDm = action.channel === 'dm';
-  const channelId = sandboxId('channel', inDm ? `dm:${action.user}` : action.channel);
-  const permissions = isSandboxModerator(action.user) ? MODERATOR_PERMISSIONS : MEMBER_PERMISSIONS;
+  const inDm = place.channel === 'dm';
+  const channelId = sandboxChannel(place);
   return {
     id,
     application_id: SANDBOX_APPLICATION_ID,
-    type: 2,
+    type,
     token: `sandbox-interaction-token-${id}`,
     version: 1,
     locale: 'en-US',
@@ -112,6 +121,7 @@ export function commandInteraction(
     app_permissions: String(MEMBER_PERMISSIONS),
     entitlements: [],
     channel_id: channelId,
+    channel: { id: channelId, type: inDm ? 1 : 0 },
     ...(inDm
       ? { user }
       : {
@@ -119,8 +129,8 @@ export function commandInteraction(
           guild_locale: 'en-US',
           member: {
             user,
-            roles: [],
-            permissions: String(permissions),
+            roles: sandboxRoles(place.user),
+            permissions: String(sandboxPermissions(place.user)),
             joined_at: '2025-01-01T00:00:00.000000+00:00',
             nick: null,
             premium_since: null,
@@ -130,75 +140,160 @@ export function commandInteraction(
             flags: 0,
           },
         }),
-    data: {
-      id: SANDBOX_COMMAND_ID,
-      name: COMMAND_NAME,
-      type: 1,
-      options: [{ name: subcommand, type: 1 }],
-    },
   };
 }
 
-const COMMANDS_PATH = /^(?:\/api)?\/v10\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/;
-const CALLBACK_PATH = /^(?:\/api)?\/v10\/interactions\/(\d+)\/[^/]+\/callback$/;
-const MESSAGE_PATH = /^(?:\/api)?\/v10\/(?:webhooks\/\d+\/[^/]+|channels\/(\d+)\/messages)$/;
+/** Discord's option types for the table's (command-table.ts). */
+const OPTION_TYPES: Readonly<Record<OptionType, number>> = {
+  text: 3,
+  choice: 3,
+  member: 6,
+  number: 10,
+  boolean: 5,
+};
 
-/** The Discord REST API as far as the bot uses it, answering with the documented shapes. */
-function routeDiscordApi(request: ReceivedRequest): FakeResponse {
-  const commands = COMMANDS_PATH.exec(request.path);
-  const needsBot = commands || /\/channels\//.test(request.path);
-  if (needsBot && request.headers.authorization !== `Bot ${SANDBOX_BOT_TOKEN}`) {
-    return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
-  }
-  if (commands && request.method === 'PUT') {
-    return { body: registeredCommands(request.payload, commands[1] ?? '', commands[2]) };
-  }
-  if (CALLBACK_PATH.test(request.path) && request.method === 'POST') return { status: 204 };
-  if (MESSAGE_PATH.test(request.path) && request.method === 'POST') {
-    return { body: sentMessage(request.payload, MESSAGE_PATH.exec(request.path)?.[1]) };
-  }
-  return { status: 404, body: { message: '404: Not Found', code: 0 } };
-}
-
-function registeredCommands(payload: unknown, applicationId: string, guildId?: string): unknown[] {
-  const definitions = Array.isArray(payload) ? (payload as Record<string, unknown>[]) : [];
-  return definitions.map((definition) => ({
-    ...definition,
-    id: sandboxId('command', String(definition.name)),
-    application_id: applicationId,
-    version: sandboxId('version', JSON.stringify(definition)),
-    type: definition.type ?? 1,
-    default_member_permissions: definition.default_member_permissions ?? null,
-    nsfw: false,
-    ...(guildId ? { guild_id: guildId } : {}),
-  }));
-}
-
-function sentMessage(payload: unknown, channelId = sandboxId('channel', 'webhook')): unknown {
-  const content = (payload as { content?: unknown } | undefined)?.content;
+/**
+ * `/community ...` as Discord delivers it. `text` may be `feedback thanks!` or `/community feedback
+ * thanks!`; it is read against the command table as the Discord client would fill in the options
+ * (a member option as the user id). Text the table refuses travels as its first word, so the handler
+ * answers it as it would a stale registration.
+ */
+export function commandInteraction(
+  action: Extract<SandboxAction, { kind: 'command' }>,
+  now: Date,
+): Record<string, unknown> {
   return {
-    id: sandboxId('message', `${channelId}:${Date.now()}`),
-    type: 0,
-    channel_id: channelId,
-    content: typeof content === 'string' ? content : '',
-    author: { id: SANDBOX_APPLICATION_ID, username: 'community-bot', discriminator: '0', bot: true },
-    timestamp: new Date().toISOString(),
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
-    attachments: [],
-    embeds: [],
-    pinned: false,
+    ...envelope(2, action, interactionId(action, now)),
+    data: { id: SANDBOX_COMMAND_ID, name: COMMAND_NAME, type: 1, options: commandOptions(action.text) },
   };
 }
 
-function oneLine(payload: unknown): string {
+function commandOptions(text: string): Record<string, unknown>[] {
+  const words = text
+    .trim()
+    .replace(new RegExp(`^/${COMMAND_NAME}(?:@\\S+)?(?=\\s|$)`, 'i'), '')
+    .trim();
+  const call = readText(COMMAND_TABLE, words, 'discord');
+  if (isProblem(call)) return [{ name: words.split(/\s+/)[0] || 'help', type: 1 }];
+  const { spec, group } = call.command;
+  const options = spec.options.flatMap((option) => {
+    const value = call.values[option.name];
+    return value === undefined
+      ? []
+      : [{ name: option.name, type: OPTION_TYPES[option.type], value: raw(value) }];
+  });
+  const subcommand = { name: spec.name, type: 1, ...(options.length > 0 ? { options } : {}) };
+  return group ? [{ name: group.name, type: 2, options: [subcommand] }] : [subcommand];
+}
+
+function raw(value: OptionValue): string | number | boolean {
+  return typeof value === 'object' ? value.id : value;
+}
+
+/** A press on a button of a message the bot posted (its `custom_id` as render.ts wrote it). */
+export interface SandboxPress extends SandboxPlace {
+  readonly customId: string;
+  /** The message the button sits on. */
+  readonly messageId?: string;
+}
+
+export function pressInteraction(press: SandboxPress, now: Date): Record<string, unknown> {
+  const base = envelope(3, press, interactionId({ press }, now));
+  return {
+    ...base,
+    message: {
+      id: press.messageId ?? sandboxId('message', press.customId),
+      channel_id: base.channel_id,
+      type: 0,
+      content: '',
+      components: [
+        { type: 1, components: [{ type: 2, style: 1, label: 'Button', custom_id: press.customId }] },
+      ],
+      author: { id: SANDBOX_APPLICATION_ID, username: 'community-bot', discriminator: '0', bot: true },
+      flags: 0,
+    },
+    data: { custom_id: press.customId, component_type: 2 },
+  };
+}
+
+/** A modal submitted: its `custom_id` and each text input's value, nested in labels as Discord sends them. */
+export interface SandboxSubmit extends SandboxPlace {
+  readonly customId: string;
+  readonly values: Readonly<Record<string, string>>;
+}
+
+export function modalSubmitInteraction(submit: SandboxSubmit, now: Date): Record<string, unknown> {
+  const components = Object.entries(submit.values).map(([customId, value], index) => ({
+    type: 18,
+    id: index * 2 + 1,
+    component: { type: 4, id: index * 2 + 2, custom_id: customId, value },
+  }));
+  return {
+    ...envelope(5, submit, interactionId({ submit }, now)),
+    data: { custom_id: submit.customId, components },
+  };
+}
+
+/** The text of a message the bot sent, whole: a stats table reads as the member would see it. */
+function textOf(payload: unknown): string {
   const data = (payload as { data?: unknown } | undefined)?.data ?? payload;
   const content = (data as { content?: unknown } | undefined)?.content;
-  const text = typeof content === 'string' ? content.replace(/\s+/g, ' ').trim() : '(no text)';
-  return text.length > 160 ? `${text.slice(0, 159)}…` : text;
+  return typeof content === 'string' ? content : '(no text)';
+}
+
+const privately = (payload: unknown) =>
+  ((payload as { flags?: number } | undefined)?.flags ?? 0) & 64 ? 'privately' : 'publicly';
+
+/** What the bot did through the API, for people (the text as sent), or `undefined` for lookups. */
+function describeCall(request: ReceivedRequest): string | undefined {
+  const route = routeOf(request);
+  const [first] = route?.params ?? [];
+  switch (route && `${request.method} ${route.name}`) {
+    case 'PUT commands': {
+      const names = Array.isArray(request.payload)
+        ? (request.payload as { name?: unknown }[]).map((command) => `/${String(command.name)}`)
+        : [];
+      const where = route?.params[1] ? `in guild ${route.params[1]}` : 'globally';
+      return `registered ${names.join(', ') || 'no commands'} ${where}`;
+    }
+    case 'PATCH original':
+      return `answered later, privately: ${textOf(request.payload)}`;
+    case 'POST followUp':
+      return `followed up ${privately(request.payload)}: ${textOf(request.payload)}`;
+    case 'POST messages': {
+      const recipient = dmRecipientOf(first ?? '');
+      const to = recipient ? `privately to ${CAST_BY_ID.get(recipient) ?? recipient}` : `in channel ${first}`;
+      return `said ${to}: ${textOf(request.payload)}`;
+    }
+    case 'PATCH message':
+      return `edited a message: ${textOf(request.payload)}`;
+    case 'DELETE message':
+      return 'deleted a message';
+    default:
+      return undefined;
+  }
+}
+
+/** What the bot said in an interaction response, as one line. */
+function describeResponse(body: string): string | undefined {
+  let answer: { type?: number; data?: { content?: string; flags?: number; title?: string } } | undefined;
+  try {
+    answer = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  switch (answer?.type) {
+    case 4:
+      return answer.data?.content ? `${privately(answer.data)}: ${answer.data.content}` : undefined;
+    case 5:
+      return 'privately: (thinking…; the answer follows)';
+    case 7:
+      return `updated the message: ${answer.data?.content ?? ''}`;
+    case 9:
+      return `opened the form "${answer.data?.title ?? ''}"`;
+    default:
+      return undefined;
+  }
 }
 
 /** Discord in the sandbox: signed interactions in, a fake REST API out. */
@@ -211,31 +306,9 @@ export const discordSandbox: PlatformSandbox = {
     DISCORD_BOT_TOKEN: SANDBOX_BOT_TOKEN,
     DISCORD_API_URL: apiUrl,
   }),
-  startFakeApi: (options = {}) => startFakeServer('discord', routeDiscordApi, options),
-  describe(request) {
-    const commands = COMMANDS_PATH.exec(request.path);
-    if (commands && request.method === 'PUT') {
-      const names = Array.isArray(request.payload)
-        ? (request.payload as { name?: unknown }[]).map((command) => `/${String(command.name)}`)
-        : [];
-      return `registered ${names.join(', ') || 'no commands'} ${commands[2] ? `in guild ${commands[2]}` : 'globally'}`;
-    }
-    if (CALLBACK_PATH.test(request.path)) return `answered: ${oneLine(request.payload)}`;
-    if (MESSAGE_PATH.test(request.path)) return `said: ${oneLine(request.payload)}`;
-    return undefined;
-  },
-  describeAnswer(body) {
-    let answer: { data?: { content?: string; flags?: number } } | undefined;
-    try {
-      answer = JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-    const content = answer?.data?.content;
-    if (!content) return undefined;
-    // 64 is Discord's EPHEMERAL message flag.
-    return `${(answer?.data?.flags ?? 0) & 64 ? 'privately' : 'publicly'}: ${content}`;
-  },
+  startFakeApi: (options = {}) => startDiscordApi(options),
+  describe: describeCall,
+  describeAnswer: describeResponse,
   sign(action, now = new Date()): SignedRequest {
     if (action.kind !== 'command') {
       // Messages, reactions and joins reach a bot only through the gateway, which is not built yet.
@@ -244,7 +317,6 @@ export const discordSandbox: PlatformSandbox = {
         `Discord delivers ${action.kind}s through the gateway only, which this bot does not use yet`,
       );
     }
-    const body = JSON.stringify(commandInteraction(action, now));
-    return { path: discordSandbox.path, headers: interactionHeaders(body, now), body };
+    return signedDelivery(commandInteraction(action, now), now);
   },
 };

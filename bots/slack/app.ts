@@ -1,17 +1,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { webApi } from '@slack/bolt';
 // Deep imports on purpose: the package root loads every receiver, OAuth and Socket Mode (see infra/bundling.ts).
 import AppModule, { type Logger as BoltLogger, LogLevel } from '@slack/bolt/dist/App.js';
 import ReceiverModule from '@slack/bolt/dist/receivers/AwsLambdaReceiver.js';
-import { COMMAND_NAME } from '../../shared/core/commands.js';
-import type { Community } from '../../shared/core/community.js';
+import { COMMAND_NAME } from '../../shared/core/command-table.js';
+import type { Community } from '../../shared/core/dispatcher.js';
 import { CommunityError } from '../../shared/core/errors.js';
 import type { HttpEvent, HttpResult } from '../../shared/lambda/http.js';
 import type { Logger } from '../../shared/lambda/logger.js';
 import { isIgnored } from '../../shared/platform/ignored.js';
-import { createModeratorCheck, type ModeratorCheck } from './moderators.js';
+import type { SlackMessenger } from './messenger.js';
 import { type BotIdentity, parseEventCallback } from './parse.js';
-import { parseButtonPress, parseSlashCommand } from './parse-interactions.js';
-import { renderCommandResponse } from './render.js';
+import { parseButtonPress, parseSlashCommand, parseViewSubmission } from './parse-interactions.js';
+import { commandResponder, pressResponder, submissionResponder, type ViewAck } from './respond.js';
 import { logIgnoredPayload } from './shapes.js';
 
 const App = commonJsDefault(AppModule);
@@ -19,7 +20,8 @@ const AwsLambdaReceiver = commonJsDefault(ReceiverModule);
 
 /**
  * Slack has 3 seconds to hear back from a slash command; a Web API call gets 2 of them and is not retried
- * (the WebClient's default would retry for half an hour, long after the Lambda is gone).
+ * (the WebClient's default would retry for half an hour, long after the Lambda is gone). In a later job a
+ * failed call fails the job, and Lambda's own retry takes over (the core answers each part once).
  */
 const WEB_API_TIMEOUT_MS = 2000;
 
@@ -31,9 +33,11 @@ export interface SlackAppOptions {
   /** Web API root (SLACK_API_URL), so the real WebClient can talk to a fake Slack. */
   readonly apiUrl: string;
   readonly community: Community;
+  /** Answers interactions after their acknowledgement; it uses this app's WebClient. */
+  readonly messenger: SlackMessenger;
   readonly logger: Logger;
-  readonly isModerator?: ModeratorCheck;
-  readonly now?: () => Date;
+  /** The clock the core uses too (when a command or a submission arrived). */
+  readonly now: () => Date;
 }
 
 /**
@@ -61,8 +65,13 @@ export class SlackPayloadUnhandledError extends CommunityError {
   }
 }
 
-/** One request through Bolt: its answer, or the failure that made Bolt answer 500 (thrown). */
-export type SlackApp = (request: HttpEvent) => Promise<HttpResult>;
+/** The Bolt app of one Lambda instance. */
+export interface SlackApp {
+  /** One request through Bolt: its answer, or the failure that made Bolt answer 500 (thrown). */
+  readonly handle: (request: HttpEvent) => Promise<HttpResult>;
+  /** The Web API client with the bot token (also what the Messenger speaks through). */
+  readonly client: webApi.WebClient;
+}
 
 /**
  * The failure of the request in progress. Bolt's receiver turns a failed listener into a plain-text 500
@@ -111,12 +120,16 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   listenToEvents(app, options);
   listenToCommand(app, options);
   listenToButtons(app, options);
+  listenToSubmissions(app, options);
   const handle = receiver.toHandler();
-  return async (request) => {
-    const failure: { error?: unknown } = {};
-    const result = await currentFailure.run(failure, () => handle(request, {}));
-    if (result.statusCode === 500) throw failure.error ?? new SlackPayloadUnhandledError();
-    return result;
+  return {
+    client: app.client,
+    async handle(request) {
+      const failure: { error?: unknown } = {};
+      const result = await currentFailure.run(failure, () => handle(request, {}));
+      if (result.statusCode === 500) throw failure.error ?? new SlackPayloadUnhandledError();
+      return result;
+    },
   };
 }
 
@@ -145,33 +158,49 @@ function listenToEvents(app: BoltApp, { community, logger, bot }: SlackAppOption
   });
 }
 
-/** `/community ...`: answered in the acknowledgement itself, which Slack shows to the member. */
-function listenToCommand(app: BoltApp, options: SlackAppOptions): void {
-  const { community, logger } = options;
-  const isModerator = options.isModerator ?? createModeratorCheck();
-  const now = options.now ?? (() => new Date());
-  app.command(`/${COMMAND_NAME}`, async ({ command, ack, client }) => {
+/**
+ * `/community ...`: the core answers through the command's responder (respond.ts): in the
+ * acknowledgement, with a modal, or later through the `response_url`. A repeated delivery is only
+ * acknowledged (the core keeps the answers ledger).
+ */
+function listenToCommand(app: BoltApp, { community, messenger, logger, now }: SlackAppOptions): void {
+  app.command(`/${COMMAND_NAME}`, async ({ command, ack }) => {
     const invocation = parseSlashCommand(command, now());
     if (isIgnored(invocation)) {
       logIgnoredPayload(logger, invocation, command);
       return ack();
     }
-    const { space } = invocation.location;
-    const reply = await community.onCommand(invocation, () =>
-      isModerator(client, space.id, invocation.member.id),
-    );
-    // A repeated delivery was answered the first time: acknowledge it without a second answer.
-    await ack(reply ? renderCommandResponse(reply) : undefined);
+    const result = await community.onInteraction(invocation, commandResponder(invocation, ack, messenger));
+    logger.debug('slack command answered', { eventId: invocation.id, result });
   });
 }
 
-/** Presses on the buttons render.ts draws: recorded, then acknowledged. */
-function listenToButtons(app: BoltApp, { community, logger }: SlackAppOptions): void {
+/**
+ * Presses on the buttons render.ts draws. Acknowledged first: Slack shows nothing from a press's
+ * acknowledgement, so the answer goes through the press's `response_url` either way.
+ */
+function listenToButtons(app: BoltApp, { community, messenger, logger }: SlackAppOptions): void {
   app.action({ type: 'block_actions' }, async ({ body, ack }) => {
-    const press = parseButtonPress(body);
-    if (isIgnored(press)) logIgnoredPayload(logger, press, body);
-    else await community.onEvent(press);
     await ack();
+    const press = parseButtonPress(body);
+    if (isIgnored(press)) return logIgnoredPayload(logger, press, body);
+    const result = await community.onInteraction(press, pressResponder(press, messenger));
+    logger.debug('slack button press answered', { eventId: press.id, result });
+  });
+}
+
+/** Modals the bot opened, submitted: their acknowledgement closes them (respond.ts). */
+function listenToSubmissions(app: BoltApp, { community, messenger, logger, now }: SlackAppOptions): void {
+  app.view({ type: 'view_submission' }, async ({ body, ack }) => {
+    const submission = parseViewSubmission(body, now());
+    if (isIgnored(submission)) {
+      logIgnoredPayload(logger, submission, body);
+      return ack();
+    }
+    // Bolt types a view's ack as a union of two signatures; a push response is valid for a submission.
+    const respond = submissionResponder(submission, ack as ViewAck, messenger);
+    const result = await community.onInteraction(submission, respond);
+    logger.debug('slack form submission answered', { eventId: submission.id, result });
   });
 }
 

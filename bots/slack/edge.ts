@@ -1,12 +1,15 @@
-import { createCommunity } from '../../shared/core/community.js';
+import { createCommunity } from '../../shared/core/dispatcher.js';
+import { isLaterJob, type LaterJob } from '../../shared/core/later.js';
 import { errorResult } from '../../shared/lambda/edge.js';
-import type { HttpHandler, HttpResult } from '../../shared/lambda/http.js';
+import type { BotHandler, HttpEvent, HttpResult } from '../../shared/lambda/http.js';
+import { createLaterQueue } from '../../shared/lambda/later-queue.js';
 import { createLogger, type LogFields, type Logger } from '../../shared/lambda/logger.js';
 import type { HandlerDeps } from '../../shared/platform/descriptor.js';
 import { ignore, isIgnored } from '../../shared/platform/ignored.js';
 import { createStore } from '../../shared/store/index.js';
 import { createSlackApp, type SlackApp, SlackPayloadUnhandledError } from './app.js';
-import type { SlackConfig } from './config.js';
+import type { SlackConfig, SlackSecretName } from './config.js';
+import { createSlackMessenger } from './messenger.js';
 import { SLACK_MODERATOR_RULE } from './moderators.js';
 import { readSlackRequest } from './request.js';
 import { checkBoltShape, logIgnoredPayload, payloadIds, type RoutedPayload } from './shapes.js';
@@ -14,28 +17,71 @@ import { checkBoltShape, logIgnoredPayload, payloadIds, type RoutedPayload } fro
 /** The acknowledgement Slack needs for a delivery we do not act on: a 2xx, so it is not retried. */
 const ACKNOWLEDGED: HttpResult = { statusCode: 200, body: '' };
 
+/** What Lambda is told for a later job that ran; it ignores the value, only a throw makes it retry. */
+const JOB_DONE: HttpResult = { statusCode: 202 };
+
 /**
- * The Slack endpoint (Events API, slash commands and interactivity; API Gateway HTTP API, payload 2.0).
- * 401 for a forged or stale signature, 400 for a body that is not JSON or a form, 500 (JSON, the log line
- * naming the cause and the delivery) only when recording failed, which Slack's redelivery can cure
- * (recording is idempotent), 200 otherwise. A signed payload whose fields are not what Slack documents is
- * answered 200 with a `payload_unreadable` warning, before Bolt sees it: Slack retries anything but a 2xx,
- * and a retry carries the same bytes.
+ * The Slack endpoint (Events API, slash commands and interactivity; API Gateway HTTP API, payload 2.0),
+ * and the later jobs it hands its own function (shared/core/later.ts).
+ *
+ * HTTP: 401 for a forged or stale signature, 400 for a body that is not JSON or a form, 500 (JSON, the log
+ * line naming the cause and the delivery) only when recording or answering failed, which Slack's
+ * redelivery can cure (the core records and answers once), 200 otherwise. A signed payload whose fields
+ * are not what Slack documents is answered 200 with a `payload_unreadable` warning, before Bolt sees it:
+ * Slack retries anything but a 2xx, and a retry carries the same bytes.
+ *
+ * A job comes from Lambda's own asynchronous invocation, never through API Gateway (an HTTP event has no
+ * `source`), so it carries no signature; it runs in the core, and a failure throws for Lambda's retry.
  *
  * Built once per cold start without a network call (config, logger, table client, the core); the Bolt app
- * is built on the first invocation, once the secrets (maybe from Secrets Manager) are known.
+ * (and with it the WebClient the Messenger speaks through) is built on first use, once the secrets (maybe
+ * from Secrets Manager) are known: a job may be an instance's first invocation.
  */
-export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}): HttpHandler {
+export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}): BotHandler {
   const logger = deps.logger ?? createLogger('slack-bot');
   const now = deps.now ?? (() => new Date());
+  let slackApp: SlackApp | undefined;
+  const appWith = (secrets: Readonly<Record<SlackSecretName, string>>): SlackApp => {
+    slackApp ??= createSlackApp({
+      signingSecret: secrets.SLACK_SIGNING_SECRET,
+      botToken: secrets.SLACK_BOT_TOKEN,
+      bot: { botId: config.botId, botUserId: config.botUserId },
+      apiUrl: config.apiUrl,
+      community,
+      messenger,
+      logger,
+      now,
+    });
+    return slackApp;
+  };
+  const messenger = createSlackMessenger({
+    client: async () => appWith(await config.secrets()).client,
+    hooksUrl: config.hooksUrl,
+    logger,
+  });
   const community = createCommunity({
-    store: createStore(config.store).engagement,
+    stores: createStore(config.store).core,
+    messenger,
     moderatorRule: SLACK_MODERATOR_RULE,
+    later: createLaterQueue(config.later),
+    logger,
     now,
     ...(deps.onRecorded ? { onRecorded: deps.onRecorded } : {}),
   });
-  let slackApp: SlackApp | undefined;
-  return async (event) => {
+
+  async function runJob(job: LaterJob): Promise<HttpResult> {
+    const ids = { eventId: job.event.id, kind: job.event.kind };
+    try {
+      await community.runLater(job);
+    } catch (error) {
+      logger.error('later job failed; Lambda will retry it', { ...ids, error });
+      throw error;
+    }
+    logger.debug('later job done', ids);
+    return JOB_DONE;
+  }
+
+  async function serve(event: HttpEvent): Promise<HttpResult> {
     let requestLogger = logger;
     try {
       const secrets = await config.secrets();
@@ -46,16 +92,7 @@ export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}):
         logIgnoredPayload(logger, routed, payload);
         return ACKNOWLEDGED;
       }
-      slackApp ??= createSlackApp({
-        signingSecret: secrets.SLACK_SIGNING_SECRET,
-        botToken: secrets.SLACK_BOT_TOKEN,
-        bot: { botId: config.botId, botUserId: config.botUserId },
-        apiUrl: config.apiUrl,
-        community,
-        logger,
-        now,
-      });
-      return answered(await slackApp(request), routed, logger, payload);
+      return answered(await appWith(secrets).handle(request), routed, logger, payload);
     } catch (error) {
       if (error instanceof SlackPayloadUnhandledError) {
         // Deterministic for these bytes: a retry cannot cure it, so no 500; error level, so it gets a check.
@@ -64,7 +101,9 @@ export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}):
       }
       return errorResult(error, requestLogger);
     }
-  };
+  }
+
+  return (event) => (isLaterJob(event) ? runJob(event) : serve(event));
 }
 
 function answered(result: HttpResult, routed: RoutedPayload, logger: Logger, payload: object): HttpResult {

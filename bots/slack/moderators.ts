@@ -1,3 +1,6 @@
+import type { Member } from '../../shared/core/events.js';
+import { SLACKBOT_USER_ID } from './parse.js';
+
 /** Who is a moderator on Slack, in words (the check below implements it). */
 export const SLACK_MODERATOR_RULE = 'workspace owners and admins';
 
@@ -43,4 +46,63 @@ export function createModeratorCheck(ttlMs = MODERATOR_CACHE_MS, now = () => Dat
 
 function forgetExpired(answers: Map<string, { readonly expiresAt: number }>, at: number): void {
   for (const [key, answer] of answers) if (answer.expiresAt <= at) answers.delete(key);
+}
+
+/** The part of a `users.list` member object the moderator list reads. */
+interface ListedUser {
+  readonly id?: string;
+  readonly deleted?: boolean;
+  readonly is_bot?: boolean;
+  readonly is_admin?: boolean;
+  readonly is_owner?: boolean;
+  readonly is_primary_owner?: boolean;
+}
+
+/** The part of the WebClient the moderator list uses. */
+export interface UsersListClient {
+  readonly users: {
+    list(args: { limit: number; cursor?: string }): Promise<{
+      readonly members?: readonly ListedUser[];
+      readonly response_metadata?: { readonly next_cursor?: string };
+    }>;
+  };
+}
+
+/** A workspace's moderators (admins, owners, the primary owner), as Slack lists them now. */
+export type ModeratorList = (client: UsersListClient, teamId: string) => Promise<readonly Member[]>;
+
+/** Slack's recommended page size for `users.list`; it may return fewer and still have more. */
+const USERS_PAGE_SIZE = 200;
+
+/** Stops a runaway cursor: 100 pages are 20,000 members, beyond any community this bot serves. */
+const MAX_USER_PAGES = 100;
+
+/**
+ * Lists the moderators with `users.list`, page by page along its cursor: admins, owners and the primary
+ * owner, never a bot, a deactivated account or Slackbot. The list is remembered briefly per workspace, so a
+ * job that runs again (Lambda's retry) does not walk the directory twice.
+ */
+export function createModeratorList(ttlMs = MODERATOR_CACHE_MS, now = () => Date.now()): ModeratorList {
+  const lists = new Map<string, { readonly members: readonly Member[]; readonly expiresAt: number }>();
+  return async (client, teamId) => {
+    const cached = lists.get(teamId);
+    if (cached && cached.expiresAt > now()) return cached.members;
+    const members: Member[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_USER_PAGES; page += 1) {
+      const result = await client.users.list({ limit: USERS_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+      for (const user of result.members ?? []) {
+        if (user.id && isModeratorAccount(user)) members.push({ platform: 'slack', id: user.id });
+      }
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    lists.set(teamId, { members, expiresAt: now() + ttlMs });
+    return members;
+  };
+}
+
+function isModeratorAccount(user: ListedUser): boolean {
+  if (user.deleted || user.is_bot || user.id === SLACKBOT_USER_ID) return false;
+  return Boolean(user.is_admin || user.is_owner || user.is_primary_owner);
 }

@@ -167,9 +167,14 @@ function notAMember(user: string, bot: BotIdentity, what: string): Ignored | und
   return undefined;
 }
 
-/** Where something happened: the workspace (team) and channel. */
+/**
+ * Where something happened: the workspace (team) and channel. A channel id starting with `D` is a direct
+ * message (for a command or a button there: the member's DM with the bot); `G` ids are group DMs or old
+ * private channels, which are places in the community.
+ */
 export function location(teamId: string, channelId: string): Location {
-  return { space: { platform: 'slack', id: teamId }, channelId };
+  const space = { platform: 'slack', id: teamId } as const;
+  return channelId.startsWith('D') ? { space, channelId, direct: true } : { space, channelId };
 }
 
 /**

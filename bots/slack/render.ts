@@ -1,9 +1,10 @@
 import type { types as slack } from '@slack/bolt';
-import { parseLightFormat, type Reply, type ReplyButton, type TextSegment } from '../../shared/core/reply.js';
+import { parseLightFormat, type TextSegment } from '../../shared/core/light-format.js';
+import type { Button, Form, FormField, OutboundMessage } from '../../shared/core/messenger.js';
 
 /**
- * Core replies -> Slack's native form: Block Kit sections with `mrkdwn` text, and buttons in actions
- * blocks. The only file that knows Slack's markup.
+ * Core messages and forms -> Slack's native form: Block Kit sections with `mrkdwn` text, buttons in actions
+ * blocks, forms as modals. The only file that knows Slack's markup.
  */
 
 /** Slack refuses a section whose text is longer than this. */
@@ -21,12 +22,28 @@ const MARKUP_LENGTH: Readonly<Record<TextSegment['type'], number>> = {
   codeBlock: '```\n\n```'.length,
 };
 
-/** A slash command (or interaction) response body: what Bolt's `ack()` sends back to Slack. */
-export interface SlackResponse {
-  readonly response_type: 'ephemeral' | 'in_channel';
+/** Modal titles and submit labels: Slack refuses longer ones. */
+const MODAL_LABEL_LIMIT = 24;
+/** An input block's label. */
+const INPUT_LABEL_LIMIT = 2000;
+/** A plain text input's placeholder. */
+const PLACEHOLDER_LIMIT = 150;
+/** The most a plain text input may be told to accept. */
+export const PLAIN_TEXT_INPUT_LIMIT = 3000;
+
+/** What a message is drawn as: a `mrkdwn` text fallback and its blocks. */
+export interface SlackMessage {
   /** Plain fallback shown in notifications and by clients that cannot draw blocks. */
   readonly text: string;
   readonly blocks: (slack.SectionBlock | slack.ActionsBlock)[];
+}
+
+/**
+ * A slash command acknowledgement, or a body for a `response_url`: ephemeral (only the member sees it) or
+ * in the channel.
+ */
+export interface SlackResponse extends SlackMessage {
+  readonly response_type: 'ephemeral' | 'in_channel';
 }
 
 /** Escapes the three characters Slack treats as control characters in any text it formats. */
@@ -34,7 +51,7 @@ export function escapeSlackText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Light format (see reply.ts) -> Slack mrkdwn. */
+/** Light format (see light-format.ts) -> Slack mrkdwn. */
 export function toMrkdwn(text: string): string {
   return parseLightFormat(text).map(segmentToMrkdwn).join('');
 }
@@ -46,14 +63,14 @@ export function toPlainText(text: string): string {
     .join('');
 }
 
-/** A reply as Block Kit: its text in one or more mrkdwn sections, then its buttons. */
-export function renderBlocks(reply: Reply): (slack.SectionBlock | slack.ActionsBlock)[] {
-  const sections = packSections(parseLightFormat(reply.text).flatMap(splitOverlong).map(segmentToMrkdwn));
+/** A message as Block Kit: its text in one or more mrkdwn sections, then its buttons. */
+export function renderBlocks(message: OutboundMessage): (slack.SectionBlock | slack.ActionsBlock)[] {
+  const sections = packSections(parseLightFormat(message.text).flatMap(splitOverlong).map(segmentToMrkdwn));
   const blocks: (slack.SectionBlock | slack.ActionsBlock)[] = sections.map((text) => ({
     type: 'section',
     text: { type: 'mrkdwn', text },
   }));
-  const buttons = reply.buttons ?? [];
+  const buttons = message.buttons ?? [];
   for (let start = 0; start < buttons.length; start += ACTIONS_PER_BLOCK) {
     blocks.push({
       type: 'actions',
@@ -63,16 +80,59 @@ export function renderBlocks(reply: Reply): (slack.SectionBlock | slack.ActionsB
   return blocks;
 }
 
-/** A reply as the body of a slash command acknowledgement: private replies are ephemeral. */
-export function renderCommandResponse(reply: Reply): SlackResponse {
+/** A message as `chat.postMessage` (and its kin) take it. */
+export function renderMessage(message: OutboundMessage): SlackMessage {
+  return { text: toPlainText(message.text), blocks: renderBlocks(message) };
+}
+
+/** A message as a slash command acknowledgement or `response_url` body: private ones are ephemeral. */
+export function renderResponse(
+  message: OutboundMessage,
+  visibility: 'private' | 'public' = 'private',
+): SlackResponse {
+  return { response_type: visibility === 'private' ? 'ephemeral' : 'in_channel', ...renderMessage(message) };
+}
+
+/**
+ * A form as a modal: `callback_id` routes the submission, each field a plain text input whose block and
+ * action ids are the field's id. `privateMetadata` comes back with the submission (at most 3,000 characters).
+ */
+export function renderModal(form: Form, privateMetadata: string): slack.ModalView {
   return {
-    response_type: reply.visibility === 'private' ? 'ephemeral' : 'in_channel',
-    text: toPlainText(reply.text),
-    blocks: renderBlocks(reply),
+    type: 'modal',
+    callback_id: form.formId,
+    title: plainText(form.title, MODAL_LABEL_LIMIT),
+    submit: plainText(form.submitLabel, MODAL_LABEL_LIMIT),
+    close: plainText('Cancel', MODAL_LABEL_LIMIT),
+    private_metadata: privateMetadata,
+    blocks: form.fields.map(renderField),
   };
 }
 
-function renderButton(button: ReplyButton): slack.Button {
+function renderField(field: FormField): slack.InputBlock {
+  return {
+    type: 'input',
+    block_id: field.id,
+    optional: !field.required,
+    label: plainText(field.label, INPUT_LABEL_LIMIT),
+    element: {
+      type: 'plain_text_input',
+      action_id: field.id,
+      multiline: field.style === 'paragraph',
+      max_length: Math.min(field.maxLength, PLAIN_TEXT_INPUT_LIMIT),
+      ...(field.placeholder ? { placeholder: plainText(field.placeholder, PLACEHOLDER_LIMIT) } : {}),
+    },
+  };
+}
+
+/** Plain text, cut to what Slack accepts there (never inside a surrogate pair). */
+function plainText(text: string, limit: number): slack.PlainTextElement {
+  const characters = [...text];
+  const fitted = characters.length > limit ? `${characters.slice(0, limit - 1).join('')}…` : text;
+  return { type: 'plain_text', text: fitted, emoji: true };
+}
+
+function renderButton(button: Button): slack.Button {
   return {
     type: 'button',
     action_id: button.actionId,

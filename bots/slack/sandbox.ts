@@ -1,19 +1,12 @@
 import { createHash, createHmac } from 'node:crypto';
-import {
-  type FakeResponse,
-  type ReceivedRequest,
-  startFakeServer,
-} from '../../shared/platform/fake-server.js';
-import {
-  isSandboxModerator,
-  type PlatformSandbox,
-  type SandboxAction,
-  type SignedRequest,
-} from '../../shared/platform/sandbox.js';
+import { startFakeServer } from '../../shared/platform/fake-server.js';
+import type { PlatformSandbox, SandboxAction, SignedRequest } from '../../shared/platform/sandbox.js';
+import { API_PREFIX, describeSlackCall, fakeSlackRoute } from './sandbox-api.js';
 
 /**
- * The Slack sandbox: fixed, documented test secrets, a fake Slack Web API, and correctly signed deliveries
- * in Slack's documented shapes (Events API JSON, slash command forms).
+ * The Slack sandbox: fixed, documented test secrets, a fake Slack (Web API and `response_url` hooks,
+ * sandbox-api.ts), and correctly signed deliveries in Slack's documented shapes (Events API JSON, slash
+ * command forms).
  */
 
 /** Fixed sandbox identities and secrets. None of them is real; never use them outside the sandbox. */
@@ -28,8 +21,6 @@ export const SLACK_SANDBOX = {
 } as const;
 
 const PATH = '/slack/events';
-/** Where the fake serves the Web API, like https://slack.com/api/<method>. */
-const API_PREFIX = '/api/';
 /** Sandbox message ids are small numbers; Slack's are `seconds.micros` timestamps from here on. */
 const TS_EPOCH_SECONDS = 1_700_000_000;
 
@@ -70,9 +61,11 @@ export const slackSandbox: PlatformSandbox = {
     SLACK_BOT_ID: SLACK_SANDBOX.botId,
     SLACK_BOT_USER_ID: SLACK_SANDBOX.botUserId,
     SLACK_API_URL: `${apiUrl.replace(/\/+$/, '')}${API_PREFIX}`,
+    // response_urls (https://hooks.slack.com/commands/...) are posted to the same fake.
+    SLACK_HOOKS_URL: apiUrl.replace(/\/+$/, ''),
   }),
-  startFakeApi: (options = {}) => startFakeServer('slack', answerWebApi, options),
-  describe: describeCall,
+  startFakeApi: (options = {}) => startFakeServer('slack', fakeSlackRoute(SLACK_SANDBOX), options),
+  describe: describeSlackCall,
   describeAnswer(body) {
     const answer = parseAnswer(body) as { response_type?: string; text?: string } | undefined;
     if (!answer?.text) return undefined;
@@ -174,77 +167,6 @@ function commandDelivery(action: Extract<SandboxAction, { kind: 'command' }>, no
     trigger_id: `${seconds}.${parseInt(trigger.slice(0, 8), 16)}.${trigger.slice(8, 40)}`,
   };
   return { body: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' };
-}
-
-/** The fake Web API: Slack answers HTTP 200 with `ok: true|false` for every method. */
-function answerWebApi(request: ReceivedRequest): FakeResponse {
-  if (!request.path.startsWith(API_PREFIX)) return { status: 404, body: { ok: false, error: 'not_found' } };
-  const auth = request.headers.authorization;
-  if (!auth) return { body: { ok: false, error: 'not_authed' } };
-  if (auth !== `Bearer ${SLACK_SANDBOX.botToken}`) return { body: { ok: false, error: 'invalid_auth' } };
-  const args = (request.payload ?? {}) as Record<string, string | undefined>;
-  switch (request.path.slice(API_PREFIX.length)) {
-    case 'users.info':
-      return { body: { ok: true, user: sandboxUser(args.user ?? '') } };
-    case 'auth.test':
-      return { body: authTest() };
-    case 'chat.postMessage':
-      return {
-        body: { ok: true, channel: args.channel, ts: tsAt(new Date()), message: { text: args.text } },
-      };
-    case 'chat.postEphemeral':
-      return { body: { ok: true, message_ts: tsAt(new Date()) } };
-    default:
-      return { body: { ok: false, error: 'unknown_method' } };
-  }
-}
-
-/** A `users.info` user object: the sandbox's `mod...` members are workspace admins. */
-function sandboxUser(id: string) {
-  const name = id.slice(1).toLowerCase();
-  return {
-    id,
-    team_id: SLACK_SANDBOX.teamId,
-    name,
-    deleted: false,
-    real_name: name,
-    is_admin: isSandboxModerator(name),
-    is_owner: false,
-    is_primary_owner: false,
-    is_restricted: false,
-    is_ultra_restricted: false,
-    is_bot: id === SLACK_SANDBOX.botUserId,
-    is_app_user: false,
-    updated: TS_EPOCH_SECONDS,
-  };
-}
-
-function authTest() {
-  return {
-    ok: true,
-    url: 'https://sandbox.slack.com/',
-    team: 'Sandbox',
-    user: 'community-bot',
-    team_id: SLACK_SANDBOX.teamId,
-    user_id: SLACK_SANDBOX.botUserId,
-    bot_id: SLACK_SANDBOX.botId,
-  };
-}
-
-function describeCall(request: ReceivedRequest): string | undefined {
-  const args = (request.payload ?? {}) as Record<string, string | undefined>;
-  switch (request.path.slice(API_PREFIX.length)) {
-    case 'users.info': {
-      const role = isSandboxModerator(String(args.user ?? '').slice(1)) ? 'a workspace admin' : 'a member';
-      return `looked up ${args.user} (moderator check): ${role}`;
-    }
-    case 'chat.postMessage':
-      return `said in ${args.channel}: ${args.text}`;
-    case 'chat.postEphemeral':
-      return `said privately to ${args.user} in ${args.channel}: ${args.text}`;
-    default:
-      return undefined;
-  }
 }
 
 /** Emoji characters people type -> Slack's reaction names (Slack's events name reactions, not characters). */

@@ -1,14 +1,12 @@
 import type { UserFromGetMe } from 'grammy/types';
-import { Bot, type Context, GrammyError, HttpError } from 'grammy/web';
-import type { Community } from '../../shared/core/community.js';
-import type { CommandInvoked, InboundEvent } from '../../shared/core/events.js';
-import { privateReply, type Reply } from '../../shared/core/reply.js';
+import { Bot, type Context } from 'grammy/web';
+import type { Community } from '../../shared/core/dispatcher.js';
+import { CommunityError } from '../../shared/core/errors.js';
+import type { InboundEvent, InteractionEvent, PrivateText } from '../../shared/core/events.js';
+import type { InteractionResponder, Messenger } from '../../shared/core/messenger.js';
 import type { Logger } from '../../shared/lambda/logger.js';
 import { type Ignored, ignore, isIgnored, logIgnored } from '../../shared/platform/ignored.js';
-import type { CacheRepository } from '../../shared/store/cache-repository.js';
 import { botIdFromToken } from './config.js';
-import { type CommandOrigin, deliverReply } from './deliver-reply.js';
-import { createModeratorCheck, type ModeratorCheck } from './moderators.js';
 import {
   type Translation,
   translateCallbackQuery,
@@ -16,62 +14,81 @@ import {
   translateMessage,
   translateReaction,
 } from './parse.js';
+import { commandResponder, pressResponder } from './responders.js';
 
 /** A Bot API call that hangs fails after this long, well inside the webhook's own deadline. */
-const API_TIMEOUT_SECONDS = 5;
+export const API_TIMEOUT_SECONDS = 5;
 
-/** Added to an answer in a private chat whenever the moderator question came up there. */
-const PRIVATE_CHAT_HINT =
-  '_In a private chat nobody is a moderator: send moderator commands in your group instead._';
-
-/** The answer when Telegram cannot say whether the member is an administrator. */
-const RIGHTS_UNKNOWN = 'I could not check your rights with Telegram just now. Please try again in a minute.';
-
-/** What the bot is built from, once per Lambda instance (the token may come from Secrets Manager). */
+/** The bot's side of one Lambda instance: the community it feeds and the Messenger it answers through. */
 export interface TelegramAppDeps {
-  readonly token: string;
+  readonly bot: Bot;
   readonly botUsername: string;
-  readonly apiRoot: string;
   readonly community: Community;
-  readonly cache: Pick<CacheRepository, 'get' | 'put'>;
+  readonly messenger: Messenger;
   readonly logger: Logger;
   readonly now?: () => Date;
 }
 
 /**
- * The grammY bot: each update type the webhook subscribes to (see set-webhook.ts) becomes core events.
- * `botInfo` is given, so grammY never calls getMe. Errors are not caught here: grammY hands them to the
- * webhook callback, and the edge turns them into status codes.
+ * Another delivery of this interaction is being answered right now. Telegram is told to deliver it again
+ * (a 5xx): if that other delivery fails, the retry answers; if it succeeds, the retry is a duplicate.
  */
-export function createTelegramBot(deps: TelegramAppDeps): Bot {
-  const { logger } = deps;
-  const now = deps.now ?? (() => new Date());
-  const bot = new Bot(deps.token, {
-    botInfo: botInfo(deps.token, deps.botUsername),
-    client: { apiRoot: deps.apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS },
+export class AnswerInProgressError extends CommunityError {
+  override readonly name = 'AnswerInProgressError';
+
+  constructor(readonly updateId: number) {
+    super('answer_in_progress', `Update ${updateId} is being answered by another delivery`);
+  }
+}
+
+/** The grammY bot, its token given and getMe never called (see {@link botInfo}). */
+export function createBot(token: string, botUsername: string, apiRoot: string): Bot {
+  return new Bot(token, {
+    botInfo: botInfo(token, botUsername),
+    client: { apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS },
   });
-  const isModerator = createModeratorCheck({ api: bot.api, cache: deps.cache, logger, now });
+}
+
+/**
+ * Each update type the webhook subscribes to (see set-webhook.ts) becomes core events: engagement is
+ * recorded, commands and presses are answered through the dispatcher, text in a private chat is handed to
+ * it. Errors are not caught here: grammY hands them to the webhook callback, and the edge turns them into
+ * status codes (a 5xx makes Telegram deliver again; the dispatcher answers once however often it comes).
+ */
+export function registerUpdates(deps: TelegramAppDeps): void {
+  const { bot, messenger, logger } = deps;
+  const now = deps.now ?? (() => new Date());
   const record = (ctx: Context, translation: Translation) => recordAll(ctx, translation, deps);
 
   bot.on('message', async (ctx) => {
-    const translation = translateMessage(ctx.message, ctx.update.update_id, deps.botUsername);
-    const [event] = isIgnored(translation) ? [] : translation.events;
-    if (event?.kind !== 'command_invoked') return record(ctx, translation);
-    await answerCommand(ctx, event, isModerator, deps);
+    const updateId = ctx.update.update_id;
+    const translation = translateMessage(ctx.message, updateId, deps.botUsername);
+    if (isIgnored(translation)) return skip(ctx, translation, logger);
+    await record(ctx, translation);
+    if (translation.command) {
+      const { command } = translation;
+      await interact(deps, updateId, command, commandResponder(messenger, command));
+    }
+    if (translation.privateText) await handPrivateText(deps, updateId, translation.privateText);
   });
   bot.on('message_reaction', (ctx) =>
     record(ctx, translateReaction(ctx.messageReaction, ctx.update.update_id)),
   );
   bot.on('chat_member', (ctx) => record(ctx, translateChatMember(ctx.chatMember, ctx.update.update_id)));
   bot.on('callback_query', async (ctx) => {
-    await record(ctx, translateCallbackQuery(ctx.callbackQuery, ctx.update.update_id, now()));
-    // Stops the button's spinner. Only cosmetic, and it fails for queries older than a few minutes.
-    await ctx.answerCallbackQuery().catch((error: unknown) => {
-      logger.warn('callback query not answered', { updateId: ctx.update.update_id, error: error as Error });
-    });
+    const updateId = ctx.update.update_id;
+    const translation = translateCallbackQuery(ctx.callbackQuery, updateId, now());
+    const [press] = isIgnored(translation) ? [] : translation.events;
+    if (!press) {
+      await ctx.answerCallbackQuery().catch((error: unknown) => {
+        logger.warn('callback query not answered', { updateId, error: error as Error });
+      });
+      return record(ctx, translation);
+    }
+    const responder = pressResponder({ api: ctx.api, messenger, logger }, ctx.callbackQuery.id, press);
+    await interact(deps, updateId, press, responder);
   });
   bot.use((ctx) => skip(ctx, ignore('update type not handled'), logger));
-  return bot;
 }
 
 /**
@@ -105,53 +122,25 @@ async function recordAll(ctx: Context, translation: Translation, deps: TelegramA
   }
 }
 
-/** Runs `/community ...` and answers it, once however often Telegram delivers the update. */
-async function answerCommand(
-  ctx: Context,
-  invocation: CommandInvoked,
-  isModerator: ModeratorCheck,
-  { community, logger, botUsername }: TelegramAppDeps,
+/** A command or press, answered once by the dispatcher; a concurrent redelivery is sent back to retry. */
+async function interact(
+  { community, logger }: TelegramAppDeps,
+  updateId: number,
+  event: InteractionEvent,
+  responder: InteractionResponder,
 ): Promise<void> {
-  const updateId = ctx.update.update_id;
-  const origin = commandOrigin(ctx);
-  if (!origin) return skip(ctx, ignore('command without chat or sender'), logger);
-  let askedInPrivate = false;
-  const reply = await community
-    .onCommand(invocation, async () => {
-      if (!origin.isPrivateChat) return isModerator(origin.chatId, origin.userId);
-      askedInPrivate = true;
-      return false;
-    })
-    .catch((error: unknown) => {
-      // getChatMember failed after the command was recorded: a redelivery would not be answered, so say so.
-      if (!(error instanceof GrammyError || error instanceof HttpError)) throw error;
-      logger.error('moderator check failed', { updateId, error });
-      return privateReply(RIGHTS_UNKNOWN);
-    });
-  if (!reply) return logger.info('command already answered', { updateId });
-  const answer: Reply = askedInPrivate ? { ...reply, text: `${reply.text}\n\n${PRIVATE_CHAT_HINT}` } : reply;
-  try {
-    const delivery = await deliverReply(ctx.api, origin, answer, botUsername);
-    logger.info('command answered', { updateId, delivery });
-  } catch (error) {
-    // The command is recorded: a redelivery would be recognised as a duplicate and not answered, so a 500
-    // (and Telegram's retries) could not help. Log it and let the update go.
-    logger.error('command answer not delivered', { updateId, error: error as Error });
-  }
+  const result = await community.onInteraction(event, responder);
+  if (result === 'in_progress') throw new AnswerInProgressError(updateId);
+  logger.info('interaction handled', { updateId, ...describeEvent(event), result });
 }
 
-function commandOrigin(ctx: Context): CommandOrigin | undefined {
-  const message = ctx.message;
-  if (!message?.from) return undefined;
-  return {
-    chatId: message.chat.id,
-    isPrivateChat: message.chat.type === 'private',
-    userId: message.from.id,
-    messageId: message.message_id,
-    ...(message.is_topic_message && message.message_thread_id !== undefined
-      ? { topicId: message.message_thread_id }
-      : {}),
-  };
+async function handPrivateText(
+  { community, logger }: TelegramAppDeps,
+  updateId: number,
+  event: PrivateText,
+): Promise<void> {
+  const result = await community.onPrivateText(event);
+  logger.debug('private text handled', { updateId, deepLink: event.startToken !== undefined, result });
 }
 
 function skip(ctx: Context, result: Ignored, logger: Logger): void {

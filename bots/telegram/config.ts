@@ -1,5 +1,6 @@
 import { ConfigError } from '../../shared/core/errors.js';
 import { type Env, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
+import { type LaterConfig, loadLaterConfig } from '../../shared/lambda/later-queue.js';
 import { type SecretSource, secretSource } from '../../shared/lambda/secrets.js';
 import type { PlatformSetting } from '../../shared/platform/descriptor.js';
 import type { StoreConfig } from '../../shared/store/client.js';
@@ -54,6 +55,11 @@ export interface TelegramConfig {
   readonly secrets: SecretSource<TelegramSecretName>;
   /** TABLE_NAME and, locally, DYNAMODB_ENDPOINT. */
   readonly store: StoreConfig;
+  /**
+   * AWS_LAMBDA_FUNCTION_NAME (set by Lambda) and, locally, LAMBDA_ENDPOINT: where answers that take longer
+   * than a moment (stats, feedback delivery) are handed, as an asynchronous invocation of this function.
+   */
+  readonly later: LaterConfig;
 }
 
 const SECRET_NAMES: readonly TelegramSecretName[] = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_SECRET_TOKEN'];
@@ -66,6 +72,7 @@ export function loadTelegramConfig(env: Env): TelegramConfig {
     apiRoot: telegramApiRoot(env),
     secrets: secretSource(env, SECRET_NAMES, 'TELEGRAM_SECRET_ARN'),
     store: loadStoreConfig(env),
+    later: loadLaterConfig(env),
   });
 }
 

@@ -1,58 +1,88 @@
-import { createCommunity } from '../../shared/core/community.js';
+import { type Community, createCommunity } from '../../shared/core/dispatcher.js';
+import { isLaterJob } from '../../shared/core/later.js';
 import { errorResult } from '../../shared/lambda/edge.js';
-import type { HttpHandler } from '../../shared/lambda/http.js';
-import { createLogger } from '../../shared/lambda/logger.js';
+import { type BotHandler, jsonResult } from '../../shared/lambda/http.js';
+import { createLaterQueue } from '../../shared/lambda/later-queue.js';
+import { createLogger, type Logger } from '../../shared/lambda/logger.js';
 import type { HandlerDeps } from '../../shared/platform/descriptor.js';
 import { createStore } from '../../shared/store/index.js';
-import { createTelegramBot } from './app.js';
+import { AnswerInProgressError, createBot, registerUpdates } from './app.js';
 import type { TelegramConfig } from './config.js';
-import { TELEGRAM_MODERATOR_RULE } from './moderators.js';
+import { createTelegramMessenger } from './messenger.js';
+import { createModeratorCheck, TELEGRAM_MODERATOR_RULE } from './moderators.js';
 import { createWebhook, type TelegramWebhook } from './webhook.js';
 
+/** What one Lambda instance builds once it knows the bot token. */
+interface TelegramRuntime {
+  readonly webhook: TelegramWebhook;
+  readonly community: Community;
+}
+
 /**
- * `POST /telegram/webhook` (API Gateway HTTP API, payload 2.0). At cold start: logger, table client and core
- * only; no network call happens until a request. The bot needs the token, which in AWS is a secret read on
- * first use: it is built on the first invocation and kept for the life of the instance, and a failed build
- * is retried by the next invocation.
+ * `POST /telegram/webhook` (API Gateway HTTP API, payload 2.0), and the function's own later jobs. At cold
+ * start: logger, table client and later queue only; no network call happens until a request. The bot, its
+ * Messenger and the core need the token, which in AWS is a secret read on first use: they are built on the
+ * first invocation and kept for the life of the instance, and a failed build is retried by the next one.
  */
-export function createTelegramHandler(config: TelegramConfig, deps: HandlerDeps = {}): HttpHandler {
+export function createTelegramHandler(config: TelegramConfig, deps: HandlerDeps = {}): BotHandler {
   const logger = deps.logger ?? createLogger('telegram-bot');
   const now = deps.now ?? (() => new Date());
   const store = createStore(config.store);
-  const community = createCommunity({
-    store: store.engagement,
-    moderatorRule: TELEGRAM_MODERATOR_RULE,
-    now,
-    ...(deps.onRecorded ? { onRecorded: deps.onRecorded } : {}),
-  });
-  let webhook: Promise<TelegramWebhook> | undefined;
-  const loadWebhook = (): Promise<TelegramWebhook> => {
-    webhook ??= config
+  const later = createLaterQueue(config.later);
+  let runtime: Promise<TelegramRuntime> | undefined;
+  const load = (): Promise<TelegramRuntime> => {
+    runtime ??= config
       .secrets()
       .then(({ TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN }) => {
-        const bot = createTelegramBot({
-          token: TELEGRAM_BOT_TOKEN,
+        const bot = createBot(TELEGRAM_BOT_TOKEN, config.botUsername, config.apiRoot);
+        const isModerator = createModeratorCheck({ api: bot.api, cache: store.cache, logger, now });
+        const messenger = createTelegramMessenger({
+          api: bot.api,
           botUsername: config.botUsername,
-          apiRoot: config.apiRoot,
-          community,
-          cache: store.cache,
+          isModerator,
+        });
+        const community = createCommunity({
+          stores: store.core,
+          messenger,
+          moderatorRule: TELEGRAM_MODERATOR_RULE,
+          later,
           logger,
           now,
+          ...(deps.onRecorded ? { onRecorded: deps.onRecorded } : {}),
         });
-        return createWebhook(bot, TELEGRAM_SECRET_TOKEN, logger);
+        registerUpdates({ bot, botUsername: config.botUsername, community, messenger, logger, now });
+        return { webhook: createWebhook(bot, TELEGRAM_SECRET_TOKEN, logger), community };
       })
       .catch((error: unknown) => {
-        webhook = undefined;
+        runtime = undefined;
         throw error;
       });
-    return webhook;
+    return runtime;
   };
   return async (event) => {
+    if (isLaterJob(event)) {
+      // Lambda's own asynchronous invocation (no secret token to check): errors throw, and Lambda retries.
+      const { community } = await load();
+      await community.runLater(event);
+      return { statusCode: 202 };
+    }
     try {
-      const receive = await loadWebhook();
-      return await receive(event);
+      const { webhook } = await load();
+      return await webhook(event);
     } catch (error) {
-      return errorResult(error, logger);
+      return failure(error, logger);
     }
   };
+}
+
+function failure(error: unknown, logger: Logger) {
+  if (error instanceof AnswerInProgressError) {
+    // Not a fault: another delivery is answering. Telegram retries a 5xx later, by then answered or free.
+    logger.info('answer in progress elsewhere; asking Telegram to deliver again', {
+      code: error.code,
+      updateId: error.updateId,
+    });
+    return jsonResult(500, { error: 'Being answered by another delivery; deliver again later' });
+  }
+  return errorResult(error, logger);
 }

@@ -8,7 +8,7 @@ import type {
   ReactionType,
   User,
 } from 'grammy/types';
-import { parseCommandText } from '../../shared/core/commands.js';
+import { COMMAND_NAME } from '../../shared/core/command-table.js';
 import type {
   ButtonPressed,
   CommandInvoked,
@@ -18,11 +18,15 @@ import type {
   MemberJoined,
   MemberLeft,
   MessagePosted,
+  PrivateText,
   ReactionAdded,
   ReactionRemoved,
   ThreadReply,
 } from '../../shared/core/events.js';
 import { ignore, type Parsed } from '../../shared/platform/ignored.js';
+import { type TelegramAnswer, toAnswerHandle } from './answer-handle.js';
+import { readTypedCommand, type TypedCommand, writeTextMentions } from './command-text.js';
+import { CALLBACK_SEPARATOR } from './render.js';
 
 /**
  * Telegram updates as core events. Pure functions over the Bot API's own objects: the webhook hands in
@@ -57,18 +61,35 @@ export const CONTENT_FIELDS = [
   'game',
 ] as const satisfies readonly (keyof Message)[];
 
-const PLATFORM = 'telegram';
+const PLATFORM = 'telegram' as const;
 
 /**
- * A message becomes `command_invoked` (our `/community` command), `thread_reply` (a reply) or
- * `message_posted`. Service messages (joins, pins, topic changes...), messages sent on behalf of a chat,
- * bots' messages and commands for other bots are ignored.
+ * What one message means: engagement to record, a command to answer, text for the bot in a private chat
+ * (a guided form's answer, a deep link's `/start <token>`), or why it is deliberately left alone.
+ */
+export type MessageTranslation = Parsed<{
+  /** Recorded as engagement: a post or a reply (in a private chat too, as before). */
+  readonly events: readonly (MessagePosted | ThreadReply)[];
+  /** `/community ...`: answered (the dispatcher records it itself). */
+  readonly command?: CommandInvoked;
+  /** Sent to the bot in a private chat: dispatched, never recorded as text. */
+  readonly privateText?: PrivateText;
+}>;
+
+/** Where a deep link lands: Telegram sends `/start <payload>` when the member presses Start. */
+const START_COMMAND = 'start';
+
+/**
+ * A message becomes `command_invoked` (our `/community` command, or `/start` alone in a private chat),
+ * `thread_reply` (a reply) or `message_posted`; in a private chat with the bot its text is also handed on
+ * as `private_text`. Service messages (joins, pins, topic changes...), messages sent on behalf of a chat,
+ * bots' messages and, in groups, commands for other bots are ignored.
  */
 export function translateMessage(
   message: Message,
   updateId: number,
   botUsername: string,
-): Translation<MessagePosted | ThreadReply | CommandInvoked> {
+): MessageTranslation {
   const author = message.from;
   if (!author) return ignore('message without a sender');
   // Anonymous admins and linked channels post "as the chat"; `from` is then a placeholder account.
@@ -83,19 +104,61 @@ export function translateMessage(
     member: member(author),
     occurredAt: fromUnixTime(message.date),
   };
-  const command = commandOf(message);
-  if (command !== undefined) {
-    const args = parseCommandText(command, botUsername);
-    if (args === undefined) return ignore('command for another bot or another command');
-    return { events: [{ ...base, kind: 'command_invoked', args }] };
+  const direct = message.chat.type === 'private';
+  const text = message.text ?? message.caption ?? '';
+  if (startsWithCommand(message)) {
+    const typed = readTypedCommand(writeTextMentions(text, message.entities), botUsername);
+    return typed ? commandMeaning(typed, message, base, direct) : ignore(NOT_OURS);
   }
-  const content = {
-    messageId: String(message.message_id),
-    textLength: (message.text ?? message.caption ?? '').length,
-  };
+  const content = { messageId: String(message.message_id), textLength: text.length };
   const repliedTo = repliedMessageId(message);
-  if (repliedTo === undefined) return { events: [{ ...base, kind: 'message_posted', ...content }] };
-  return { events: [{ ...base, kind: 'thread_reply', ...content, replyToId: repliedTo }] };
+  const event: MessagePosted | ThreadReply =
+    repliedTo === undefined
+      ? { ...base, kind: 'message_posted', ...content }
+      : { ...base, kind: 'thread_reply', ...content, replyToId: repliedTo };
+  return direct
+    ? { events: [event], privateText: { ...base, kind: 'private_text', text } }
+    : { events: [event] };
+}
+
+const NOT_OURS = 'command for another bot or another command';
+
+type EventBase = Pick<PrivateText, 'id' | 'location' | 'member' | 'occurredAt'>;
+
+function commandMeaning(
+  typed: TypedCommand,
+  message: Message,
+  base: EventBase,
+  direct: boolean,
+): MessageTranslation {
+  const invoked = (text: string): CommandInvoked => ({
+    ...base,
+    kind: 'command_invoked',
+    input: { text },
+    answer: toAnswerHandle(commandAnswer(message)),
+  });
+  if (typed.name === COMMAND_NAME) return { events: [], command: invoked(typed.rest) };
+  if (!direct) return ignore(NOT_OURS);
+  const text = message.text ?? '';
+  if (typed.name === START_COMMAND) {
+    // `/start` alone is a member opening the chat: show them what the bot does.
+    const token = typed.rest.split(/\s/)[0];
+    if (!token) return { events: [], command: invoked('help') };
+    return { events: [], privateText: { ...base, kind: 'private_text', text, startToken: token } };
+  }
+  // `/cancel` and the like, typed to the bot: a guided form reads them.
+  return { events: [], privateText: { ...base, kind: 'private_text', text } };
+}
+
+/** Where the answer to a command goes: the command's chat, message and topic, and who sent it. */
+function commandAnswer(message: Message): TelegramAnswer {
+  return {
+    chatId: message.chat.id,
+    userId: message.from?.id ?? message.chat.id,
+    messageId: message.message_id,
+    ...topicOf(message),
+    privateChat: message.chat.type === 'private',
+  };
 }
 
 /**
@@ -157,7 +220,10 @@ export function translateChatMember(
   };
 }
 
-/** A press on one of our inline buttons: its `callback_data` is the reply button's `actionId`. */
+/**
+ * A press on one of our inline buttons: its `callback_data` is `<actionId>:<value>` (render.ts), split at
+ * the first `:`; data without one is an action id alone.
+ */
 export function translateCallbackQuery(
   query: CallbackQuery,
   updateId: number,
@@ -166,27 +232,48 @@ export function translateCallbackQuery(
   if (!query.message) return ignore('button on an inline-mode message (no chat)');
   if (!query.data) return ignore('callback query without data (game button)');
   const message = query.message;
+  // An inaccessible message (date 0) still names its chat and id, not its topic.
+  const accessible = message.date === 0 ? undefined : (message as Message);
+  const { actionId, value } = splitCallbackData(query.data);
+  const answer: TelegramAnswer = {
+    chatId: message.chat.id,
+    userId: query.from.id,
+    messageId: message.message_id,
+    ...(accessible ? topicOf(accessible) : {}),
+    privateChat: message.chat.type === 'private',
+  };
   return {
     events: [
       {
         id: String(updateId),
         kind: 'button_pressed',
-        // An inaccessible message (date 0) still names its chat, not its topic.
-        location: message.date === 0 ? chatLocation(message.chat) : messageLocation(message as Message),
+        location: accessible ? messageLocation(accessible) : chatLocation(message.chat),
         member: member(query.from),
         // A callback query carries no date of its own.
         occurredAt: receivedAt,
-        actionId: query.data,
+        actionId,
+        ...(value === undefined ? {} : { value }),
+        answer: toAnswerHandle(answer),
       },
     ],
   };
 }
 
-/** The text of a leading `bot_command` entity, if the message starts with one. */
-function commandOf(message: Message): string | undefined {
+export function splitCallbackData(data: string): { actionId: string; value?: string } {
+  const at = data.indexOf(CALLBACK_SEPARATOR);
+  return at < 0 ? { actionId: data } : { actionId: data.slice(0, at), value: data.slice(at + 1) };
+}
+
+/** Whether the message starts with a `bot_command` entity (how Telegram marks `/name`). */
+function startsWithCommand(message: Message): boolean {
   const entity = message.entities?.[0];
-  if (entity?.type !== 'bot_command' || entity.offset !== 0 || message.text === undefined) return undefined;
-  return message.text;
+  return entity?.type === 'bot_command' && entity.offset === 0 && message.text !== undefined;
+}
+
+function topicOf(message: Message): { topicId?: number } {
+  return message.is_topic_message && message.message_thread_id !== undefined
+    ? { topicId: message.message_thread_id }
+    : {};
 }
 
 /**
@@ -207,9 +294,11 @@ function messageLocation(message: Message): Location {
   return { ...location, channelId: `${message.chat.id}/${message.message_thread_id}` };
 }
 
+/** A private chat with the bot is `direct`: nobody moderates it. */
 function chatLocation(chat: Chat): Location {
   const id = String(chat.id);
-  return { space: { platform: PLATFORM, id }, channelId: id };
+  const location: Location = { space: { platform: PLATFORM, id }, channelId: id };
+  return chat.type === 'private' ? { ...location, direct: true } : location;
 }
 
 function member(user: User): Member {

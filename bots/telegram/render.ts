@@ -1,9 +1,11 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import { parseLightFormat, type Reply, type TextSegment } from '../../shared/core/reply.js';
+import { CommunityError } from '../../shared/core/errors.js';
+import { parseLightFormat, type TextSegment } from '../../shared/core/light-format.js';
+import type { Button, OutboundMessage } from '../../shared/core/messenger.js';
 
 /**
- * A core reply as Telegram sendMessage fields: HTML text (the only file that knows Telegram's markup) and
- * an inline keyboard for buttons.
+ * A core message as Telegram sendMessage / editMessageText fields: HTML text (the only file that knows
+ * Telegram's markup) and an inline keyboard for buttons.
  */
 export interface TelegramMessage {
   readonly text: string;
@@ -11,23 +13,72 @@ export interface TelegramMessage {
   readonly reply_markup?: InlineKeyboardMarkup;
 }
 
+/** Telegram's limit for a button's `callback_data`, in bytes (InlineKeyboardButton). */
+export const CALLBACK_DATA_LIMIT = 64;
+
+/** Between a button's action id and its value in `callback_data`; parse.ts splits at the first one. */
+export const CALLBACK_SEPARATOR = ':';
+
+/** Telegram's limit for an answerCallbackQuery notification or alert, in characters. */
+export const CALLBACK_ALERT_LIMIT = 200;
+
+/** A button whose action id and value Telegram cannot carry back: refused before anything is sent. */
+export class ButtonPayloadError extends CommunityError {
+  override readonly name = 'ButtonPayloadError';
+
+  constructor(message: string) {
+    super('button_payload_invalid', message);
+  }
+}
+
 /**
- * Renders light format as Telegram HTML. Every piece of text is escaped, so nothing a reply contains can
- * open a tag. Each button gets its own row; its `callback_data` is the `actionId` (Telegram allows 1-64
- * bytes), which comes back in the `callback_query` update.
+ * Renders light format as Telegram HTML. Every piece of text is escaped, so nothing a message contains can
+ * open a tag. Each button gets its own row; its `callback_data` is `<actionId>:<value>` (or the action id
+ * alone), which comes back in the `callback_query` update.
  */
-export function renderReply(reply: Reply): TelegramMessage {
-  const text = parseLightFormat(reply.text).map(renderSegment).join('');
-  if (!reply.buttons?.length) return { text, parse_mode: 'HTML' };
+export function renderMessage(message: OutboundMessage): TelegramMessage {
+  const text = parseLightFormat(message.text).map(renderSegment).join('');
+  if (!message.buttons?.length) return { text, parse_mode: 'HTML' };
   return {
     text,
     parse_mode: 'HTML',
     reply_markup: {
-      inline_keyboard: reply.buttons.map((button) => [
-        { text: button.label, callback_data: button.actionId },
+      inline_keyboard: message.buttons.map((button) => [
+        { text: button.label, callback_data: callbackData(button) },
       ]),
     },
   };
+}
+
+/**
+ * `<actionId>:<value>`, at most {@link CALLBACK_DATA_LIMIT} bytes. A longer one would be refused by
+ * Telegram with the whole message ("BUTTON_DATA_INVALID"); refusing here names the button instead.
+ */
+export function callbackData(button: Button): string {
+  if (button.actionId.includes(CALLBACK_SEPARATOR) || !button.actionId) {
+    throw new ButtonPayloadError(`Button action id "${button.actionId}" must be non-empty and have no ':'`);
+  }
+  const data =
+    button.value === undefined ? button.actionId : `${button.actionId}${CALLBACK_SEPARATOR}${button.value}`;
+  const bytes = Buffer.byteLength(data);
+  if (bytes > CALLBACK_DATA_LIMIT) {
+    throw new ButtonPayloadError(
+      `Button ${button.actionId} carries ${bytes} bytes; Telegram's callback_data holds ${CALLBACK_DATA_LIMIT}`,
+    );
+  }
+  return data;
+}
+
+/**
+ * The message as an answerCallbackQuery alert (plain text, shown only to the member who pressed), or
+ * `undefined` when it does not fit one: too long, or with buttons an alert cannot show.
+ */
+export function alertText(message: OutboundMessage): string | undefined {
+  if (message.buttons?.length) return undefined;
+  const text = parseLightFormat(message.text)
+    .map((segment) => segment.text)
+    .join('');
+  return text.length > 0 && text.length <= CALLBACK_ALERT_LIMIT ? text : undefined;
 }
 
 function renderSegment(segment: TextSegment): string {

@@ -66,6 +66,20 @@ const placement = {
   message_thread_id: v.optional(integerId),
 };
 
+/** A MessageEntity: its kind and span, and for a `text_mention` the member it names. */
+const entity = v.pipe(
+  object({
+    type: v.string(),
+    offset: v.pipe(v.number(), v.safeInteger('an integer')),
+    length: v.optional(v.pipe(v.number(), v.safeInteger('an integer'), v.minValue(0, 'a length'))),
+    user: v.optional(user),
+  }),
+  v.check(
+    (input) => input.type !== 'text_mention' || input.user !== undefined,
+    'a text mention with its user',
+  ),
+);
+
 const message = object({
   ...placement,
   from: v.optional(user),
@@ -73,10 +87,8 @@ const message = object({
   ...Object.fromEntries(CONTENT_FIELDS.map((field) => [field, v.optional(present)])),
   text: v.optional(v.string()),
   caption: v.optional(v.string()),
-  // Only the first entity is read (is it a leading bot_command?); a list of them is what Telegram sends.
-  entities: v.optional(
-    v.array(object({ type: v.string(), offset: v.pipe(v.number(), v.safeInteger('an integer')) })),
-  ),
+  // Is the first a leading bot_command? Which are text mentions, of whom, where (command-text.ts)?
+  entities: v.optional(v.array(entity)),
   // Not the whole message: only its id and whether it opened a forum topic are read, however deep it nests.
   reply_to_message: v.optional(object({ message_id: integerId, forum_topic_created: v.optional(present) })),
 });

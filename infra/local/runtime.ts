@@ -2,12 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { RecordObserver } from '../../shared/core/community.js';
+import type { RecordObserver } from '../../shared/core/dispatcher.js';
 import { ConfigError } from '../../shared/core/errors.js';
 import type { Platform } from '../../shared/core/events.js';
 import type { Env } from '../../shared/lambda/env.js';
-import type { HttpHandler } from '../../shared/lambda/http.js';
-import { jsonResult } from '../../shared/lambda/http.js';
+import { type BotHandler, type HttpHandler, jsonResult, rawBody } from '../../shared/lambda/http.js';
 import { liveSettings, type PlatformDescriptor } from '../../shared/platform/descriptor.js';
 import { closeServer, type FakeServer } from '../../shared/platform/fake-server.js';
 import { createDynamoClient } from '../../shared/store/client.js';
@@ -15,6 +14,7 @@ import { TABLE } from '../../shared/store/table.js';
 import { PLATFORM_DESCRIPTORS } from '../platforms.js';
 import { acquireDataDir, type DataDirLock } from './data-dir.js';
 import { ensureTable, startEmbeddedDynamo } from './dynamo.js';
+import { startFakeLambda } from './fake-lambda.js';
 import { serveWithHandler, writeResult } from './http-bridge.js';
 
 export type PlatformMode = 'sandbox' | 'live';
@@ -72,6 +72,15 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     if (await ensureTable(client, tableName)) options.log(`created table ${tableName}`);
     client.destroy();
 
+    // Later jobs (answers that take more than a moment) run as they do on Lambda: an asynchronous
+    // invocation of the bot's own function, here through a local Invoke endpoint.
+    const lambda = await startFakeLambda({
+      onFailure: (name, error, attempt) =>
+        options.log(
+          `[${name}] later job failed (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}`,
+        ),
+    });
+    closers.unshift(() => lambda.close());
     const said: SaidLine[] = [];
     const routes = new Map<string, HttpHandler>();
     for (const bot of PLATFORM_DESCRIPTORS) {
@@ -87,11 +96,24 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
             )),
         TABLE_NAME: tableName,
         DYNAMODB_ENDPOINT: dynamo.endpoint,
+        AWS_LAMBDA_FUNCTION_NAME: `community-${bot.platform}`,
+        LAMBDA_ENDPOINT: lambda.url,
       };
       const handler = bot.createHandler(env, { onRecorded: recordedLine(bot.platform, options.log) });
-      for (const path of bot.webhookPaths) routes.set(path, handler);
+      lambda.register(env.AWS_LAMBDA_FUNCTION_NAME, (payload) =>
+        handler(payload as Parameters<BotHandler>[0]),
+      );
+      const noteDelivery = fake ? bot.sandbox.noteDelivery?.bind(bot.sandbox) : undefined;
+      // Sandbox deliveries are signed by `npm run say` in another process: show them to the fake API too.
+      const mounted: HttpHandler = noteDelivery
+        ? (event) => {
+            noteDelivery(rawBody(event));
+            return handler(event);
+          }
+        : handler;
+      for (const path of bot.webhookPaths) routes.set(path, mounted);
     }
-    const server = await listen(options.port, routes, said, modes, tableName);
+    const server = await listen(options.port, routes, said, modes, tableName, () => lambda.idle());
     closers.unshift(() => closeServer(server));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     lock?.publish({ url });
@@ -167,6 +189,7 @@ async function listen(
   said: readonly SaidLine[],
   modes: Readonly<Partial<Record<Platform, PlatformMode>>>,
   tableName: string,
+  settled: () => Promise<void>,
 ): Promise<Server> {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -180,7 +203,8 @@ async function listen(
     }
     if (request.method === 'GET' && url.pathname === '/sandbox/said') {
       const after = Number(url.searchParams.get('after') ?? 0);
-      return writeResult(response, jsonResult(200, said.slice(after)));
+      // Later answers run as separate invocations: wait for them, so `say` prints what the bot said.
+      return void settled().then(() => writeResult(response, jsonResult(200, said.slice(after))));
     }
     writeResult(response, jsonResult(404, { error: `No route for ${request.method} ${url.pathname}` }));
   });

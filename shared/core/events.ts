@@ -5,6 +5,7 @@
  * {@link Member}. Adapters build these from their payloads and hand them to the core; nothing here knows
  * which SDK produced them.
  */
+import type { AnswerHandle } from './messenger.js';
 
 /** The chat platforms the bots run on. */
 export const PLATFORMS = ['slack', 'discord', 'telegram'] as const;
@@ -28,6 +29,11 @@ export interface Location {
   readonly space: Space;
   /** Slack channel, Discord channel, Telegram chat (same as the space) or forum topic. */
   readonly channelId: string;
+  /**
+   * A private chat with the bot (a Discord DM, a Telegram private chat, a Slack DM), not a community
+   * channel: nobody moderates it.
+   */
+  readonly direct?: boolean;
 }
 
 interface EventBase {
@@ -81,19 +87,57 @@ export interface MemberLeft extends EventBase {
   readonly kind: 'member_left';
 }
 
-/** A `/community ...` command, whatever the platform's way of sending it. */
-export interface CommandInvoked extends EventBase {
-  readonly kind: 'command_invoked';
-  /** The text after the command name, e.g. `stats` or `help`. */
-  readonly args: string;
+/**
+ * What followed `/community`: typed text (Slack, Telegram), or the options a platform already structured
+ * (Discord). The core reads both against the one command table (command-grammar.ts).
+ */
+export type CommandInput =
+  | { readonly text: string }
+  | {
+      readonly path: readonly string[];
+      readonly options: Readonly<Record<string, string | number | boolean>>;
+    };
+
+/** An act the bot answers (a command, a press, a form): it carries the adapter's way to answer it later. */
+interface InteractionBase extends EventBase {
+  readonly answer: AnswerHandle;
 }
 
-/** A press on a button the bot rendered from a {@link ReplyButton}. */
-export interface ButtonPressed extends EventBase {
+/** A `/community ...` command, whatever the platform's way of sending it. */
+export interface CommandInvoked extends InteractionBase {
+  readonly kind: 'command_invoked';
+  readonly input: CommandInput;
+}
+
+/** A press on a button the bot rendered from a {@link Button}. */
+export interface ButtonPressed extends InteractionBase {
   readonly kind: 'button_pressed';
   readonly actionId: string;
   readonly value?: string;
 }
+
+/** A form the bot opened, submitted (from a modal, or the last answer of a guided exchange). */
+export interface FormSubmitted extends InteractionBase {
+  readonly kind: 'form_submitted';
+  readonly formId: string;
+  readonly context?: string;
+  /** Field id -> what the member entered. Only the feature that asked may keep it. */
+  readonly values: Readonly<Record<string, string>>;
+}
+
+/**
+ * Text a member sent the bot in a private chat (Telegram): an answer to a guided form, or `/start <token>`
+ * from a deep link. Never recorded as engagement text; dispatched only.
+ */
+export interface PrivateText extends EventBase {
+  readonly kind: 'private_text';
+  readonly text: string;
+  /** The payload of `/start <token>` when the member arrived through a deep link. */
+  readonly startToken?: string;
+}
+
+/** An event the bot answers. */
+export type InteractionEvent = CommandInvoked | ButtonPressed | FormSubmitted;
 
 /** Anything a member does that the bot can see. */
 export type InboundEvent =
@@ -104,6 +148,7 @@ export type InboundEvent =
   | MemberJoined
   | MemberLeft
   | CommandInvoked
-  | ButtonPressed;
+  | ButtonPressed
+  | FormSubmitted;
 
 export type InboundEventKind = InboundEvent['kind'];

@@ -1,10 +1,17 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { MalformedRequestError } from '../core/errors.js';
+import type { LaterJob } from '../core/later.js';
 
 /** API Gateway HTTP API (payload format 2.0): what every bot handler takes and returns. */
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 export type HttpHandler = (event: HttpEvent, context?: unknown) => Promise<HttpResult>;
+
+/**
+ * A bot's Lambda entry: webhook requests from API Gateway, and jobs its own webhook handed to a later
+ * invocation (shared/core/later.ts). A job's result is ignored by Lambda; a thrown error makes Lambda retry.
+ */
+export type BotHandler = (event: HttpEvent | LaterJob, context?: unknown) => Promise<HttpResult>;
 
 /** The request body exactly as the platform sent it (signatures are computed over these bytes). */
 export function rawBody(event: HttpEvent): string {

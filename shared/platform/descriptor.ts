@@ -1,7 +1,7 @@
-import type { RecordObserver } from '../core/community.js';
+import type { RecordObserver } from '../core/dispatcher.js';
 import type { Platform } from '../core/events.js';
 import type { Env } from '../lambda/env.js';
-import type { HttpHandler } from '../lambda/http.js';
+import type { BotHandler } from '../lambda/http.js';
 import type { Logger } from '../lambda/logger.js';
 import type { PlatformSandbox } from './sandbox.js';
 
@@ -30,8 +30,11 @@ export interface PlatformDescriptor {
   readonly moderatorRule: string;
   /** Test credentials, a fake platform API and signed deliveries, for `npm run dev`, the tests and the bench. */
   readonly sandbox: PlatformSandbox;
-  /** Builds the webhook handler from an environment; no network call until the first request. */
-  createHandler(env: Env, deps?: HandlerDeps): HttpHandler;
+  /**
+   * Builds the Lambda handler (webhook requests and its own later jobs) from an environment; no network
+   * call until the first request.
+   */
+  createHandler(env: Env, deps?: HandlerDeps): BotHandler;
 }
 
 /** Where a setting's value comes from in AWS. */

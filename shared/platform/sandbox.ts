@@ -54,6 +54,11 @@ export interface PlatformSandbox {
    * human line, or `undefined` when the answer says nothing to a member.
    */
   describeAnswer?(body: string): string | undefined;
+  /**
+   * Shows the fake platform a delivery signed elsewhere (by `npm run say`, another process), so it knows
+   * what a member did that the real platform would know (e.g. that they started the Telegram bot).
+   */
+  noteDelivery?(body: string): void;
   /** Builds a delivery of `action` signed with the sandbox secrets, timestamped `now`. */
   sign(action: SandboxAction, now?: Date): SignedRequest;
 }

@@ -7,6 +7,10 @@
  * | engagement record  | `EVT#<platform>:<id>`     | `EVT`       | `DAY#<platform>#<day>` / `<kind>#<key>` |
  * | day rollup         | `ROLLUP#<platform>`       | `<day>`     | -                                       |
  * | cache entry        | `CACHE#<name>`            | `<key>`     | -  (expires via `expiresAt`)            |
+ * | answer claim       | `ONCE#<platform>:<space>` | `<key>`     | -  (in progress / completed, expires)   |
+ * | deep-link answer   | `PENDING#<platform>:<space>` | `<random>` | -  (single use, expires)             |
+ * | guided form        | `FORM#<platform>:<member>` | `FORM`     | -  (the member's private chat; expires) |
+ * | feedback note      | `FEEDBACK#<platform>:<space>` | `<id>`  | -  (text removed when read; expires)    |
  */
 export const TABLE = {
   /** Default physical name for local runs; in AWS the stack names it and passes TABLE_NAME. */

@@ -49,10 +49,16 @@ const BOTS = [
   {
     platform: 'discord',
     route: 'POST /discord/interactions',
-    env: ['TABLE_NAME', 'DISCORD_APPLICATION_ID', 'DISCORD_PUBLIC_KEY'],
+    env: [
+      'TABLE_NAME',
+      'DISCORD_SECRET_ARN',
+      'DISCORD_APPLICATION_ID',
+      'DISCORD_PUBLIC_KEY',
+      ...EXTENSION_ENV,
+    ],
     secretKeys: ['DISCORD_BOT_TOKEN'],
-    // The handler answers interactions inline and reads no secret: no extension, no ARN, no grant.
-    secretsExtension: false,
+    // The handler reads its bot token on the first REST call (DMs, posts, member lookups), not at start.
+    secretsExtension: true,
   },
   {
     platform: 'telegram',
@@ -238,12 +244,15 @@ describe('functions', () => {
 });
 
 describe('permissions', () => {
-  it('allows exactly PutItem, GetItem, BatchGetItem and Query on the table and its byDay index', () => {
+  it('allows exactly the bot table actions on the table and its byDay index', () => {
     const tableId = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0];
-    const policies = template.findResources('AWS::IAM::Policy') as Resources;
-    expect(Object.keys(policies)).toHaveLength(3);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter(
+      (policy) => !JSON.stringify(policy).includes('lambda:InvokeFunction'),
+    );
+    expect(policies).toHaveLength(3);
+    expect(BOT_TABLE_ACTIONS).not.toContain('dynamodb:Scan');
 
-    for (const policy of Object.values(policies)) {
+    for (const policy of policies) {
       const statements = statementsOf(policy);
       const dynamo = statements.filter((s) =>
         [s.Action].flat().some((a) => String(a).startsWith('dynamodb:')),
@@ -264,8 +273,23 @@ describe('permissions', () => {
       const policies = template.findResources('AWS::IAM::Policy', {
         Properties: { Roles: [{ Ref: roleId }] },
       }) as Resources;
-      const [policy] = Object.values(policies);
+      const [policy, ...others] = Object.values(policies).sort((a, b) =>
+        JSON.stringify(a).includes('lambda:InvokeFunction')
+          ? 1
+          : JSON.stringify(b).includes('lambda:InvokeFunction')
+            ? -1
+            : 0,
+      );
       const statements = statementsOf(policy);
+      // The second policy lets the function hand later jobs to itself, and nothing else.
+      expect(others).toHaveLength(1);
+      expect(statementsOf(others[0])).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: { 'Fn::GetAtt': [botFunction(platform).logicalId, 'Arn'] },
+        },
+      ]);
       const secretRead = statements.find((s) => s.Action === 'secretsmanager:GetSecretValue');
       const logWrite = statements.find((s) => [s.Action].flat().includes('logs:PutLogEvents'));
       const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -279,6 +303,18 @@ describe('permissions', () => {
       expect(JSON.stringify(statements)).not.toContain('*');
     }
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+});
+
+describe('later jobs', () => {
+  it('retries a failed later job twice, within the 15 minutes an interaction can still be answered', () => {
+    for (const { platform } of BOTS) {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: botFunction(platform).logicalId },
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 900,
+      });
+    }
   });
 });
 
@@ -449,7 +485,16 @@ describe('bundling', () => {
         'raw-body',
       ].sort(),
     );
-    expect(aliased('discord')).toEqual([...common, 'discord-api-types/payloads/v10'].sort());
+    expect(aliased('discord')).toEqual(
+      [
+        ...common,
+        '@vladfrangu/async_event_emitter',
+        'discord-api-types/payloads/v10',
+        'discord-api-types/v10',
+        'magic-bytes.js',
+        'undici',
+      ].sort(),
+    );
     expect(aliased('telegram')).toEqual(common);
     for (const path of Object.values(esbuildOptions(discordPlatform, 'e', 'o').alias ?? {})) {
       expect(existsSync(path)).toBe(true);

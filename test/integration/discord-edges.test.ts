@@ -1,7 +1,6 @@
 import { InteractionResponseType } from 'discord-api-types/v10';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FORM_NOT_HANDLED } from '../../bots/discord/app.js';
 import { MAX_OPTION_DEPTH } from '../../bots/discord/parse.js';
 import { discordPlatform } from '../../bots/discord/platform.js';
 import { discordSandbox, interactionHeaders } from '../../bots/discord/sandbox.js';
@@ -57,6 +56,9 @@ const { ChannelMessageWithSource, DeferredMessageUpdate, Pong, ApplicationComman
 const THREAD = { spaceId: '1457468924290662599', channelId: '1457536551830421524' };
 const TEST_USER = '1033044521375764530';
 const NO_CONTEXT_MENUS = 'This app has no context menu or activity commands';
+/** The core's answers to a press or a form it has no handler for (a stale message, another app's modal). */
+const NO_LONGER_IN_USE = 'This button is no longer in use.';
+const FORM_NOT_HANDLED = 'This form is not handled by this bot.';
 
 /** What a peer payload gets: an answer of this type (saying this, recording this), or a 400 and why. */
 type PeerOutcome =
@@ -89,17 +91,23 @@ const EXPECTED_PEER_OUTCOMES: Readonly<Record<string, PeerOutcome>> = {
   'discord/docs-user-command.json': { answer: ChannelMessageWithSource, says: NO_CONTEXT_MENUS },
   'discord/docs-message-command.json': { answer: ChannelMessageWithSource, says: NO_CONTEXT_MENUS },
   'discord/docs-select-menu.json': { answer: DeferredMessageUpdate },
-  'discord/docs-modal-submit.json': { answer: ChannelMessageWithSource, says: FORM_NOT_HANDLED },
+  'discord/docs-modal-submit.json': {
+    answer: ChannelMessageWithSource,
+    says: FORM_NOT_HANDLED,
+    records: { kind: 'form_submitted', key: 'discord:847587388497854464', memberId: '53908232506183680' },
+  },
   'discord/docs-user-install-bot-dm-command.json': {
     answer: ChannelMessageWithSource,
     says: 'Unknown command `/link`',
   },
   'discord/vc-button-in-thread.json': {
-    answer: DeferredMessageUpdate,
+    answer: ChannelMessageWithSource,
+    says: NO_LONGER_IN_USE,
     records: { kind: 'button_pressed', key: 'discord:1457536583141163186', memberId: TEST_USER, ...THREAD },
   },
   'discord/vc-button-in-thread-messages.json': {
-    answer: DeferredMessageUpdate,
+    answer: ChannelMessageWithSource,
+    says: NO_LONGER_IN_USE,
     records: { kind: 'button_pressed', key: 'discord:1457536840281231550', memberId: TEST_USER, ...THREAD },
   },
   'discord/vc-button-other-user-sanitized-id.json': {
@@ -111,12 +119,14 @@ const EXPECTED_PEER_OUTCOMES: Readonly<Record<string, PeerOutcome>> = {
     why: 'the interaction id was sanitized to INTERACTION789; Discord sends snowflakes',
   },
   'discord/vc-button-dm-ADAPTED.json': {
-    answer: DeferredMessageUpdate,
+    answer: ChannelMessageWithSource,
+    says: NO_LONGER_IN_USE,
     // A DM: no guild, the presser in the top-level `user`; the sanitized channel id is still id-like.
     records: { kind: 'button_pressed', spaceId: '@me', channelId: 'DM_CHANNEL_123', memberId: TEST_USER },
   },
   'discord/vc-button-thread-partial-message.json': {
-    answer: DeferredMessageUpdate,
+    answer: ChannelMessageWithSource,
+    says: NO_LONGER_IN_USE,
     records: {
       kind: 'button_pressed',
       spaceId: '1457468924290662599',
@@ -130,8 +140,9 @@ const EXPECTED_PEER_OUTCOMES: Readonly<Record<string, PeerOutcome>> = {
     records: { kind: 'command_invoked', key: 'discord:817823320820547654', memberId: '275616469906358273' },
   },
   'discord/d4j-slash-command-admin.json as /community': {
+    // Value options with no subcommand: read as options of `help`, which has none.
     answer: ChannelMessageWithSource,
-    says: 'Unknown subcommand `hello`',
+    says: '`/community help` has no option `string`',
     records: { kind: 'command_invoked', spaceId: '339318275320184833', channelId: '342074301840752640' },
   },
 };
@@ -256,14 +267,14 @@ describe('regressions: poison payloads and interactions the bot does not use', (
     expect(context.capture.recorded).toEqual([]);
   });
 
-  it('answers a modal submit with a private message saying the form is not handled', async () => {
+  it('answers a modal submit of a form it never opened privately, saying the form is not handled', async () => {
     const result = await deliver(
       context.bot,
       JSON.stringify(sample('discord/docs-modal-submit.json').payload),
     );
 
     expect(validAnswer(result)).toMatchObject({ type: 4, data: { content: FORM_NOT_HANDLED, flags: 64 } });
-    expect(context.capture.recorded).toEqual([]);
+    expect(recordedNow(context.capture).map(({ record }) => record.kind)).toEqual(['form_submitted']);
   });
 
   it('acknowledges a select menu with type 6 (no new message) and records nothing', async () => {

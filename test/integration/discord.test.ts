@@ -1,83 +1,27 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { commandDefinitions } from '../../bots/discord/commands.js';
-import { loadDiscordRegisterConfig } from '../../bots/discord/config.js';
-import { discordPlatform } from '../../bots/discord/platform.js';
-import { main, registerCommands } from '../../bots/discord/register.js';
-import {
-  discordSandbox,
-  interactionHeaders,
-  SANDBOX_APPLICATION_ID,
-  SANDBOX_BOT_TOKEN,
-} from '../../bots/discord/sandbox.js';
-import type { HttpHandler, HttpResult } from '../../shared/lambda/http.js';
-import type { FakeServer } from '../../shared/platform/fake-server.js';
-import type { SandboxAction } from '../../shared/platform/sandbox.js';
-import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
-import type { FaultyProxy } from '../support/faulty-proxy.js';
-import { httpEvent } from '../support/lambda.js';
-import type { TestTable } from '../support/table.js';
+import { describe, expect, it } from 'vitest';
+import { ALREADY_ANSWERED } from '../../bots/discord/responder.js';
+import { discordSandbox, interactionHeaders, SANDBOX_APPLICATION_ID } from '../../bots/discord/sandbox.js';
+import { answerOf, command, discordBot } from './discord-harness.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/discord');
-const PATH = discordSandbox.path;
-const ALREADY_HANDLED = 'This command was already handled.';
+const NO_LONGER_IN_USE = 'This button is no longer in use.';
 
-let table: TestTable;
-let proxy: FaultyProxy;
-let handler: HttpHandler;
-
-let bot: BotUnderTest | undefined;
-
-beforeAll(async () => {
-  bot = await startBotUnderTest(discordPlatform);
-  ({ table, proxy, handler } = bot);
-});
-
-afterAll(async () => {
-  await bot?.close();
-});
+const context = discordBot();
+const { deliver } = context;
 
 function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as Record<string, unknown>;
 }
 
-/** Delivers a body signed with the sandbox key (or with the given headers) to the real handler. */
-function deliver(body: string, headers = interactionHeaders(body, new Date())): Promise<HttpResult> {
-  return handler(httpEvent(PATH, body, headers));
-}
-
-function deliverSigned(request: { body: string; headers: Readonly<Record<string, string>> }) {
-  return handler(httpEvent(PATH, request.body, { ...request.headers }));
-}
-
-interface InteractionAnswer {
-  type: number;
-  data?: { content?: string; flags?: number };
-}
-
-function answer(result: HttpResult): InteractionAnswer {
-  expect(result.statusCode).toBe(200);
-  return JSON.parse(String(result.body)) as InteractionAnswer;
-}
-
 async function recordsOf(interactionId: string) {
-  const items = await table.engagementItems();
+  const items = await context.bot.table.engagementItems();
   return items.filter((item) => item.key?.S === `discord:${interactionId}`);
 }
 
-let clock = Date.now();
-/** A command signed at a distinct instant, so each call is a new interaction (its own snowflake). */
-function command(user: string, text: string, channel = 'general') {
-  clock += 1;
-  const action: SandboxAction = { kind: 'command', user, channel, text };
-  const request = discordSandbox.sign(action, new Date(clock));
-  const id = (JSON.parse(request.body) as { id: string }).id;
-  return { ...request, id };
-}
-
-/** The members count of Discord's row in the `today` window of a stats reply. */
+/** The members count of Discord's row in the `today` window of a stats answer. */
 function discordMembersToday(content: string): number {
   const lines = content.split('\n');
   const today = lines.findIndex((line) => line.trim() === 'today');
@@ -85,10 +29,16 @@ function discordMembersToday(content: string): number {
   return Number(row?.trim().split(/\s+/)[1]);
 }
 
+/** A moderator's stats: acknowledged privately at once, answered later by editing that acknowledgement. */
+async function stats(user = 'modsam'): Promise<string> {
+  const request = command(user, '/community stats');
+  expect(answerOf(await deliver(request))).toEqual({ type: 5, data: { flags: 64 } });
+  return context.laterAnswer(request.token);
+}
+
 describe('verifying deliveries', () => {
   it('answers a signed PING with PONG', async () => {
-    const result = await deliver(JSON.stringify(fixture('ping.json')));
-    expect(answer(result)).toEqual({ type: 1 });
+    expect(answerOf(await deliver(JSON.stringify(fixture('ping.json'))))).toEqual({ type: 1 });
   });
 
   const other = generateKeyPairSync('ed25519').privateKey;
@@ -108,7 +58,7 @@ describe('verifying deliveries', () => {
   it.each(unsigned)('refuses %s with 401 and records nothing', async (_, headersFor) => {
     const { body, id } = command('modsam', '/community help');
 
-    const result = await deliver(body, headersFor(body));
+    const result = await deliver({ path: discordSandbox.path, body, headers: headersFor(body) });
 
     expect(result.statusCode).toBe(401);
     expect(await recordsOf(id)).toEqual([]);
@@ -134,236 +84,227 @@ describe('verifying deliveries', () => {
     expect(JSON.parse(String(result.body)).error).toContain(message);
   });
 
-  it('answers 400 for a command that names no user or options that are not a list, recording nothing', async () => {
+  it('answers 400 for a command without user, options or token, recording nothing', async () => {
     // Prepare
-    const noUser = fixture('community-subcommand.json');
-    noUser.id = '786008729715212401';
-    delete noUser.member;
-    const badOptions = fixture('community-subcommand.json');
-    badOptions.id = '786008729715212402';
-    badOptions.data = { name: 'community', type: 1, id: '771825006014889985', options: 'stats' };
+    const noUser = { ...fixture('community-subcommand.json'), id: '786008729715212401', member: undefined };
+    const badOptions = {
+      ...fixture('community-subcommand.json'),
+      id: '786008729715212402',
+      data: { name: 'community', type: 1, id: '771825006014889985', options: 'stats' },
+    };
+    const noToken = { ...fixture('community-subcommand.json'), id: '786008729715212403', token: undefined };
 
     // Act
-    const results = [await deliver(JSON.stringify(noUser)), await deliver(JSON.stringify(badOptions))];
+    const results = await Promise.all(
+      [noUser, badOptions, noToken].map((body) => deliver(JSON.stringify(body))),
+    );
 
     // Assess
-    expect(results.map((result) => result.statusCode)).toEqual([400, 400]);
-    expect(JSON.parse(String(results[0]?.body)).error).toContain('neither member.user.id nor user.id');
-    expect(JSON.parse(String(results[1]?.body)).error).toContain('options are not a list');
-    expect([...(await recordsOf('786008729715212401')), ...(await recordsOf('786008729715212402'))]).toEqual(
-      [],
-    );
+    expect(results.map((result) => JSON.parse(String(result.body)).error)).toEqual([
+      expect.stringContaining('neither member.user.id nor user.id'),
+      expect.stringContaining('options are not a list'),
+      expect.stringContaining('no token'),
+    ]);
+    expect(results.map((result) => result.statusCode)).toEqual([400, 400, 400]);
+    for (const id of ['786008729715212401', '786008729715212402', '786008729715212403']) {
+      expect(await recordsOf(id)).toEqual([]);
+    }
   });
 });
 
 describe("Discord's documented payloads", () => {
   it('answers a command this bot does not own privately and records nothing', async () => {
-    const result = await deliver(JSON.stringify(fixture('slash-command.json')));
+    const { type, data } = answerOf(await deliver(JSON.stringify(fixture('slash-command.json'))));
 
-    const { type, data } = answer(result);
     expect(type).toBe(4);
     expect(data?.flags).toBe(64);
     expect(data?.content).toContain('Unknown command `/cardsearch`');
     expect(await recordsOf('786008729715212338')).toEqual([]);
   });
 
-  it('runs /community stats for an administrator and records the invocation', async () => {
+  it('defers /community stats for an administrator, records it, and answers later by editing the deferral', async () => {
     const result = await deliver(JSON.stringify(fixture('community-subcommand.json')));
 
-    const { type, data } = answer(result);
-    expect(type).toBe(4);
-    expect(data?.flags).toBe(64);
-    expect(data?.content).toMatch(/^\*\*Community stats\*\* \(UTC days, through \d{4}-\d\d-\d\d\)\n```\n/);
+    expect(answerOf(result)).toEqual({ type: 5, data: { flags: 64 } });
     const [record, ...more] = await recordsOf('786008729715212339');
     expect(more).toEqual([]);
-    expect(record?.kind?.S).toBe('command_invoked');
-    expect(record?.memberId?.S).toBe('53908232506183680');
-    expect(record?.spaceId?.S).toBe('290926798626357999');
-    expect(record?.channelId?.S).toBe('645027906669510667');
-    // The snowflake's own time, not the delivery's.
-    expect(record?.occurredAt?.S).toBe('2020-12-08T23:18:04.500Z');
+    expect(record).toMatchObject({
+      kind: { S: 'command_invoked' },
+      memberId: { S: '53908232506183680' },
+      spaceId: { S: '290926798626357999' },
+      channelId: { S: '645027906669510667' },
+      // The snowflake's own time, not the delivery's.
+      occurredAt: { S: '2020-12-08T23:18:04.500Z' },
+    });
+    // The later invocation asks Discord again whether the member moderates: the fixture's guild is not the
+    // sandbox's, so its answer is not the stats (the sandbox's own moderators get them, below).
+    expect(await context.laterAnswer('A_UNIQUE_TOKEN')).not.toBe('');
+    // The fixture's token, on this application's webhook (not the bot token: none is needed).
+    const [later] = context.laterAnswers('A_UNIQUE_TOKEN');
+    expect(later?.path).toBe(`/v10/webhooks/${SANDBOX_APPLICATION_ID}/A_UNIQUE_TOKEN/messages/@original`);
+    expect(later?.headers.authorization).toBeUndefined();
   });
 
-  it('records a button press and acknowledges it without a new message', async () => {
-    const result = await deliver(JSON.stringify(fixture('message-component.json')));
+  it('records a press on a button the bot no longer has, and says so privately', async () => {
+    const { type, data } = answerOf(await deliver(JSON.stringify(fixture('message-component.json'))));
 
-    expect(answer(result)).toEqual({ type: 6 });
+    expect([type, data?.content, data?.flags]).toEqual([4, NO_LONGER_IN_USE, 64]);
     const [record, ...more] = await recordsOf('846462639134605312');
     expect(more).toEqual([]);
-    expect(record?.kind?.S).toBe('button_pressed');
-    expect(record?.memberId?.S).toBe('53908232506183680');
-    expect(record?.channelId?.S).toBe('345626669114982999');
+    expect(record).toMatchObject({ kind: { S: 'button_pressed' }, channelId: { S: '345626669114982999' } });
   });
 });
 
 describe('/community help and stats', () => {
   it('tells a member what they can do, and a moderator that they can see stats', async () => {
-    const member = answer(await deliverSigned(command('bob', '/community help')));
-    const moderator = answer(await deliverSigned(command('modsam', '/community help')));
+    const member = answerOf(await deliver(command('bob', '/community help')));
+    const moderator = answerOf(await deliver(command('modsam', '/community help')));
 
     expect(member.data?.flags).toBe(64);
     expect(member.data?.content).toContain('Moderators have more commands');
+    expect(member.data?.content).toContain('`/community feedback [note]`');
     expect(member.data?.content).not.toContain('/community stats');
     expect(moderator.data?.flags).toBe(64);
     expect(moderator.data?.content).toContain('`/community stats`');
     expect(moderator.data?.content).toContain('You are a moderator here');
   });
 
+  it('answers help without reading the bot token or calling Discord', async () => {
+    const before = context.bot.api.requests.length;
+
+    answerOf(await deliver(command('carol', '/community help')));
+
+    expect(context.bot.api.requests.length).toBe(before);
+  });
+
   it('refuses stats to a member without Manage Server, privately, naming the rule', async () => {
-    const { data } = answer(await deliverSigned(command('bob', '/community stats')));
+    const { data } = answerOf(await deliver(command('bob', '/community stats')));
 
     expect(data?.flags).toBe(64);
     expect(data?.content).toContain('is for moderators only');
     expect(data?.content).toContain('members with the Manage Server permission');
-    expect(data?.content).not.toContain('```');
   });
 
   it('refuses stats in a DM, where nobody is a moderator', async () => {
-    const { data } = answer(await deliverSigned(command('modsam', '/community stats', 'dm')));
+    const { data } = answerOf(await deliver(command('modsam', '/community stats', 'dm')));
 
-    expect(data?.content).toContain('is for moderators only');
+    expect(data?.content).toContain('is for moderators, in their community');
   });
 
   it.each([
-    ['bob', 'help'],
-    ['bob', 'stats'],
-    ['modsam', 'help'],
-    ['modsam', 'stats'],
-  ])('records %s running %s once when it is delivered three times in a row', async (user, subcommand) => {
+    ['bob', 'help', 4],
+    ['bob', 'stats', 4],
+    ['modsam', 'help', 4],
+    ['modsam', 'stats', 5],
+  ])('answers %s running %s once when it is delivered three times in a row', async (user, sub, first) => {
     // Prepare
-    const request = command(user, `/community ${subcommand}`);
+    const request = command(user, `/community ${sub}`);
 
     // Act
     const answers = [];
-    for (let i = 0; i < 3; i++) answers.push(answer(await deliverSigned(request)));
+    for (let i = 0; i < 3; i++) answers.push(answerOf(await deliver(request)));
 
     // Assess
-    expect(answers.map(({ data }) => data?.content === ALREADY_HANDLED)).toEqual([false, true, true]);
-    expect(answers.every(({ type, data }) => type === 4 && data?.flags === 64)).toBe(true);
+    expect(answers.map(({ type }) => type)).toEqual([first, 4, 4]);
+    expect(answers.map(({ data }) => data?.content === ALREADY_ANSWERED)).toEqual([false, true, true]);
+    expect(answers.every(({ data }) => data?.flags === 64)).toBe(true);
     expect(await recordsOf(request.id)).toHaveLength(1);
+    await context.bot.lambda.idle();
+    expect(context.laterAnswers(request.token)).toHaveLength(sub === 'stats' && user === 'modsam' ? 1 : 0);
   });
 
   it.each([
     ['bob', 'help'],
-    ['bob', 'stats'],
     ['modsam', 'help'],
     ['modsam', 'stats'],
-  ])('records %s running %s once when three deliveries arrive together', async (user, subcommand) => {
-    const request = command(user, `/community ${subcommand}`);
+  ])('answers %s running %s once when three deliveries arrive together', async (user, sub) => {
+    const request = command(user, `/community ${sub}`);
 
-    const answers = (await Promise.all([1, 2, 3].map(() => deliverSigned(request)))).map(answer);
+    const answers = (await Promise.all([1, 2, 3].map(() => deliver(request)))).map(answerOf);
 
-    expect(answers.filter(({ data }) => data?.content !== ALREADY_HANDLED)).toHaveLength(1);
+    expect(answers.filter(({ data }) => data?.content !== ALREADY_ANSWERED)).toHaveLength(1);
     expect(await recordsOf(request.id)).toHaveLength(1);
+    await context.bot.lambda.idle();
+    expect(context.laterAnswers(request.token)).toHaveLength(sub === 'stats' ? 1 : 0);
   });
 
   it('counts a member once in stats however often their command was delivered', async () => {
     // Prepare: a baseline, then a new member's command delivered six times (three in a row, three together).
-    const before = answer(await deliverSigned(command('modsam', '/community stats')));
+    const before = await stats();
+    expect(before).toMatch(/^\*\*Community stats\*\* \(UTC days, through \d{4}-\d\d-\d\d\)\n```\n/);
     const repeated = command('dana', '/community help');
-    for (let i = 0; i < 3; i++) await deliverSigned(repeated);
-    await Promise.all([1, 2, 3].map(() => deliverSigned(repeated)));
+    for (let i = 0; i < 3; i++) await deliver(repeated);
+    await Promise.all([1, 2, 3].map(() => deliver(repeated)));
 
     // Act
-    const after = answer(await deliverSigned(command('modsam', '/community stats')));
+    const after = await stats();
 
     // Assess
-    const baseline = discordMembersToday(before.data?.content ?? '');
+    const baseline = discordMembersToday(before);
     expect(baseline).toBeGreaterThan(0);
-    expect(discordMembersToday(after.data?.content ?? '')).toBe(baseline + 1);
+    expect(discordMembersToday(after)).toBe(baseline + 1);
   });
 });
 
-describe('a DynamoDB failure mid-event', () => {
-  it('answers 500 when the write never lands, and the next delivery records it once', async () => {
+describe('a DynamoDB failure mid-interaction', () => {
+  it('answers 500 when the record never lands, and the next delivery answers and records it once', async () => {
     // Prepare: more failures than the SDK's three attempts.
     const request = command('erin', '/community help');
-    proxy.failNext('PutItem', 3, 'before');
+    context.bot.proxy.failNext('PutItem', 3, 'before');
 
     // Act
-    const failed = await deliverSigned(request);
-    const retried = await deliverSigned(request);
+    const failed = await deliver(request);
+    const retried = await deliver(request);
 
     // Assess
     expect(failed.statusCode).toBe(500);
-    expect(answer(retried).data?.content).toContain('Community bot');
+    expect(answerOf(retried).data?.content).toContain('the community bot');
     expect(await recordsOf(request.id)).toHaveLength(1);
   });
 
-  it('answers 500 when every answer is lost after the write, and the next delivery records nothing more', async () => {
+  it('answers the next delivery when the record landed but the answer was never given', async () => {
+    // Prepare: the record is written, but its acknowledgement is lost every time: recorded, not answered.
     const request = command('frank', '/community help');
-    proxy.failNext('PutItem', 3, 'after');
+    context.bot.proxy.failNext('PutItem', 3, 'after');
 
-    const failed = await deliverSigned(request);
-    const retried = await deliverSigned(request);
+    // Act
+    const failed = await deliver(request);
+    const answers = [answerOf(await deliver(request)), answerOf(await deliver(request))];
 
+    // Assess
     expect(failed.statusCode).toBe(500);
-    expect(answer(retried).data?.content).toBe(ALREADY_HANDLED);
+    expect(answers.map(({ data }) => data?.content?.includes('the community bot'))).toEqual([true, false]);
+    expect(answers[1]?.data?.content).toBe(ALREADY_ANSWERED);
     expect(await recordsOf(request.id)).toHaveLength(1);
   });
 
-  it('answers 500 for a button press that cannot be recorded, and records the next delivery once', async () => {
-    const press = fixture('message-component.json');
-    press.id = '846462639134605401';
-    const body = JSON.stringify(press);
-    proxy.failNext('PutItem', 3, 'before');
+  it('answers once when the answer went out but could not be marked given', async () => {
+    const request = command('carol', '/community help');
+    context.bot.proxy.failNext('UpdateItem', 3, 'before');
+
+    const first = answerOf(await deliver(request));
+    const second = answerOf(await deliver(request));
+
+    expect(first.data?.content).toContain('the community bot');
+    expect(second.data?.content).toBe(ALREADY_ANSWERED);
+    expect(context.capture.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', message: 'answer given but not marked complete' }),
+    );
+  });
+
+  it('answers 500 for a press that cannot be recorded, and answers the next delivery once', async () => {
+    const body = JSON.stringify({ ...fixture('message-component.json'), id: '846462639134605401' });
+    context.bot.proxy.failNext('PutItem', 3, 'before');
 
     const failed = await deliver(body);
-    const retried = await deliver(body);
+    const retried = answerOf(await deliver(body));
+    const again = answerOf(await deliver(body));
 
     expect(failed.statusCode).toBe(500);
-    expect(answer(retried)).toEqual({ type: 6 });
+    expect(retried.data?.content).toBe(NO_LONGER_IN_USE);
+    // A repeated press is acknowledged without a word (type 6).
+    expect(again).toEqual({ type: 6 });
     expect(await recordsOf('846462639134605401')).toHaveLength(1);
-  });
-});
-
-describe('registering the commands', () => {
-  // A fake API per test: each test reads only the requests its own registration sent, whatever ran before.
-  let api: FakeServer;
-  beforeEach(async () => {
-    api = await discordSandbox.startFakeApi();
-  });
-  afterEach(() => api.close());
-
-  const config = () => loadDiscordRegisterConfig(discordSandbox.env(api.url));
-
-  it('puts the builder definitions to the global commands route with the bot token', async () => {
-    // Act
-    const result = await registerCommands(config());
-
-    // Assess
-    const [request, ...more] = api.requests.filter((received) => received.path.endsWith('/commands'));
-    expect(more).toEqual([]);
-    expect(request?.method).toBe('PUT');
-    expect(request?.path).toBe(`/v10/applications/${SANDBOX_APPLICATION_ID}/commands`);
-    expect(request?.headers.authorization).toBe(`Bot ${SANDBOX_BOT_TOKEN}`);
-    expect(request?.payload).toEqual(commandDefinitions());
-    const [community] = (request?.payload ?? []) as {
-      name: string;
-      options: { name: string; type: number }[];
-    }[];
-    expect(community?.name).toBe('community');
-    expect(community?.options.map(({ name, type }) => [name, type])).toEqual([
-      ['help', 1],
-      ['stats', 1],
-    ]);
-    expect(result).toMatchObject({
-      scope: 'global',
-      commands: [{ name: 'community', subcommands: ['help', 'stats'] }],
-    });
-  });
-
-  it('registers in one guild from the command line with --guild', async () => {
-    await main(['--guild', '1300000000000000099'], discordSandbox.env(api.url));
-
-    const [request, ...more] = api.requests.filter((received) => received.path.endsWith('/commands'));
-    expect(more).toEqual([]);
-    expect(request?.method).toBe('PUT');
-    expect(request?.path).toBe(
-      `/v10/applications/${SANDBOX_APPLICATION_ID}/guilds/1300000000000000099/commands`,
-    );
-    expect(request?.headers.authorization).toBe(`Bot ${SANDBOX_BOT_TOKEN}`);
-    expect(request?.payload).toEqual(commandDefinitions());
   });
 });
 

@@ -37,7 +37,7 @@ const SAMPLES: Sample[] = [
     ],
     'json',
   ),
-  ...own(['block-actions.json'], 'slack-interactive'),
+  ...own(['block-actions.json', 'view-submission.json'], 'slack-interactive'),
   ...(slashCommand ? [slashCommand] : []),
   // The documented command as our own `/community help`, so the command listener meets the variants too.
   ...(slashCommand
@@ -304,7 +304,7 @@ const PEER_OUTCOMES: Readonly<Record<string, Outcome>> = {
   'slack/vc-reaction-no-event-id.json': { ignored: 'reaction without team_id, event_id' },
   'slack/vc-block-actions-button.json': { recorded: 'button_pressed' },
   'slack/vc-block-actions-static-select.json': { ignored: 'action static_select is not a button' },
-  'slack/vc-view-submission.json': { ignored: 'view view_submission: no listener' },
+  'slack/vc-view-submission.json': { ignored: 'view_submission of a modal this bot did not open' },
   'slack/vc-slash-command-other.json': { ignored: 'command /test-feedback: no listener' },
   'slack/vc-bot-own-thread-message.json': { ignored: 'our own bot message' },
   'slack/vc-bot-message-changed.json': { ignored: 'message subtype message_changed' },

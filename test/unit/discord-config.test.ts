@@ -3,19 +3,35 @@ import { loadDiscordConfig, loadDiscordRegisterConfig } from '../../bots/discord
 import { ConfigError } from '../../shared/core/errors.js';
 
 const KEY = '34644E1604A072AD26B289C3144061A296487A9E7283039911995F9572E208B1';
-const ENV = { DISCORD_PUBLIC_KEY: KEY, DISCORD_APPLICATION_ID: '1300000000000000001', TABLE_NAME: 'table' };
+const ENV = {
+  DISCORD_PUBLIC_KEY: KEY,
+  DISCORD_APPLICATION_ID: '1300000000000000001',
+  DISCORD_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:discord',
+  TABLE_NAME: 'table',
+  AWS_LAMBDA_FUNCTION_NAME: 'community-discord',
+};
 
 describe('loadDiscordConfig', () => {
-  it('reads a frozen config with the default API URL and no local endpoint', () => {
-    const config = loadDiscordConfig(ENV);
+  it('reads a frozen config with the default API URL, no local endpoints, and this function for later jobs', () => {
+    const { secrets, ...config } = loadDiscordConfig(ENV);
 
     expect(config).toEqual({
       publicKey: KEY.toLowerCase(),
       applicationId: '1300000000000000001',
       apiUrl: 'https://discord.com/api',
       store: { tableName: 'table' },
+      later: { functionName: 'community-discord' },
     });
-    expect(Object.isFrozen(config)).toBe(true);
+    expect(typeof secrets).toBe('function');
+    expect(Object.isFrozen(loadDiscordConfig(ENV))).toBe(true);
+  });
+
+  it('reads no secret at start: the token comes from the environment, or from the secret on first use', async () => {
+    const { DISCORD_SECRET_ARN: _, ...local } = ENV;
+    const config = loadDiscordConfig({ ...local, DISCORD_BOT_TOKEN: 'token' });
+
+    expect(await config.secrets()).toEqual({ DISCORD_BOT_TOKEN: 'token' });
+    expect(() => loadDiscordConfig(local)).toThrow(/DISCORD_BOT_TOKEN \(or DISCORD_SECRET_ARN in AWS\)/);
   });
 
   it('drops the trailing slash of DISCORD_API_URL, since the SDK appends /v10/...', () => {

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { isModerator } from '../../bots/discord/moderators.js';
-import { parseInteraction, toCommandInvoked } from '../../bots/discord/parse.js';
-import { discordSandbox, SANDBOX_GUILD_ID } from '../../bots/discord/sandbox.js';
+import {
+  parseInteraction,
+  toButtonPressed,
+  toCommandInvoked,
+  toFormSubmitted,
+} from '../../bots/discord/parse.js';
+import {
+  discordSandbox,
+  modalSubmitInteraction,
+  pressInteraction,
+  SANDBOX_APPLICATION_ID,
+  SANDBOX_GUILD_ID,
+  sandboxUserId,
+} from '../../bots/discord/sandbox.js';
 import type { ReceivedRequest } from '../../shared/platform/fake-server.js';
 import type { SandboxAction } from '../../shared/platform/sandbox.js';
 
@@ -12,6 +24,8 @@ const STATS: SandboxAction = {
   channel: 'general',
   text: '/community stats',
 };
+
+const APP = SANDBOX_APPLICATION_ID;
 
 function interactionOf(action: SandboxAction, now = NOW) {
   return parseInteraction(discordSandbox.sign(action, now).body);
@@ -24,8 +38,8 @@ describe('discordSandbox.sign', () => {
 
   it('makes the same command said later a new interaction, dated by its snowflake', () => {
     const later = new Date(NOW.getTime() + 1000);
-    const first = toCommandInvoked(interactionOf(STATS));
-    const second = toCommandInvoked(interactionOf(STATS, later));
+    const first = toCommandInvoked(interactionOf(STATS), APP);
+    const second = toCommandInvoked(interactionOf(STATS, later), APP);
 
     expect(second.id).not.toBe(first.id);
     expect(first.occurredAt).toEqual(NOW);
@@ -33,20 +47,67 @@ describe('discordSandbox.sign', () => {
   });
 
   it('sends the subcommand whether or not the text repeats /community', () => {
-    const bare = toCommandInvoked(interactionOf({ ...STATS, text: 'stats' }));
-    const full = toCommandInvoked(interactionOf(STATS));
+    const bare = toCommandInvoked(interactionOf({ ...STATS, text: 'stats' }), APP);
+    const full = toCommandInvoked(interactionOf(STATS), APP);
 
-    expect([bare.args, full.args]).toEqual(['stats', 'stats']);
+    expect([bare.input, full.input]).toEqual([
+      { path: ['stats'], options: {} },
+      { path: ['stats'], options: {} },
+    ]);
   });
 
-  it('gives members named mod... Manage Server, and nobody else', () => {
+  it('fills in the options as the Discord client would: the rest of the line is the note', () => {
+    const feedback = toCommandInvoked(
+      interactionOf({ ...STATS, text: '/community feedback the "new" editor' }),
+      APP,
+    );
+    const nonsense = toCommandInvoked(interactionOf({ ...STATS, text: 'nonsense here' }), APP);
+    const empty = toCommandInvoked(interactionOf({ ...STATS, text: '/community' }), APP);
+
+    expect(feedback.input).toEqual({ path: ['feedback'], options: { note: 'the "new" editor' } });
+    expect(nonsense.input).toEqual({ path: ['nonsense'], options: {} });
+    expect(empty.input).toEqual({ path: ['help'], options: {} });
+  });
+
+  it('gives members named mod..., the owner olga and the admin Manage Server in the payload, nobody else', () => {
     expect(isModerator(interactionOf(STATS))).toBe(true);
+    expect(isModerator(interactionOf({ ...STATS, user: 'olga' }))).toBe(true);
+    expect(isModerator(interactionOf({ ...STATS, user: 'modmia' }))).toBe(true);
     expect(isModerator(interactionOf({ ...STATS, user: 'alice' }))).toBe(false);
   });
 
   it('puts a command in the sandbox guild, or in a DM for the channel "dm"', () => {
-    expect(toCommandInvoked(interactionOf(STATS)).location.space.id).toBe(SANDBOX_GUILD_ID);
-    expect(toCommandInvoked(interactionOf({ ...STATS, channel: 'dm' })).location.space.id).toBe('@me');
+    expect(toCommandInvoked(interactionOf(STATS), APP).location).toMatchObject({
+      space: { id: SANDBOX_GUILD_ID },
+    });
+    expect(toCommandInvoked(interactionOf({ ...STATS, channel: 'dm' }), APP).location).toMatchObject({
+      space: { id: '@me' },
+      direct: true,
+    });
+  });
+
+  it('presses buttons and submits modals the handler reads back', () => {
+    const press = parseInteraction(
+      JSON.stringify(
+        pressInteraction({ user: 'modsam', channel: 'dm', customId: 'feedback.read:1/abc' }, NOW),
+      ),
+    );
+    const submit = parseInteraction(
+      JSON.stringify(
+        modalSubmitInteraction(
+          { user: 'bob', channel: 'general', customId: 'feedback:', values: { note: 'hi' } },
+          NOW,
+        ),
+      ),
+    );
+
+    expect(toButtonPressed(press, APP)).toMatchObject({
+      actionId: 'feedback.read',
+      value: '1/abc',
+      member: { id: sandboxUserId('modsam') },
+      location: { direct: true },
+    });
+    expect(toFormSubmitted(submit, APP)).toMatchObject({ formId: 'feedback', values: { note: 'hi' } });
   });
 
   it('signs with the timestamp of the delivery', () => {
@@ -77,9 +138,23 @@ describe('discordSandbox.describe', () => {
     expect(discordSandbox.describe(put)).toBe('registered /community in guild 2');
   });
 
-  it('says what the bot posted, on one line', () => {
-    const followUp = request('POST', '/v10/webhooks/1/token', { content: '**Hi**\nthere' });
+  it('says what the bot said, whole, and whether privately', () => {
+    const later = request('PATCH', '/v10/webhooks/1/token/messages/@original', { content: '**Hi**\nthere' });
+    const followUp = request('POST', '/v10/webhooks/1/token', { content: 'Hello all' });
+    const post = request('POST', '/v10/channels/42/messages', { content: 'Hello' });
 
-    expect(discordSandbox.describe(followUp)).toBe('said: **Hi** there');
+    expect(discordSandbox.describe(later)).toBe('answered later, privately: **Hi**\nthere');
+    expect(discordSandbox.describe(followUp)).toBe('followed up publicly: Hello all');
+    expect(discordSandbox.describe(post)).toBe('said in channel 42: Hello');
+    expect(discordSandbox.describe(request('GET', '/v10/guilds/1/roles', {}))).toBeUndefined();
+  });
+
+  it('says what an interaction response told the member', () => {
+    const describe = (answer: object) => discordSandbox.describeAnswer?.(JSON.stringify(answer));
+
+    expect(describe({ type: 4, data: { content: 'Hi', flags: 64 } })).toBe('privately: Hi');
+    expect(describe({ type: 5, data: { flags: 64 } })).toBe('privately: (thinking…; the answer follows)');
+    expect(describe({ type: 9, data: { title: 'Feedback' } })).toBe('opened the form "Feedback"');
+    expect(describe({ type: 6 })).toBeUndefined();
   });
 });

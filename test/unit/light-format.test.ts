@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLightFormat } from '../../shared/core/reply.js';
+import { parseLightFormat } from '../../shared/core/light-format.js';
 
 describe('parseLightFormat', () => {
   it('splits bold, italic, inline code and fenced blocks', () => {

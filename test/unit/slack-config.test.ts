@@ -44,6 +44,22 @@ describe('Slack config', () => {
     ).not.toThrow();
   });
 
+  it("posts response_urls to Slack's hooks unless SLACK_HOOKS_URL maps them elsewhere", () => {
+    expect(loadSlackConfig(ENV).hooksUrl).toBe('https://hooks.slack.com');
+    expect(loadSlackConfig({ ...ENV, SLACK_HOOKS_URL: 'http://127.0.0.1:4000/' }).hooksUrl).toBe(
+      'http://127.0.0.1:4000',
+    );
+    expect(() => loadSlackConfig({ ...ENV, SLACK_HOOKS_URL: 'not a url' })).toThrow('SLACK_HOOKS_URL');
+  });
+
+  it('hands later work to its own function, named by Lambda', () => {
+    expect(loadSlackConfig(ENV).later).toEqual({});
+    expect(
+      loadSlackConfig({ ...ENV, AWS_LAMBDA_FUNCTION_NAME: 'community-slack', LAMBDA_ENDPOINT: 'http://x' })
+        .later,
+    ).toEqual({ functionName: 'community-slack', endpoint: 'http://x' });
+  });
+
   it('fails naming SLACK_API_URL when it is not a URL', () => {
     expect(() => loadSlackConfig({ ...ENV, SLACK_API_URL: 'not a url' })).toThrow('SLACK_API_URL');
   });

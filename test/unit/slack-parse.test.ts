@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseEventCallback } from '../../bots/slack/parse.js';
-import { parseButtonPress, parseSlashCommand } from '../../bots/slack/parse-interactions.js';
+import {
+  formMetadata,
+  parseButtonPress,
+  parseSlashCommand,
+  parseViewSubmission,
+  readAnswerHandle,
+} from '../../bots/slack/parse-interactions.js';
 import { isIgnored } from '../../shared/platform/ignored.js';
 
 const BOT = { botId: 'B0BOT', botUserId: 'U0BOT' };
@@ -114,8 +120,25 @@ describe('Slack commands and buttons -> core events', () => {
       location: { space: { platform: 'slack', id: 'T0001' }, channelId: 'C2147483705' },
       member: { platform: 'slack', id: 'U2147483697' },
       occurredAt: receivedAt,
-      args: 'stats',
+      input: { text: 'stats' },
+      answer: {
+        teamId: 'T0001',
+        channelId: 'C2147483705',
+        userId: 'U2147483697',
+        responseUrl: 'https://hooks.slack.com/commands/1234/5678',
+      },
     });
+  });
+
+  it('marks a command in a DM (a D channel) direct, and one in a group DM or channel not', () => {
+    const fields = JSON.parse(
+      readFileSync(new URL('../fixtures/slack/slash-command.json', import.meta.url), 'utf8'),
+    );
+    const at = (channel_id: string) => parseSlashCommand({ ...fields, channel_id }, new Date());
+
+    expect(at('D024BE91L')).toMatchObject({ location: { channelId: 'D024BE91L', direct: true } });
+    expect(at('G024BE91L')).toMatchObject({ location: { channelId: 'G024BE91L' } });
+    expect(at('G024BE91L')).not.toHaveProperty('location.direct');
   });
 
   it('ignores a slash command missing its ids', () => {
@@ -131,7 +154,21 @@ describe('Slack commands and buttons -> core events', () => {
       occurredAt: new Date(1548426417840),
       actionId: 'community_help',
       value: 'help',
+      answer: {
+        teamId: 'T123ABC456',
+        channelId: 'C123ABC456',
+        userId: 'U123ABC456',
+        responseUrl: 'https://hooks.slack.com/actions/T123ABC456/123456789/abcdefghijklmnop',
+        messageTs: '1548261231.000200',
+      },
     });
+  });
+
+  it("reads back its own answer handles, and nobody else's", () => {
+    const press = parseButtonPress(fixture('block-actions.json')) as { answer: Record<string, string> };
+
+    expect(readAnswerHandle(press.answer)).toEqual(press.answer);
+    expect(readAnswerHandle({ chatId: 1, messageId: 2 })).toBeUndefined();
   });
 
   it('ignores interactions that are not button presses', () => {
@@ -140,6 +177,88 @@ describe('Slack commands and buttons -> core events', () => {
 
     expect(isIgnored(parseButtonPress(select))).toBe(true);
     expect(isIgnored(parseButtonPress({ type: 'view_submission' }))).toBe(true);
+  });
+});
+
+/** A view_submission of the bot's feedback modal, as Slack sends it (fields from the reference page). */
+function submission(changes: { metadata?: string; user?: string; values?: unknown } = {}): unknown {
+  return {
+    type: 'view_submission',
+    team: { id: 'T123ABC456', domain: 'example' },
+    user: { id: changes.user ?? 'U123ABC456', team_id: 'T123ABC456' },
+    api_app_id: 'A123ABC456',
+    trigger_id: '12466734323.1395872398.7ae6d7e4d9b14c8ec1e6e4f7a8f4b0d2',
+    view: {
+      id: 'V0123ABCDEF',
+      type: 'modal',
+      callback_id: 'feedback',
+      private_metadata:
+        changes.metadata ??
+        formMetadata({
+          channelId: 'C123ABC456',
+          userId: 'U123ABC456',
+          responseUrl: 'https://hooks.slack.com/commands/T123ABC456/1/abc',
+          context: 'ctx',
+        }),
+      state: {
+        values: changes.values ?? {
+          note: { note: { type: 'plain_text_input', value: 'More office hours, please' } },
+          other: { pick: { type: 'static_select', selected_option: { value: 'x' } } },
+        },
+      },
+    },
+    response_urls: [],
+  };
+}
+
+describe('Slack modal submissions -> core events', () => {
+  const at = new Date('2026-01-02T03:04:05Z');
+
+  it('reads a submission of its own modal: view id, callback_id as form id, plain text values by field', () => {
+    expect(parseViewSubmission(submission(), at)).toEqual({
+      kind: 'form_submitted',
+      id: 'V0123ABCDEF',
+      location: { space: { platform: 'slack', id: 'T123ABC456' }, channelId: 'C123ABC456' },
+      member: { platform: 'slack', id: 'U123ABC456' },
+      occurredAt: at,
+      formId: 'feedback',
+      context: 'ctx',
+      values: { note: 'More office hours, please' },
+      answer: {
+        teamId: 'T123ABC456',
+        channelId: 'C123ABC456',
+        userId: 'U123ABC456',
+        responseUrl: 'https://hooks.slack.com/commands/T123ABC456/1/abc',
+      },
+    });
+  });
+
+  it.each([
+    [
+      'a modal it did not open',
+      submission({ metadata: 'd57850a7-5bab-414d-b11e-ca355b55d629' }),
+      'did not open',
+    ],
+    ['a modal opened for another member', submission({ user: 'U0OTHER' }), 'another member'],
+  ])('ignores %s, with a reason', (_case, body, reason) => {
+    const result = parseViewSubmission(body, at);
+
+    expect(isIgnored(result) && result.ignored).toContain(reason);
+  });
+
+  it('marks a submission whose input state is not an object unreadable', () => {
+    const result = parseViewSubmission(submission({ values: { note: { note: 'x' } } }), at);
+
+    expect(result).toMatchObject({ unreadable: true });
+  });
+
+  it('never lets a field id such as __proto__ reach the prototype of the values', () => {
+    const values = JSON.parse('{"b":{"__proto__":{"type":"plain_text_input","value":"x"}}}');
+
+    const result = parseViewSubmission(submission({ values }), at) as { values: Record<string, string> };
+
+    expect(Object.getPrototypeOf(result.values)).toBe(Object.prototype);
+    expect(result.values).toEqual({});
   });
 });
 

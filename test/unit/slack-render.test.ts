@@ -2,17 +2,22 @@ import { describe, expect, it } from 'vitest';
 import {
   escapeSlackText,
   renderBlocks,
-  renderCommandResponse,
+  renderModal,
+  renderResponse,
   SECTION_TEXT_LIMIT,
   toMrkdwn,
   toPlainText,
 } from '../../bots/slack/render.js';
 import { PLATFORMS } from '../../shared/core/events.js';
-import { privateReply, publicReply } from '../../shared/core/reply.js';
-import { type CommunityStats, formatStats, STATS_WINDOWS, type Totals } from '../../shared/core/stats.js';
+import {
+  type CommunityStats,
+  formatStats,
+  STATS_WINDOWS,
+  type Totals,
+} from '../../shared/core/stats/compute.js';
 
 const sectionTexts = (text: string) =>
-  renderBlocks(privateReply(text)).map((block) => (block.type === 'section' ? (block.text?.text ?? '') : ''));
+  renderBlocks({ text }).map((block) => (block.type === 'section' ? (block.text?.text ?? '') : ''));
 
 /** A busy community's numbers: four- and five-digit counts in every cell, as a long-lived workspace has. */
 function busyStats(): CommunityStats {
@@ -57,19 +62,20 @@ describe('Slack rendering', () => {
     expect(toPlainText('**Hi** _there_ `<code>`\n```\nrow\n```')).toBe('Hi there &lt;code&gt;\n\nrow\n');
   });
 
-  it('renders a reply as one mrkdwn section', () => {
-    expect(renderBlocks(privateReply('**Hello**'))).toEqual([
+  it('renders a message as one mrkdwn section', () => {
+    expect(renderBlocks({ text: '**Hello**' })).toEqual([
       { type: 'section', text: { type: 'mrkdwn', text: '*Hello*' } },
     ]);
   });
 
-  it('renders buttons as Block Kit buttons whose action_id is the reply button actionId', () => {
-    const blocks = renderBlocks(
-      publicReply('Pick one', [
+  it('renders buttons as Block Kit buttons carrying the action id and value', () => {
+    const blocks = renderBlocks({
+      text: 'Pick one',
+      buttons: [
         { actionId: 'community_help', label: 'Help', value: 'help' },
         { actionId: 'community_stats', label: 'Stats' },
-      ]),
-    );
+      ],
+    });
 
     expect(blocks[1]).toEqual({
       type: 'actions',
@@ -94,7 +100,7 @@ describe('Slack rendering', () => {
     const text = `${'&'.repeat(1000)} **${'b'.repeat(2500)}** ${'c'.repeat(700)}`;
 
     // Act
-    const sections = renderBlocks(privateReply(text)).map((block) =>
+    const sections = renderBlocks({ text }).map((block) =>
       block.type === 'section' ? (block.text?.text ?? '') : '',
     );
 
@@ -107,9 +113,9 @@ describe('Slack rendering', () => {
     expect(sections.join('').replace(/\*/g, '')).toBe(toMrkdwn(text).replace(/\*/g, ''));
   });
 
-  it('answers a private reply ephemerally and a public one in the channel, with a text fallback', () => {
-    const secret = renderCommandResponse(privateReply('**only you**'));
-    const shared = renderCommandResponse(publicReply('everyone'));
+  it('answers privately as ephemeral and publicly in the channel, with a text fallback', () => {
+    const secret = renderResponse({ text: '**only you**' });
+    const shared = renderResponse({ text: 'everyone' }, 'public');
 
     expect(secret).toMatchObject({ response_type: 'ephemeral', text: 'only you' });
     expect(secret.blocks).toHaveLength(1);
@@ -159,5 +165,57 @@ describe('Slack rendering', () => {
     expect(sections.map((section) => section.length <= SECTION_TEXT_LIMIT)).toEqual(sections.map(() => true));
     expect(sections.join('').replace(/```|\n/g, '')).toBe(`short${line}short too`);
     expect(sections[0]).toBe('```\nshort\n```');
+  });
+});
+
+describe('Slack modals', () => {
+  const form = {
+    formId: 'feedback',
+    title: 'A title far longer than Slack allows in a modal',
+    submitLabel: 'Send',
+    fields: [
+      { id: 'note', label: 'Your note', style: 'paragraph', required: true, maxLength: 4000 },
+      { id: 'name', label: 'Name', style: 'short', required: false, maxLength: 80, placeholder: 'optional' },
+    ],
+  } as const;
+
+  it('renders a form as a modal: callback_id is the form id, one plain text input per field', () => {
+    const modal = renderModal(form, '{"channelId":"C1","userId":"U1"}');
+
+    expect(modal).toMatchObject({
+      type: 'modal',
+      callback_id: 'feedback',
+      submit: { type: 'plain_text', text: 'Send' },
+      private_metadata: '{"channelId":"C1","userId":"U1"}',
+    });
+    expect(modal.blocks).toEqual([
+      {
+        type: 'input',
+        block_id: 'note',
+        optional: false,
+        label: { type: 'plain_text', text: 'Your note', emoji: true },
+        element: { type: 'plain_text_input', action_id: 'note', multiline: true, max_length: 3000 },
+      },
+      {
+        type: 'input',
+        block_id: 'name',
+        optional: true,
+        label: { type: 'plain_text', text: 'Name', emoji: true },
+        element: {
+          type: 'plain_text_input',
+          action_id: 'name',
+          multiline: false,
+          max_length: 80,
+          placeholder: { type: 'plain_text', text: 'optional', emoji: true },
+        },
+      },
+    ]);
+  });
+
+  it('cuts a modal title to the 24 characters Slack accepts', () => {
+    const { title } = renderModal(form, '{}');
+
+    expect([...title.text]).toHaveLength(24);
+    expect(title.text.endsWith('…')).toBe(true);
   });
 });

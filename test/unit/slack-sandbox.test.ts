@@ -132,6 +132,42 @@ describe('Slack sandbox API and the moderator check', () => {
     expect(lookups()).toBe(2);
   });
 
+  it('takes response_url posts on the hooks paths, refusing an expired one as Slack does', async () => {
+    const post = (path: string, body: object) =>
+      fetch(`${slackSandbox.env(api.url).SLACK_HOOKS_URL}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    const sent = await post('/commands/T0SANDBOX/1/x', { response_type: 'ephemeral', text: 'hi' });
+    const expired = await post('/actions/T0SANDBOX/expired/x', { text: 'late' });
+    const empty = await post('/commands/T0SANDBOX/2/x', {});
+
+    expect([sent.status, await sent.text()]).toEqual([200, 'ok']);
+    expect([expired.status, await expired.text()]).toEqual([404, 'expired_url']);
+    expect(empty.status).toBe(400);
+    const hook = api.requests.find((request) => request.path === '/commands/T0SANDBOX/1/x');
+    expect(hook && slackSandbox.describe(hook)).toBe('said privately: hi');
+  });
+
+  it('refuses a modal Slack would refuse: a title over 24 characters', async () => {
+    const view = (title: string) => ({
+      type: 'modal' as const,
+      title: { type: 'plain_text' as const, text: title },
+      blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'x' } }],
+    });
+
+    const opened = await client.views.open({ trigger_id: '1.2.3', view: view('Short') });
+
+    expect(opened.ok).toBe(true);
+    await expect(
+      client.views.open({ trigger_id: '1.2.4', view: view('x'.repeat(25)) }),
+    ).rejects.toMatchObject({
+      data: { error: 'invalid_arguments' },
+    });
+  });
+
   it('answers invalid_auth to a wrong token, as Slack does', async () => {
     const stranger = new WebClient('xoxb-wrong', {
       slackApiUrl: slackSandbox.env(api.url).SLACK_API_URL,

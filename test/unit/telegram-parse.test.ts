@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChatMemberUpdated, Message, MessageReactionUpdated, Update } from 'grammy/types';
+import type { CallbackQuery, ChatMemberUpdated, Message, MessageReactionUpdated, Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
 import {
   translateCallbackQuery,
@@ -112,14 +112,118 @@ describe('translateMessage', () => {
         entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]?.length }],
       }) as Message;
 
-    expect(translateMessage(command, 640000106, BOT)).toMatchObject({
-      events: [{ kind: 'command_invoked', id: '640000106', args: 'stats' }],
+    expect(translateMessage(command, 640000106, BOT)).toEqual({
+      events: [],
+      command: {
+        id: '640000106',
+        kind: 'command_invoked',
+        location: GROUP,
+        member: { platform: 'telegram', id: '222222222' },
+        occurredAt: new Date(1735725900 * 1000),
+        input: { text: 'stats' },
+        answer: { chatId: -1001234567890, userId: 222222222, messageId: 13, privateChat: false },
+      },
     });
     expect(translateMessage(addressed(`/community@${BOT} help`), 2, BOT)).toMatchObject({
-      events: [{ kind: 'command_invoked', args: 'help' }],
+      command: { kind: 'command_invoked', input: { text: 'help' } },
     });
     expect(translateMessage(addressed('/community@otherbot stats'), 3, BOT)).toHaveProperty('ignored');
     expect(translateMessage(addressed('/start'), 4, BOT)).toHaveProperty('ignored');
+    expect(translateMessage(addressed('/start abc'), 5, BOT)).toHaveProperty('ignored');
+  });
+
+  it('answers a command in a forum topic there: the handle keeps the topic', () => {
+    const topic = messageOf('forum-topic-message');
+    const command = {
+      ...topic,
+      text: '/community help',
+      entities: [{ type: 'bot_command', offset: 0, length: 10 }],
+    } as Message;
+
+    expect(translateMessage(command, 6, BOT)).toMatchObject({
+      command: {
+        location: { channelId: '-1009876543210/20' },
+        answer: { chatId: -1009876543210, messageId: 21, topicId: 20, privateChat: false },
+      },
+    });
+  });
+
+  it('writes a text mention as <@id>, so the core reads the member it names', () => {
+    const command = {
+      ...messageOf('command'),
+      text: '/community thanks Zoë Ann for the 🎉',
+      entities: [
+        { type: 'bot_command', offset: 0, length: 10 },
+        { type: 'text_mention', offset: 18, length: 7, user: { id: 555, is_bot: false, first_name: 'Zoë' } },
+      ],
+    } as Message;
+
+    expect(translateMessage(command, 7, BOT)).toMatchObject({
+      command: { input: { text: 'thanks <@555> for the 🎉' } },
+    });
+  });
+});
+
+describe('translateMessage in a private chat with the bot', () => {
+  const privately = (text: string, command = text.startsWith('/')) =>
+    ({
+      ...messageOf('message'),
+      chat: { id: 111111111, type: 'private', first_name: 'Alice' },
+      text,
+      ...(command
+        ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]?.length }] }
+        : {}),
+    }) as Message;
+  const DIRECT = {
+    space: { platform: 'telegram', id: '111111111' },
+    channelId: '111111111',
+    direct: true,
+  };
+
+  it('records a message as before and hands its text on (a guided form may be waiting for it)', () => {
+    const result = translateMessage(privately('My answer'), 8, BOT);
+
+    expect(result).toMatchObject({
+      events: [{ kind: 'message_posted', location: DIRECT, textLength: 9 }],
+      privateText: { kind: 'private_text', id: '8', location: DIRECT, text: 'My answer' },
+    });
+    expect(result).not.toHaveProperty('privateText.startToken');
+  });
+
+  it('reads /start <token> from a deep link as private text with the token, recording nothing', () => {
+    expect(translateMessage(privately('/start -100123_abcdef'), 9, BOT)).toEqual({
+      events: [],
+      privateText: {
+        id: '9',
+        kind: 'private_text',
+        location: DIRECT,
+        member: { platform: 'telegram', id: '111111111' },
+        occurredAt: new Date(1735725600 * 1000),
+        text: '/start -100123_abcdef',
+        startToken: '-100123_abcdef',
+      },
+    });
+  });
+
+  it('answers /start alone like /community help, and marks every command there direct', () => {
+    expect(translateMessage(privately('/start'), 10, BOT)).toMatchObject({
+      events: [],
+      command: {
+        input: { text: 'help' },
+        location: DIRECT,
+        answer: { chatId: 111111111, userId: 111111111, privateChat: true },
+      },
+    });
+    expect(translateMessage(privately('/community stats'), 11, BOT)).toMatchObject({
+      command: { input: { text: 'stats' }, location: DIRECT },
+    });
+  });
+
+  it('hands other commands on as text (a guided form reads /cancel)', () => {
+    expect(translateMessage(privately('/cancel'), 12, BOT)).toMatchObject({
+      events: [],
+      privateText: { text: '/cancel' },
+    });
   });
 });
 
@@ -207,7 +311,7 @@ describe('translateChatMember', () => {
 });
 
 describe('translateCallbackQuery', () => {
-  it('records the button press with the callback data as the action id', () => {
+  it('records the press with its action id, and a handle to answer it', () => {
     const query = fixture('callback-query').callback_query;
     const receivedAt = new Date('2026-01-01T10:00:00Z');
 
@@ -220,8 +324,18 @@ describe('translateCallbackQuery', () => {
           member: { platform: 'telegram', id: '111111111' },
           occurredAt: receivedAt,
           actionId: 'help',
+          answer: { chatId: -1001234567890, userId: 111111111, messageId: 12, privateChat: false },
         },
       ],
+    });
+  });
+
+  it('splits the callback data into the action id and the value the button carried', () => {
+    const query = fixture('callback-query').callback_query as CallbackQuery;
+    const withValue = { ...query, data: 'feedback.read:-1001234567890/AbC:12' };
+
+    expect(translateCallbackQuery(withValue, 1, new Date())).toMatchObject({
+      events: [{ actionId: 'feedback.read', value: '-1001234567890/AbC:12' }],
     });
   });
 });

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, renderReply } from '../../bots/telegram/render.js';
-import { privateReply, publicReply } from '../../shared/core/reply.js';
+import { splitCallbackData } from '../../bots/telegram/parse.js';
+import {
+  alertText,
+  ButtonPayloadError,
+  CALLBACK_DATA_LIMIT,
+  escapeHtml,
+  renderMessage,
+} from '../../bots/telegram/render.js';
+import type { Button } from '../../shared/core/messenger.js';
 
-describe('renderReply (Telegram HTML)', () => {
+describe('renderMessage (Telegram HTML)', () => {
   it('maps bold, italic, code and fenced blocks to Telegram HTML tags', () => {
-    const rendered = renderReply(privateReply('**Stats** for _today_: `/community`\n```\na  1\nb  2\n```'));
+    const rendered = renderMessage({ text: '**Stats** for _today_: `/community`\n```\na  1\nb  2\n```' });
 
     expect(rendered).toEqual({
       text: '<b>Stats</b> for <i>today</i>: <code>/community</code>\n<pre>a  1\nb  2</pre>',
@@ -13,7 +20,7 @@ describe('renderReply (Telegram HTML)', () => {
   });
 
   it('escapes markup characters everywhere, inside tags too', () => {
-    const rendered = renderReply(publicReply('a < b & "c" > d **<b>x</b>** `<i>`\n```\n<script>\n```'));
+    const rendered = renderMessage({ text: 'a < b & "c" > d **<b>x</b>** `<i>`\n```\n<script>\n```' });
 
     expect(rendered.text).toBe(
       'a &lt; b &amp; &quot;c&quot; &gt; d <b>&lt;b&gt;x&lt;/b&gt;</b> <code>&lt;i&gt;</code>\n' +
@@ -21,25 +28,59 @@ describe('renderReply (Telegram HTML)', () => {
     );
   });
 
-  it('turns buttons into an inline keyboard whose callback data is the action id', () => {
-    const rendered = renderReply(
-      publicReply('Pick one', [
-        { actionId: 'vote_yes', label: 'Yes' },
-        { actionId: 'vote_no', label: 'No <way>' },
-      ]),
-    );
+  it('turns buttons into an inline keyboard whose callback data carries the action id and the value', () => {
+    const rendered = renderMessage({
+      text: 'Pick one',
+      buttons: [
+        { actionId: 'vote.yes', label: 'Yes', value: '-1001234567890/abc:def' },
+        { actionId: 'vote.no', label: 'No <way>' },
+      ],
+    });
 
     expect(rendered.reply_markup).toEqual({
       inline_keyboard: [
-        [{ text: 'Yes', callback_data: 'vote_yes' }],
-        [{ text: 'No <way>', callback_data: 'vote_no' }],
+        [{ text: 'Yes', callback_data: 'vote.yes:-1001234567890/abc:def' }],
+        [{ text: 'No <way>', callback_data: 'vote.no' }],
       ],
     });
+  });
+
+  it('reads back what it rendered: split at the first colon, the value keeps any later ones', () => {
+    expect(splitCallbackData('vote.yes:-1001234567890/abc:def')).toEqual({
+      actionId: 'vote.yes',
+      value: '-1001234567890/abc:def',
+    });
+    expect(splitCallbackData('vote.no')).toEqual({ actionId: 'vote.no' });
+    expect(splitCallbackData('vote.empty:')).toEqual({ actionId: 'vote.empty', value: '' });
+  });
+
+  it('refuses a button Telegram could not carry back, naming it, rather than failing the whole send', () => {
+    const exactly = { actionId: 'a', label: 'ok', value: 'x'.repeat(CALLBACK_DATA_LIMIT - 2) };
+    const tooLong: Button = { actionId: 'feedback.read', label: 'Read', value: 'é'.repeat(30) };
+    const withColon: Button = { actionId: 'a:b', label: 'bad' };
+
+    expect(() => renderMessage({ text: 'x', buttons: [exactly] })).not.toThrow();
+    expect(() => renderMessage({ text: 'x', buttons: [tooLong] })).toThrow(ButtonPayloadError);
+    expect(() => renderMessage({ text: 'x', buttons: [tooLong] })).toThrow(/feedback\.read carries 74 bytes/);
+    expect(() => renderMessage({ text: 'x', buttons: [withColon] })).toThrow(/no ':'/);
   });
 
   it('escapes the four characters HTML mode needs and leaves the rest alone', () => {
     expect(escapeHtml(`Tom & Jerry <3 "quotes" 'single' 👍`)).toBe(
       `Tom &amp; Jerry &lt;3 &quot;quotes&quot; 'single' 👍`,
     );
+  });
+});
+
+describe('alertText (an answer shown to the presser only)', () => {
+  it('is the plain text when it fits 200 characters and has no buttons', () => {
+    expect(alertText({ text: 'Already marked as read by `42`.' })).toBe('Already marked as read by 42.');
+    expect(alertText({ text: 'x'.repeat(200) })).toHaveLength(200);
+  });
+
+  it('is undefined when the answer needs a message: too long, empty, or with buttons', () => {
+    expect(alertText({ text: 'x'.repeat(201) })).toBeUndefined();
+    expect(alertText({ text: '' })).toBeUndefined();
+    expect(alertText({ text: 'ok', buttons: [{ actionId: 'a', label: 'A' }] })).toBeUndefined();
   });
 });

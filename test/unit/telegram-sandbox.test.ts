@@ -4,6 +4,7 @@ import {
   SANDBOX_SECRET_TOKEN,
   sandboxChatId,
   sandboxUserId,
+  signPress,
   telegramSandbox,
 } from '../../bots/telegram/sandbox.js';
 import { parseUpdate } from '../../bots/telegram/webhook.js';
@@ -99,6 +100,33 @@ describe('telegramSandbox.sign', () => {
   });
 });
 
+describe('signPress', () => {
+  it('builds the callback_query Telegram sends for a press on a message of the bot', () => {
+    const press = {
+      user: 'modsam',
+      chatId: sandboxUserId('modsam'),
+      messageId: 12,
+      data: 'feedback.read:-100/abc',
+      queryId: 'q1',
+    };
+
+    const first = updateOf(signPress(press, NOW).body);
+    const again = updateOf(signPress(press, LATER).body);
+
+    expect(again.update_id).toBe(first.update_id);
+    expect(first.callback_query).toMatchObject({
+      id: 'q1',
+      from: { id: sandboxUserId('modsam'), is_bot: false },
+      message: {
+        message_id: 12,
+        chat: { id: sandboxUserId('modsam'), type: 'private' },
+        from: { is_bot: true },
+      },
+      data: 'feedback.read:-100/abc',
+    });
+  });
+});
+
 describe('telegramSandbox.describe', () => {
   it('says where the bot wrote and what, in plain text', () => {
     const line = telegramSandbox.describe(
@@ -114,6 +142,44 @@ describe('telegramSandbox.describe', () => {
     expect(line).toBe('in #general (replying to message 9): Hi <all>');
     expect(direct).toBe('privately to modsam: ok');
     expect(refused).toMatch(/tried to write to stranger1 privately/);
+  });
+
+  it('says what an edit, a delete and an alert did', () => {
+    const call = (method: string, payload: Record<string, unknown>) =>
+      telegramSandbox.describe({ ...sendMessage(payload), path: `/botX/${method}` });
+    const chat = sandboxUserId('modsam');
+
+    expect(call('editMessageText', { chat_id: chat, message_id: 4, text: '<i>Read</i>' })).toBe(
+      'edited message 4 privately to modsam: Read',
+    );
+    expect(call('deleteMessage', { chat_id: sandboxChatId('general', 'x'), message_id: 5 })).toBe(
+      'deleted message 5 in #general',
+    );
+    expect(call('answerCallbackQuery', { callback_query_id: 'q', text: 'Done', show_alert: true })).toBe(
+      'answered a button press with an alert to the presser: Done',
+    );
+  });
+
+  it('lets the bot write to a stranger once they have written to it privately (pressed Start)', () => {
+    const toStranger = () =>
+      telegramSandbox.describe(sendMessage({ chat_id: sandboxUserId('strangerz'), text: 'hi' }));
+    const before = toStranger();
+
+    telegramSandbox.noteDelivery(
+      telegramSandbox.sign(
+        { kind: 'message', user: 'strangerz', channel: 'general', text: 'in a group' },
+        NOW,
+      ).body,
+    );
+    const afterGroupMessage = toStranger();
+    telegramSandbox.noteDelivery(
+      telegramSandbox.sign({ kind: 'command', user: 'strangerz', channel: 'dm', text: '/start abc' }, NOW)
+        .body,
+    );
+
+    expect(before).toMatch(/tried to write to strangerz privately \(refused/);
+    expect(afterGroupMessage).toBe(before);
+    expect(toStranger()).toBe('privately to strangerz: hi');
   });
 
   it('keeps bookkeeping calls quiet', () => {

@@ -110,6 +110,22 @@ describe('checkUpdate', () => {
     );
   });
 
+  it('wants a text mention to carry the member it names, and entity spans to be integers', () => {
+    const withEntity = (entity: object) =>
+      check({ message: { ...MESSAGE, text: '/community thanks Ann', entities: [entity] } });
+
+    expect(withEntity({ type: 'text_mention', offset: 17, length: 3, user: MESSAGE.from })).toBeUndefined();
+    expect(withEntity({ type: 'text_mention', offset: 17, length: 3 })?.ignored).toBe(
+      'message.entities.0: expected a text mention with its user, got an object',
+    );
+    expect(withEntity({ type: 'bold', offset: 0, length: -1 })?.ignored).toBe(
+      'message.entities.0.length: expected a length, got -1',
+    );
+    expect(withEntity({ type: 'text_mention', offset: 17, length: 3, user: { id: 'x' } })?.ignored).toBe(
+      'message.entities.0.user.id: expected a number, got a string of 1 character',
+    );
+  });
+
   it('does not follow fields it does not read, however deep they nest', () => {
     // A reply chain nested 10,000 deep, as JSON text: only the first reply_to_message is read.
     const chain = `${'{"message_id":1,"reply_to_message":'.repeat(DEEP)}{"message_id":1}${'}'.repeat(DEEP)}`;

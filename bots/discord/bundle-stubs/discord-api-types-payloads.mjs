@@ -108,6 +108,11 @@ export const MessageFlags = numericEnum({
   IsComponentsV2: 32768,
 });
 
+export const TextInputStyle = numericEnum({
+  Short: 1,
+  Paragraph: 2,
+});
+
 export const PermissionFlagsBits = Object.freeze({
   CreateInstantInvite: 1n,
   KickMembers: 2n,

@@ -1,6 +1,6 @@
-import type { DayTotals, EngagementStore } from './engagement.js';
-import { PLATFORMS, type Platform } from './events.js';
-import { lastDays } from './time.js';
+import type { DayTotals, EngagementStore } from '../engagement.js';
+import { PLATFORMS, type Platform } from '../events.js';
+import { lastDays } from '../time.js';
 
 /** The windows `/community stats` reports, in UTC days ending today. */
 export const STATS_WINDOWS = [
@@ -70,7 +70,7 @@ function sumDays(days: readonly DayTotals[]): Totals {
 
 const COLUMNS = ['members', 'messages', 'replies', 'reactions', 'joins'] as const;
 
-/** Renders stats as a monospaced table in light format (see reply.ts). */
+/** Renders stats as a monospaced table in light format (see light-format.ts). */
 export function formatStats(stats: CommunityStats): string {
   const header = ['', ...COLUMNS];
   const rows: string[][] = [];

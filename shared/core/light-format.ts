@@ -1,37 +1,10 @@
 /**
- * What the bot says back, before any platform formats it.
+ * The light format every message the bot sends is written in (see messenger.ts for the message itself).
  *
  * Text uses a small light-formatting subset that every platform can render: `**bold**`, `_italic_`,
  * `` `code` `` and fenced blocks (three backticks on their own lines). Adapters translate it in their
  * `render.ts`; nothing else may assume a platform's markup.
  */
-
-/** A button under a reply. Pressing it arrives back as a `button_pressed` event with `actionId`. */
-export interface ReplyButton {
-  readonly actionId: string;
-  readonly label: string;
-  readonly value?: string;
-}
-
-/**
- * `private`: only the member who asked sees it (Slack/Discord ephemeral; Telegram: a direct message).
- * `public`: everyone in the channel sees it.
- */
-export type ReplyVisibility = 'private' | 'public';
-
-export interface Reply {
-  readonly text: string;
-  readonly visibility: ReplyVisibility;
-  readonly buttons?: readonly ReplyButton[];
-}
-
-export function privateReply(text: string, buttons?: readonly ReplyButton[]): Reply {
-  return buttons ? { text, visibility: 'private', buttons } : { text, visibility: 'private' };
-}
-
-export function publicReply(text: string, buttons?: readonly ReplyButton[]): Reply {
-  return buttons ? { text, visibility: 'public', buttons } : { text, visibility: 'public' };
-}
 
 /** One run of light-formatted text. */
 export type TextSegment =

@@ -1,0 +1,271 @@
+import type { FakeResponse, FakeRoute, ReceivedRequest } from '../../shared/platform/fake-server.js';
+import { isSandboxModerator } from '../../shared/platform/sandbox.js';
+
+/**
+ * The fake Slack behind the sandbox and the tests: the Web API (`/api/<method>`, what SLACK_API_URL points
+ * at) and the hooks Slack's `response_url`s post to (`/commands|actions|app/...`, what SLACK_HOOKS_URL
+ * points at), on one loopback server. It answers in Slack's documented shapes and refuses what Slack
+ * refuses, so that the bot's fallbacks can be seen working:
+ *
+ * - a channel whose id starts with `CNOBOT` (`#nobot-...`) does not have the bot: `not_in_channel`;
+ * - a DM to a deactivated member (`UMODGONE`, any `UGONE...`) is refused `user_disabled`, to a bot
+ *   `cannot_dm_bot`; a DM lands in a `D...` channel, as on Slack;
+ * - a `response_url` whose path contains `/expired` answers 404 `expired_url`;
+ * - a `trigger_id` containing `expired` cannot open a modal: `expired_trigger_id`;
+ * - `users.list` returns at most {@link USERS_PER_PAGE} members per page (Slack may return fewer than the
+ *   `limit` asked and still have more), so a caller must follow the cursor.
+ */
+
+/** Where the fake serves the Web API, like https://slack.com/api/<method>. */
+export const API_PREFIX = '/api/';
+
+/** Who the fake Slack serves. */
+export interface FakeSlackIdentity {
+  readonly botToken: string;
+  readonly botUserId: string;
+  readonly teamId: string;
+}
+
+const HOOK_PATH = /^\/(commands|actions|app)\//;
+const USERS_PER_PAGE = 3;
+/** Slack's limits for what the bot sends (Block Kit and modal reference pages). */
+const LIMITS = { blocks: 50, sectionText: 3000, text: 40_000, modalLabel: 24, modalBlocks: 100 } as const;
+const LIMITS_VIEW = { inputLabel: 2000, inputLength: 3000, metadata: 3000, callbackId: 255 } as const;
+/** What `users.list` says as every member's last update. */
+const TS_EPOCH_SECONDS = 1_700_000_000;
+
+interface DirectoryUser {
+  readonly id: string;
+  readonly name: string;
+  readonly is_admin?: boolean;
+  readonly is_owner?: boolean;
+  readonly is_primary_owner?: boolean;
+  readonly is_bot?: boolean;
+  readonly deleted?: boolean;
+}
+
+/** The sandbox workspace's members as `users.list` pages them; anyone else is looked up by name rule. */
+function directory(identity: FakeSlackIdentity): readonly DirectoryUser[] {
+  return [
+    // Slackbot is listed as a member, not a bot.
+    { id: 'USLACKBOT', name: 'slackbot' },
+    { id: 'UALICE', name: 'alice' },
+    { id: 'UMODSAM', name: 'modsam', is_admin: true },
+    { id: identity.botUserId, name: 'community-bot', is_bot: true },
+    { id: 'UMODGONE', name: 'modgone', is_admin: true, deleted: true },
+    { id: 'UBOB', name: 'bob' },
+    { id: 'UMODOWNER', name: 'modowner', is_owner: true, is_primary_owner: true },
+    { id: 'UMODLEA', name: 'modlea', is_admin: true },
+  ];
+}
+
+type Args = Record<string, string | undefined>;
+
+/** The fake's route: one per server, since it remembers the messages posted (for update and delete). */
+export function fakeSlackRoute(identity: FakeSlackIdentity): FakeRoute {
+  const members = directory(identity);
+  const posted = new Set<string>();
+  let sequence = 0;
+  /** Message timestamps as Slack's: seconds now, and a sequence that keeps them unique. */
+  const nextTs = () => {
+    sequence += 1;
+    return `${Math.floor(Date.now() / 1000)}.${String(sequence).padStart(6, '0')}`;
+  };
+  const userOf = (id: string): DirectoryUser & { readonly team_id: string } => {
+    const listed = members.find((member) => member.id === id);
+    const name = id.slice(1).toLowerCase();
+    return {
+      team_id: identity.teamId,
+      ...(listed ?? { id, name, is_admin: isSandboxModerator(name), deleted: id.startsWith('UGONE') }),
+    };
+  };
+
+  /** Why Slack would refuse a message to `channel`, if it would. */
+  const refusal = (channel: string | undefined): string | undefined => {
+    if (!channel) return 'channel_not_found';
+    if (channel.startsWith('CNOBOT')) return 'not_in_channel';
+    if (!/^[UW]/.test(channel)) return undefined;
+    const user = userOf(channel);
+    if (user.deleted) return 'user_disabled';
+    if (user.is_bot) return 'cannot_dm_bot';
+    return undefined;
+  };
+
+  const methods: Record<string, (args: Args) => object> = {
+    'users.info': (args) => ({ ok: true, user: fullUser(userOf(args.user ?? '')) }),
+    'users.list': (args) => {
+      const start = Number(/^page:(\d+)$/.exec(args.cursor ?? '')?.[1] ?? 0);
+      const size = Math.min(Number(args.limit) || USERS_PER_PAGE, USERS_PER_PAGE);
+      const page = members.slice(start, start + size).map((user) => fullUser(userOf(user.id)));
+      const next = start + size < members.length ? `page:${start + size}` : '';
+      return { ok: true, members: page, response_metadata: { next_cursor: next } };
+    },
+    'auth.test': () => authTest(identity),
+    'chat.postMessage': (args) => {
+      const refused = refusal(args.channel) ?? messageProblem(args);
+      if (refused) return { ok: false, error: refused };
+      // A user id posts in the member's DM with the app.
+      const channel = /^[UW]/.test(args.channel ?? '') ? `D${args.channel?.slice(1)}` : (args.channel ?? '');
+      const ts = nextTs();
+      posted.add(`${channel}/${ts}`);
+      return { ok: true, channel, ts, message: { text: args.text, ts } };
+    },
+    'chat.postEphemeral': (args) => {
+      const refused = refusal(args.channel) ?? (args.user ? messageProblem(args) : 'user_not_found');
+      return refused ? { ok: false, error: refused } : { ok: true, message_ts: nextTs() };
+    },
+    'chat.update': (args) => {
+      if (!posted.has(`${args.channel}/${args.ts}`)) return { ok: false, error: 'message_not_found' };
+      const problem = messageProblem(args);
+      return problem ? { ok: false, error: problem } : { ok: true, channel: args.channel, ts: args.ts };
+    },
+    'chat.delete': (args) =>
+      posted.delete(`${args.channel}/${args.ts}`)
+        ? { ok: true, channel: args.channel, ts: args.ts }
+        : { ok: false, error: 'message_not_found' },
+    'views.open': (args) => {
+      if (!args.trigger_id) return { ok: false, error: 'invalid_trigger_id' };
+      if (args.trigger_id.includes('expired')) return { ok: false, error: 'expired_trigger_id' };
+      const problem = viewProblem(args.view);
+      if (problem)
+        return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [problem] } };
+      sequence += 1;
+      return { ok: true, view: { ...(parseJson(args.view ?? '') as object), id: `V0SANDBOX${sequence}` } };
+    },
+  };
+
+  return (request: ReceivedRequest): FakeResponse => {
+    if (HOOK_PATH.test(request.path)) return answerHook(request);
+    if (!request.path.startsWith(API_PREFIX)) return { status: 404, body: { ok: false, error: 'not_found' } };
+    const auth = request.headers.authorization;
+    if (!auth) return { body: { ok: false, error: 'not_authed' } };
+    if (auth !== `Bearer ${identity.botToken}`) return { body: { ok: false, error: 'invalid_auth' } };
+    const method = methods[request.path.slice(API_PREFIX.length)];
+    return {
+      body: method ? method((request.payload ?? {}) as Args) : { ok: false, error: 'unknown_method' },
+    };
+  };
+}
+
+/** A `response_url` post: `ok` as text, or the documented refusal. */
+function answerHook(request: ReceivedRequest): FakeResponse {
+  if (request.method !== 'POST') return { status: 405, body: 'method_not_allowed' };
+  if (request.path.includes('/expired')) return { status: 404, body: 'expired_url' };
+  const body = request.payload as { text?: unknown; blocks?: unknown; delete_original?: unknown } | string;
+  if (typeof body !== 'object' || body === null) return { status: 400, body: 'invalid_payload' };
+  if (!body.text && !body.blocks && !body.delete_original) return { status: 400, body: 'no_text' };
+  return { status: 200, body: 'ok' };
+}
+
+/** Why Slack would refuse this message's text or blocks, if it would. */
+function messageProblem(args: Args): string | undefined {
+  if (!args.text && !args.blocks) return 'no_text';
+  if ((args.text ?? '').length > LIMITS.text) return 'msg_too_long';
+  if (!args.blocks) return undefined;
+  const blocks = parseJson(args.blocks) as { type?: string; text?: { text?: string } }[] | undefined;
+  if (!Array.isArray(blocks) || blocks.length > LIMITS.blocks) return 'invalid_blocks';
+  const tooLong = blocks.some((block) => (block.text?.text ?? '').length > LIMITS.sectionText);
+  return tooLong ? 'invalid_blocks' : undefined;
+}
+
+/** What is wrong with a modal for `views.open`, in Slack's words, if anything. */
+function viewProblem(text: string | undefined): string | undefined {
+  const view = parseJson(text ?? '') as
+    | {
+        type?: string;
+        title?: { text?: string };
+        submit?: { text?: string };
+        callback_id?: string;
+        private_metadata?: string;
+        blocks?: { type?: string; label?: { text?: string }; element?: { max_length?: number } }[];
+      }
+    | undefined;
+  if (view?.type !== 'modal') return '[ERROR] must be a modal [json-pointer:/view/type]';
+  const label = (value: { text?: string } | undefined) => (value?.text ?? '').length;
+  if (!label(view.title) || label(view.title) > LIMITS.modalLabel) return '[ERROR] title too long';
+  if (label(view.submit) > LIMITS.modalLabel) return '[ERROR] submit too long';
+  if ((view.callback_id ?? '').length > LIMITS_VIEW.callbackId) return '[ERROR] callback_id too long';
+  if ((view.private_metadata ?? '').length > LIMITS_VIEW.metadata) return '[ERROR] private_metadata too long';
+  const blocks = view.blocks ?? [];
+  if (blocks.length === 0 || blocks.length > LIMITS.modalBlocks) return '[ERROR] blocks';
+  const bad = blocks.find(
+    (block) =>
+      block.type === 'input' &&
+      (label(block.label) > LIMITS_VIEW.inputLabel ||
+        (block.element?.max_length ?? 0) > LIMITS_VIEW.inputLength),
+  );
+  return bad ? '[ERROR] input label or max_length too long' : undefined;
+}
+
+/** A `users.info` / `users.list` user object. */
+function fullUser(user: DirectoryUser & { readonly team_id: string }) {
+  return {
+    id: user.id,
+    team_id: user.team_id,
+    name: user.name,
+    deleted: user.deleted ?? false,
+    real_name: user.name,
+    is_admin: user.is_admin ?? false,
+    is_owner: user.is_owner ?? false,
+    is_primary_owner: user.is_primary_owner ?? false,
+    is_restricted: false,
+    is_ultra_restricted: false,
+    is_bot: user.is_bot ?? false,
+    is_app_user: false,
+    updated: TS_EPOCH_SECONDS,
+  };
+}
+
+function authTest(identity: FakeSlackIdentity) {
+  return {
+    ok: true,
+    url: 'https://sandbox.slack.com/',
+    team: 'Sandbox',
+    user: 'community-bot',
+    team_id: identity.teamId,
+    user_id: identity.botUserId,
+  };
+}
+
+/** One human line saying what the bot did through this call, or `undefined` for bookkeeping calls. */
+export function describeSlackCall(request: ReceivedRequest): string | undefined {
+  if (HOOK_PATH.test(request.path)) return describeHook(request.payload);
+  const args = (request.payload ?? {}) as Args;
+  switch (request.path.slice(API_PREFIX.length)) {
+    case 'users.info': {
+      const role = isSandboxModerator(String(args.user ?? '').slice(1)) ? 'a workspace admin' : 'a member';
+      return `looked up ${args.user} (moderator check): ${role}`;
+    }
+    case 'chat.postMessage':
+      return /^[UW]/.test(args.channel ?? '')
+        ? `said privately to ${args.channel} in their DM: ${args.text}`
+        : `said in ${args.channel}: ${args.text}`;
+    case 'chat.postEphemeral':
+      return `said privately to ${args.user} in ${args.channel}: ${args.text}`;
+    case 'chat.update':
+      return `changed its message in ${args.channel} to: ${args.text}`;
+    case 'chat.delete':
+      return `deleted its message in ${args.channel}`;
+    case 'views.open': {
+      const view = parseJson(args.view ?? '') as { title?: { text?: string } } | undefined;
+      return `opened the form "${view?.title?.text ?? ''}"`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function describeHook(payload: unknown): string | undefined {
+  const body = (payload ?? {}) as { text?: string; response_type?: string; replace_original?: boolean };
+  if (!body.text) return undefined;
+  if (body.replace_original) return `changed the pressed message to: ${body.text}`;
+  return `${body.response_type === 'in_channel' ? 'said publicly' : 'said privately'}: ${body.text}`;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

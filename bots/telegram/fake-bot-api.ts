@@ -1,0 +1,206 @@
+import type { FakeResponse, FakeServer, ReceivedRequest } from '../../shared/platform/fake-server.js';
+import { startFakeServer } from '../../shared/platform/fake-server.js';
+import {
+  CANNOT_INITIATE,
+  describeSandboxUser,
+  hasStartedBot,
+  SANDBOX_BOT_TOKEN,
+  SANDBOX_BOT_USER,
+  sandboxGroupName,
+  sandboxUserId,
+} from './sandbox-ids.js';
+
+/**
+ * The Bot API as the sandbox and the tests meet it: the methods the bot calls, answered with the documented
+ * result objects and errors, and the documented limits Telegram enforces where they are cheap to check. It
+ * remembers the messages the bot sent, so edits and deletes are checked as Telegram checks them.
+ */
+
+/** `/bot<token>/<method>`: how grammY calls the Bot API. */
+export const METHOD_PATH = /^\/bot([^/]+)\/([A-Za-z]+)$/;
+
+/** Documented limits the fake enforces, as Telegram does (sendMessage, InlineKeyboardButton, answerCallbackQuery). */
+const TEXT_LIMIT = 4096;
+const CALLBACK_DATA_BYTES = 64;
+const ALERT_LIMIT = 200;
+const QUERY_INVALID = 'Bad Request: query is too old and response timeout expired or query ID is invalid';
+const NOT_MODIFIED =
+  'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
+
+function fail(status: number, description: string): FakeResponse {
+  return { status, body: { ok: false, error_code: status, description } };
+}
+
+function ok(result: unknown): FakeResponse {
+  return { body: { ok: true, result } };
+}
+
+export type Payload = Record<string, unknown>;
+
+/** What the fake remembers of a message the bot sent, so edits and deletes are checked like Telegram's. */
+interface KeptMessage {
+  readonly text: string;
+  readonly markup: string;
+}
+
+/**
+ * The id the fake gives a message the bot sends: the position (from 1) of the sendMessage request among
+ * every request that fake received, so a test reads it from `api.requests` (the fake keeps no answers).
+ */
+export function sandboxMessageId(requestIndex: number): number {
+  return requestIndex + 1;
+}
+
+/** The Bot API methods the bot calls, answering with the documented result objects. */
+function createRoute() {
+  // fake-server.ts logs each request just before routing it, so this counts up with `requests`.
+  let received = 0;
+  const messages = new Map<string, KeptMessage>();
+  const answeredQueries = new Set<string>();
+  const keyOf = (payload: Payload) => `${Number(payload.chat_id)}:${Number(payload.message_id)}`;
+  return (request: ReceivedRequest): FakeResponse => {
+    const messageId = sandboxMessageId(received++);
+    const [, token, method] = METHOD_PATH.exec(request.path) ?? [];
+    if (!method) return fail(404, 'Not Found');
+    if (token !== SANDBOX_BOT_TOKEN) return fail(401, 'Unauthorized');
+    const payload = (request.payload ?? {}) as Payload;
+    switch (method) {
+      case 'getMe':
+        return ok({ ...SANDBOX_BOT_USER, can_join_groups: true });
+      case 'sendMessage': {
+        const problem = contentProblem(payload);
+        if (problem) return fail(400, problem);
+        const chatId = Number(payload.chat_id);
+        if (chatId > 0 && !hasStartedBot(chatId)) return fail(403, CANNOT_INITIATE);
+        const message = messageResult(payload, messageId);
+        messages.set(`${chatId}:${message.message_id}`, kept(payload));
+        return ok(message);
+      }
+      case 'editMessageText': {
+        const problem = contentProblem(payload);
+        if (problem) return fail(400, problem);
+        const before = messages.get(keyOf(payload));
+        if (!before) return fail(400, 'Bad Request: message to edit not found');
+        const after = kept(payload);
+        if (after.text === before.text && after.markup === before.markup) return fail(400, NOT_MODIFIED);
+        messages.set(keyOf(payload), after);
+        return ok(messageResult(payload, Number(payload.message_id)));
+      }
+      case 'deleteMessage':
+        if (!messages.delete(keyOf(payload))) return fail(400, 'Bad Request: message to delete not found');
+        return ok(true);
+      case 'answerCallbackQuery': {
+        const id = String(payload.callback_query_id ?? '');
+        if (String(payload.text ?? '').length > ALERT_LIMIT)
+          return fail(400, 'Bad Request: MESSAGE_TOO_LONG');
+        // Telegram takes one answer per query.
+        if (!id || answeredQueries.has(id)) return fail(400, QUERY_INVALID);
+        answeredQueries.add(id);
+        return ok(true);
+      }
+      case 'getChatMember':
+        return ok(chatMember(Number(payload.user_id)));
+      case 'getChatAdministrators':
+        if (Number(payload.chat_id) > 0) {
+          return fail(400, 'Bad Request: there are no administrators in the private chat');
+        }
+        return ok(administrators());
+      case 'sendChatAction':
+      case 'deleteWebhook':
+        return ok(true);
+      case 'setWebhook':
+        return { body: { ok: true, result: true, description: 'Webhook was set' } };
+      default:
+        return fail(404, 'Not Found: method not found');
+    }
+  };
+}
+
+/** Why Telegram would refuse this text or keyboard, if it would. */
+function contentProblem(payload: Payload): string | undefined {
+  const text = plainText(String(payload.text ?? ''));
+  if (!text.trim()) return 'Bad Request: message text is empty';
+  if (text.length > TEXT_LIMIT) return 'Bad Request: message is too long';
+  const buttons = (payload.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined)
+    ?.inline_keyboard;
+  const data = buttons?.flat().map((button) => button.callback_data ?? '') ?? [];
+  if (data.some((value) => value.length === 0 || Buffer.byteLength(value) > CALLBACK_DATA_BYTES)) {
+    return 'Bad Request: BUTTON_DATA_INVALID';
+  }
+  return undefined;
+}
+
+function kept(payload: Payload): KeptMessage {
+  return {
+    text: plainText(String(payload.text ?? '')),
+    markup: JSON.stringify(payload.reply_markup ?? null),
+  };
+}
+
+function messageResult(payload: Payload, messageId: number) {
+  const chatId = Number(payload.chat_id);
+  const person = describeSandboxUser(chatId);
+  const chat =
+    chatId > 0
+      ? { id: chatId, type: 'private', first_name: person.name ?? 'member' }
+      : { id: chatId, type: 'supergroup', title: sandboxGroupName(chatId) ?? 'group' };
+  const topic = payload.message_thread_id;
+  return {
+    message_id: messageId,
+    from: SANDBOX_BOT_USER,
+    chat,
+    date: Math.floor(Date.now() / 1000),
+    text: plainText(String(payload.text ?? '')),
+    ...(topic === undefined ? {} : { message_thread_id: Number(topic), is_topic_message: true }),
+    ...(payload.reply_markup === undefined ? {} : { reply_markup: payload.reply_markup }),
+  };
+}
+
+/** Every sandbox group has the same administrators: modann (creator), modsam and the bot itself. */
+export const SANDBOX_ADMINISTRATORS = ['modann', 'modsam'] as const;
+
+function administrators() {
+  const [creator, ...admins] = SANDBOX_ADMINISTRATORS.map((name) => chatMember(sandboxUserId(name)));
+  return [
+    { status: 'creator', user: creator?.user, is_anonymous: false },
+    ...admins,
+    { ...chatMember(SANDBOX_BOT_USER.id), user: SANDBOX_BOT_USER },
+  ];
+}
+
+function chatMember(userId: number) {
+  const { role, name } = describeSandboxUser(userId);
+  const user = { id: userId, is_bot: false, first_name: name ?? 'member' };
+  if (role !== 'moderator' && userId !== SANDBOX_BOT_USER.id) return { status: 'member', user };
+  return {
+    status: 'administrator',
+    user,
+    can_be_edited: false,
+    is_anonymous: false,
+    can_manage_chat: true,
+    can_delete_messages: true,
+    can_manage_video_chats: true,
+    can_restrict_members: true,
+    can_promote_members: false,
+    can_change_info: true,
+    can_invite_users: true,
+    can_post_stories: false,
+    can_edit_stories: false,
+    can_delete_stories: false,
+    can_pin_messages: true,
+  };
+}
+
+/** Telegram HTML as the text a member sees. */
+export function plainText(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+}
+
+export function startFakeBotApi(options: Parameters<typeof startFakeServer>[2] = {}): Promise<FakeServer> {
+  return startFakeServer('telegram', createRoute(), options);
+}

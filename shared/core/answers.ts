@@ -1,0 +1,97 @@
+/**
+ * Answers exactly once, and private means private.
+ *
+ * Every answer (to a command, a press, a form, a later job, a note to one moderator) is claimed in the
+ * {@link AnswerLedger} first. The ledger has states, as Powertools idempotency does: `in progress` with an
+ * expiry, then `completed` with an expiry. A concurrent redelivery finds it in progress and says nothing;
+ * a redelivery after a failure finds nothing (the claim was released) or an expired claim, and answers; a
+ * redelivery after the answer went out finds it completed. Once an answer has gone out, nothing after it
+ * may fail the request: the platform would redeliver, and the member would hear it twice.
+ */
+import type { Member, Space } from './events.js';
+import type { Messenger, OutboundMessage, PrivateDelivery } from './messenger.js';
+
+/** What claiming an answer found. */
+export type Claim = 'claimed' | 'in_progress' | 'completed';
+
+/** The ledger of answers (shared/store/ledger-repository.ts). Keys are scoped by the space they belong to. */
+export interface AnswerLedger {
+  /**
+   * Claims `key` unless it is completed, or in progress and younger than `inProgressMs`. Safe under
+   * concurrency: of two simultaneous claims, one wins.
+   */
+  begin(space: Space, key: string, now: Date, inProgressMs: number): Promise<Claim>;
+  /** Marks the answer given; it stays completed for {@link COMPLETED_FOR_SECONDS}. */
+  complete(space: Space, key: string, now: Date): Promise<void>;
+  /** Gives the claim up after a failure, so a redelivery answers. */
+  release(space: Space, key: string): Promise<void>;
+}
+
+/**
+ * How long a completed answer is remembered: past every platform's redelivery window (Telegram keeps an
+ * update for 24 hours; Slack retries for about an hour; Discord never redelivers).
+ */
+export const COMPLETED_FOR_SECONDS = 2 * 24 * 3600;
+
+/**
+ * How long a claim made inside a request holds: the function's timeout (10 s) plus margin. A request that
+ * died mid-answer frees its claim after this, and the platform's next redelivery answers.
+ */
+export const IN_REQUEST_MS = 15_000;
+
+/**
+ * How long a claim handed to a later invocation holds: a Discord interaction token (and so the chance to
+ * answer) lives 15 minutes; Lambda's asynchronous retries fit in it.
+ */
+export const LATER_MS = 15 * 60_000;
+
+/** Pending private answers behind a Telegram deep link (shared/store/pending-repository.ts). */
+export interface PendingAnswerStore {
+  /** Keeps `message` for `member` and returns a single-use token for a deep link. */
+  put(space: Space, member: Member, message: OutboundMessage, now: Date): Promise<string>;
+  /** The message behind `token`: only for the member it was kept for, only before it expires, until used. */
+  peek(token: string, member: Member, now: Date): Promise<OutboundMessage | undefined>;
+  /** Uses the token up, once the message went out (so a failed send can be tried again). */
+  consume(token: string, member: Member): Promise<void>;
+}
+
+/** How long a deep link's answer waits for the member to open it. */
+export const PENDING_FOR_SECONDS = 24 * 3600;
+
+/** What the rest of the chat sees when a private answer cannot reach a member: a link, never the answer. */
+export function deepLinkNote(link: string): OutboundMessage {
+  return {
+    text: `I have a private answer for you. Open ${link} and press **Start** to read it (the link works once).`,
+  };
+}
+
+/** What a private answer needs to fall back when the platform refuses it. */
+export interface PrivateFallback {
+  readonly messenger: Messenger;
+  readonly pending: PendingAnswerStore;
+  readonly space: Space;
+  readonly member: Member;
+  readonly now: Date;
+  /** Posts the public note where the member asked (the interaction's public answer). */
+  readonly postNote: (note: OutboundMessage) => Promise<unknown>;
+}
+
+/**
+ * Sends a private answer; if the platform refuses it and answers privately only in private chats
+ * (`privateAnswers: 'direct'`), keeps it behind a single-use deep link and posts only the link publicly.
+ * Anywhere else a refusal stays a refusal: the answer is never posted in a group instead.
+ */
+export async function answerPrivately(
+  send: () => Promise<PrivateDelivery>,
+  message: OutboundMessage,
+  fallback: PrivateFallback,
+): Promise<PrivateDelivery> {
+  const delivery = await send();
+  if (delivery.kind === 'sent' || fallback.messenger.capabilities.privateAnswers !== 'direct') {
+    return delivery;
+  }
+  const token = await fallback.pending.put(fallback.space, fallback.member, message, fallback.now);
+  const link = fallback.messenger.deepLink(token);
+  if (link) await fallback.postNote(deepLinkNote(link));
+  return delivery;
+}

@@ -1,0 +1,301 @@
+/**
+ * The dispatcher: the one entry point adapters call. Events are recorded; commands, presses and form
+ * submissions are routed by name / action id / form id to the handlers features register, answered
+ * exactly once (answers.ts), now or from a later invocation (later.ts), always through the Messenger.
+ */
+import { answerPrivately, IN_REQUEST_MS, LATER_MS, type PrivateFallback } from './answers.js';
+import { isProblem, readCommand } from './command-grammar.js';
+import { COMMAND_NAME } from './command-table.js';
+import { type EngagementRecord, type RecordOutcome, toEngagementRecord } from './engagement.js';
+import type { InboundEvent, InteractionEvent, PrivateText } from './events.js';
+import {
+  answer,
+  type CommandTurn,
+  type CoreLogger,
+  type CoreServices,
+  type CoreStores,
+  type Feature,
+  type Handler,
+  type Outcome,
+  type Turn,
+} from './feature.js';
+import { FEATURES, featureRegistry } from './features.js';
+import { continueGuided, promptFor } from './forms.js';
+import { fromLaterJob, type LaterJob, type LaterQueue, toLaterJob } from './later.js';
+import type { InteractionResponder, Messenger, OutboundMessage, PrivateDelivery } from './messenger.js';
+
+/** Told about every recording, after the store answered (the dev terminal prints one line per event). */
+export type RecordObserver = (record: EngagementRecord, outcome: RecordOutcome) => void;
+
+/** What the core needs from the outside world; adapters pass it in once per cold start. */
+export interface CommunityDeps {
+  readonly stores: CoreStores;
+  readonly messenger: Messenger;
+  /** Who counts as a moderator on the adapter's platform, in words, for refusals. */
+  readonly moderatorRule: string;
+  readonly later: LaterQueue;
+  readonly logger: CoreLogger;
+  /** Injected so tests and the bench can pin time. */
+  readonly now?: () => Date;
+  readonly onRecorded?: RecordObserver;
+  /** The features to route to (all of them unless a test narrows it). */
+  readonly features?: readonly Feature[];
+}
+
+/** What became of an interaction. */
+export type InteractionResult = 'answered' | 'deferred' | 'duplicate' | 'in_progress';
+
+export interface Community {
+  /** Records a message, reply, reaction, join or leave exactly once however often it is delivered. */
+  onEvent(event: InboundEvent): Promise<RecordOutcome>;
+  /**
+   * Records and answers a command, press or form submission, exactly once: the responder is used once
+   * (to answer, update, open a form, defer, or only acknowledge a repeated delivery). `isModerator` is the
+   * platform's answer when the payload itself carries the member's rights (Discord); otherwise the
+   * Messenger is asked.
+   */
+  onInteraction(
+    event: InteractionEvent,
+    responder: InteractionResponder,
+    isModerator?: () => Promise<boolean>,
+  ): Promise<InteractionResult>;
+  /** Text sent to the bot in a private chat: a deep link's `/start <token>`, or a guided form's answer. */
+  onPrivateText(event: PrivateText): Promise<'handled' | 'duplicate' | 'in_progress' | 'none'>;
+  /** Runs a job handed to a later invocation; throws (for a retry) when it could not answer. */
+  runLater(job: LaterJob): Promise<void>;
+}
+
+export function createCommunity(deps: CommunityDeps): Community {
+  const { stores, messenger, later, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const registry = featureRegistry(deps.features ?? FEATURES);
+  const services: CoreServices = {
+    stores,
+    messenger,
+    moderatorRule: deps.moderatorRule,
+    logger,
+    table: registry.table,
+  };
+
+  const record = async (event: InboundEvent, receivedAt: Date): Promise<RecordOutcome> => {
+    const item = toEngagementRecord(event, receivedAt);
+    const outcome = await stores.engagement.record(item);
+    deps.onRecorded?.(item, outcome);
+    return outcome;
+  };
+
+  const turnOf = (event: InteractionEvent, at: Date, rights?: () => Promise<boolean>): Turn => ({
+    event,
+    now: at,
+    services,
+    isModerator: memoize(rights ?? (() => messenger.isModerator(event.location.space, event.member))),
+  });
+
+  /** The handler for an event, or the answer when there is none to run (a refusal, a problem). */
+  async function route(
+    turn: Turn,
+    checkRights = true,
+  ): Promise<{ handler: Handler<Turn>; turn: Turn } | Outcome> {
+    const { event } = turn;
+    switch (event.kind) {
+      case 'command_invoked': {
+        const call = readCommand(registry.table, event.input, event.location.space.platform);
+        if (isProblem(call)) return answer(`${call.problem}\nSee \`/${COMMAND_NAME} help\`.`);
+        const { spec, path } = call.command;
+        if (spec.moderatorOnly && checkRights) {
+          const refusal = await moderatorRefusal(turn, path);
+          if (refusal) return refusal;
+        }
+        const handler = registry.commands.get(path) as Handler<Turn> | undefined;
+        if (!handler) throw new Error(`No handler for /${COMMAND_NAME} ${path}`);
+        const commandTurn: CommandTurn = { ...turn, event, command: call.command, values: call.values };
+        return { handler, turn: commandTurn };
+      }
+      case 'button_pressed': {
+        const handler = registry.buttons.get(event.actionId) as Handler<Turn> | undefined;
+        return handler ? { handler, turn } : answer('This button is no longer in use.');
+      }
+      case 'form_submitted': {
+        const handler = registry.forms.get(event.formId) as Handler<Turn> | undefined;
+        return handler ? { handler, turn } : answer('This form is not handled by this bot.');
+      }
+    }
+  }
+
+  async function moderatorRefusal(turn: Turn, path: string): Promise<Outcome | undefined> {
+    const { location } = turn.event;
+    if (location.direct) {
+      return answer(
+        `\`/${COMMAND_NAME} ${path}\` is for moderators, in their community: send it there, not in a private chat.`,
+      );
+    }
+    if (await turn.isModerator()) return undefined;
+    return answer(
+      `Sorry, \`/${COMMAND_NAME} ${path}\` is for moderators only ` +
+        `(on ${location.space.platform}: ${deps.moderatorRule}). Try \`/${COMMAND_NAME} help\`.`,
+    );
+  }
+
+  function fallbackFor(event: InteractionEvent, at: Date): PrivateFallback {
+    return {
+      messenger,
+      pending: stores.pending,
+      space: event.location.space,
+      member: event.member,
+      now: at,
+      postNote: (note) => messenger.respond(event.answer, note, 'public'),
+    };
+  }
+
+  async function apply(
+    outcome: Outcome,
+    event: InteractionEvent,
+    responder: InteractionResponder,
+    at: Date,
+  ): Promise<void> {
+    const privately = (message: OutboundMessage) =>
+      answerPrivately(() => responder.answer(message), message, fallbackFor(event, at));
+    switch (outcome.kind) {
+      case 'answer':
+        await privately(outcome.message);
+        return;
+      case 'update':
+        await responder.update(outcome.message);
+        return;
+      case 'form': {
+        if (messenger.capabilities.forms === 'modal') {
+          await responder.openForm(outcome.form);
+          return;
+        }
+        const session = { form: outcome.form, answers: {}, origin: toLaterJob(event).event };
+        await stores.forms.put(event.member, session, at);
+        await privately(promptFor(session));
+        return;
+      }
+      case 'later':
+        await later.enqueue(toLaterJob(event));
+        await responder.defer();
+        return;
+    }
+  }
+
+  /** Claims `key`, runs `work`, completes; releases the claim when `work` fails (and rethrows). */
+  async function once<T>(
+    event: { readonly location: InteractionEvent['location'] },
+    key: string,
+    inProgressMs: number,
+    work: (at: Date) => Promise<T>,
+  ): Promise<T | 'duplicate' | 'in_progress'> {
+    const { space } = event.location;
+    const at = now();
+    const claim = await stores.ledger.begin(space, key, at, inProgressMs);
+    if (claim !== 'claimed') return claim === 'completed' ? 'duplicate' : claim;
+    let result: T;
+    try {
+      result = await work(at);
+    } catch (error) {
+      await stores.ledger.release(space, key).catch((releaseError: unknown) => {
+        // The claim then expires on its own; a redelivery after that answers.
+        logger.warn('answer claim not released', { key, error: releaseError });
+      });
+      throw error;
+    }
+    // The answer is out: a failure to note it must not fail the request (a redelivery would repeat it).
+    await stores.ledger.complete(space, key, now()).catch((error: unknown) => {
+      logger.error('answer given but not marked complete', { key, error });
+    });
+    return result;
+  }
+
+  async function onInteraction(
+    event: InteractionEvent,
+    responder: InteractionResponder,
+    rights?: () => Promise<boolean>,
+  ): Promise<InteractionResult> {
+    await record(event, now());
+    const result = await once(event, `${event.kind}:${event.id}`, IN_REQUEST_MS, async (at) => {
+      const routed = await route(turnOf(event, at, rights));
+      const outcome = 'handler' in routed ? await routed.handler.run(routed.turn) : routed;
+      await apply(outcome, event, responder, at);
+      return outcome.kind === 'later' ? ('deferred' as const) : ('answered' as const);
+    });
+    if (result === 'duplicate' || result === 'in_progress') await responder.acknowledge();
+    return result;
+  }
+
+  return {
+    onEvent: (event) => record(event, now()),
+    onInteraction,
+    async onPrivateText(event) {
+      const result = await once(event, `private_text:${event.id}`, IN_REQUEST_MS, async (at) => {
+        if (event.startToken !== undefined) return deliverPending(event, at);
+        const step = await continueGuided(stores.forms, messenger, event, at);
+        if (step.kind !== 'submitted') return step.kind === 'none' ? 'none' : 'handled';
+        const responder = privateChatResponder(messenger, event);
+        await onInteraction(step.submission, responder);
+        await stores.forms.delete(event.member);
+        return 'handled';
+      });
+      return result;
+    },
+    async runLater(job) {
+      const event = fromLaterJob(job);
+      const result = await once(event, `later:${event.kind}:${event.id}`, LATER_MS, async (at) => {
+        // Rights were checked in the request that handed this job over; asking again could only disagree.
+        const routed = await route(turnOf(event, at), false);
+        const message =
+          'handler' in routed && routed.handler.later
+            ? await routed.handler.later(routed.turn)
+            : { text: 'That could not be finished. Please try again.' };
+        await answerPrivately(
+          () => messenger.respond(event.answer, message),
+          message,
+          fallbackFor(event, at),
+        );
+      });
+      if (result === 'duplicate' || result === 'in_progress') {
+        logger.info('later job already answered', { eventId: event.id, result });
+      }
+    },
+  };
+
+  async function deliverPending(event: PrivateText, at: Date): Promise<'handled'> {
+    const token = event.startToken ?? '';
+    const message = await stores.pending.peek(token, event.member, at);
+    const say = (content: OutboundMessage) =>
+      messenger.sendPrivate(event.location.space, event.member, content);
+    if (!message) {
+      await say({ text: 'Hello! That link has been used already or has expired.' });
+      return 'handled';
+    }
+    // Used up only once it went out: a member who blocked the bot meanwhile can still open it later.
+    if ((await say(message)).kind === 'sent') await stores.pending.consume(token, event.member);
+    return 'handled';
+  }
+}
+
+/** A guided form's submission is answered in the member's private chat, where they sent the last reply. */
+function privateChatResponder(messenger: Messenger, event: PrivateText): InteractionResponder {
+  const say = (message: OutboundMessage): Promise<PrivateDelivery> =>
+    messenger.sendPrivate(event.location.space, event.member, message);
+  return {
+    answer: say,
+    update: async (message) => {
+      await say(message);
+    },
+    openForm: async () => {
+      throw new Error('A guided form cannot open another form');
+    },
+    defer: async () => {},
+    acknowledge: async () => {},
+  };
+}
+
+/** A moderator check asks the platform at most once per turn. */
+function memoize<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= load();
+    return pending;
+  };
+}

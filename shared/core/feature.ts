@@ -1,0 +1,84 @@
+/**
+ * What a feature module gives the dispatcher: its commands (declared in the table's shape), its button and
+ * form handlers by id. A handler answers by returning an {@link Outcome}; what it says unasked it says
+ * through the Messenger in its turn's services.
+ */
+import type { AnswerLedger, PendingAnswerStore } from './answers.js';
+import type { OptionValue, ResolvedCommand, TableEntry } from './command-table.js';
+import type { EngagementStore } from './engagement.js';
+import type { ButtonPressed, CommandInvoked, FormSubmitted, InteractionEvent } from './events.js';
+import type { FeedbackStore } from './feedback/store.js';
+import type { FormSessionStore } from './forms.js';
+import type { Form, Messenger, OutboundMessage } from './messenger.js';
+
+/** Every store port the core uses, built once per cold start by shared/store. */
+export interface CoreStores {
+  readonly engagement: EngagementStore;
+  readonly ledger: AnswerLedger;
+  readonly pending: PendingAnswerStore;
+  readonly forms: FormSessionStore;
+  readonly feedback: FeedbackStore;
+}
+
+/** The small logging port the core writes to (shared/lambda/logger.ts satisfies it). */
+export interface CoreLogger {
+  info(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+/** What handlers work with. */
+export interface CoreServices {
+  readonly stores: CoreStores;
+  readonly messenger: Messenger;
+  /** Who counts as a moderator on this platform, in words (from the platform's descriptor). */
+  readonly moderatorRule: string;
+  readonly logger: CoreLogger;
+  /** The command table of the features in use (for `help`). */
+  readonly table: readonly TableEntry[];
+}
+
+/** One handler call: the event, the clock, the services, and the member's rights (asked lazily, once). */
+export interface Turn<E extends InteractionEvent = InteractionEvent> {
+  readonly event: E;
+  readonly now: Date;
+  readonly services: CoreServices;
+  /** Whether the acting member moderates the event's space, as the platform says. */
+  isModerator(): Promise<boolean>;
+}
+
+export interface CommandTurn extends Turn<CommandInvoked> {
+  readonly command: ResolvedCommand;
+  readonly values: Readonly<Record<string, OptionValue>>;
+}
+
+/** How a handler answers, now. */
+export type Outcome =
+  /** A private answer to the member who acted. */
+  | { readonly kind: 'answer'; readonly message: OutboundMessage }
+  /** Replace the message whose button was pressed. */
+  | { readonly kind: 'update'; readonly message: OutboundMessage }
+  /** Ask for more: a modal, or a guided exchange where the platform has no forms. */
+  | { readonly kind: 'form'; readonly form: Form }
+  /** Acknowledge now; {@link Handler.later} answers from a separate invocation. */
+  | { readonly kind: 'later' };
+
+export interface Handler<T extends Turn = Turn> {
+  /** Runs inside the request: must be quick (well under a second). */
+  run(turn: T): Promise<Outcome>;
+  /** Runs in a later invocation when `run` returned `later`; its message is the private answer. */
+  later?(turn: T): Promise<OutboundMessage>;
+}
+
+export interface Feature {
+  /** Table entries, in the order `help` lists them. */
+  readonly commands: readonly TableEntry[];
+  /** Command path (`stats`, `me show`) -> handler. */
+  readonly commandHandlers: Readonly<Record<string, Handler<CommandTurn>>>;
+  readonly buttonHandlers?: Readonly<Record<string, Handler<Turn<ButtonPressed>>>>;
+  readonly formHandlers?: Readonly<Record<string, Handler<Turn<FormSubmitted>>>>;
+}
+
+export function answer(text: string, buttons?: OutboundMessage['buttons']): Outcome {
+  return { kind: 'answer', message: buttons ? { text, buttons } : { text } };
+}

@@ -1,0 +1,29 @@
+import type { Member, Space } from '../events.js';
+
+/** A private note from a member to the moderators of their community. */
+export interface FeedbackNote {
+  readonly space: Space;
+  readonly id: string;
+  readonly from: Member;
+  /** Kept only until a moderator marks the note read. */
+  readonly text: string;
+  readonly createdAt: string;
+}
+
+/** What marking a note read found. */
+export type MarkRead =
+  | { readonly kind: 'read'; readonly note: FeedbackNote }
+  | { readonly kind: 'already'; readonly readBy: string }
+  | { readonly kind: 'missing' };
+
+/** Feedback notes (shared/store/feedback-repository.ts), keyed by their community. */
+export interface FeedbackStore {
+  /** Keeps a note; adding the same id again changes nothing. */
+  add(note: FeedbackNote, now: Date): Promise<void>;
+  get(space: Space, id: string): Promise<FeedbackNote | undefined>;
+  /** Marks the note read by `by` and erases its text, once; returns the note as it was. */
+  markRead(space: Space, id: string, by: Member, now: Date): Promise<MarkRead>;
+}
+
+/** Unread notes are not kept forever: after this they expire with their text. */
+export const FEEDBACK_KEPT_SECONDS = 90 * 24 * 3600;

@@ -1,0 +1,41 @@
+/**
+ * Work answered later. A handler that may take more than about a second returns `later`: the dispatcher
+ * acknowledges the interaction at once and hands a {@link LaterJob} to the {@link LaterQueue}. On Lambda the
+ * function is frozen once it has replied, so "later" is a separate invocation: the webhook invokes its own
+ * function asynchronously (InvocationType `Event`: Lambda queues it, retries a failed run twice, and the
+ * job's ledger claim makes every retry or duplicate run answer at most once). `npm run dev` and the tests
+ * run the same path against a local Lambda Invoke endpoint (infra/local/fake-lambda.ts).
+ */
+import type { InteractionEvent } from './events.js';
+
+/** Marks an invocation as a job rather than an HTTP request. */
+export const LATER_JOB_SOURCE = 'community.later';
+
+/** An interaction event as JSON: its date as an ISO string. */
+export type SerializedInteraction = Omit<InteractionEvent, 'occurredAt'> & { readonly occurredAt: string };
+
+/** The payload of a later invocation. */
+export interface LaterJob {
+  readonly source: typeof LATER_JOB_SOURCE;
+  readonly event: SerializedInteraction;
+}
+
+/** Hands a job to a later invocation (shared/lambda/later-queue.ts). */
+export interface LaterQueue {
+  enqueue(job: LaterJob): Promise<void>;
+}
+
+export function toLaterJob(event: InteractionEvent): LaterJob {
+  return { source: LATER_JOB_SOURCE, event: { ...event, occurredAt: event.occurredAt.toISOString() } };
+}
+
+/** Whether an invocation's payload is a job (an HTTP event never has this `source`). */
+export function isLaterJob(payload: unknown): payload is LaterJob {
+  if (typeof payload !== 'object' || payload === null) return false;
+  const { source, event } = payload as { source?: unknown; event?: unknown };
+  return source === LATER_JOB_SOURCE && typeof event === 'object' && event !== null;
+}
+
+export function fromLaterJob(job: LaterJob): InteractionEvent {
+  return { ...job.event, occurredAt: new Date(job.event.occurredAt) } as InteractionEvent;
+}

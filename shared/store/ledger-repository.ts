@@ -1,0 +1,127 @@
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type AnswerLedger, type Claim, COMPLETED_FOR_SECONDS } from '../core/answers.js';
+import type { Space } from '../core/events.js';
+import { readNumber, readString, toItem } from './attributes.js';
+import { isConditionalCheckFailed, StoreError } from './errors.js';
+import { TABLE } from './table.js';
+
+const IN_PROGRESS = 'IN_PROGRESS';
+const COMPLETED = 'COMPLETED';
+
+/**
+ * The answer ledger in the table: one item per answer, keyed by its space (`ONCE#<platform>:<space>` /
+ * `<key>`), with Powertools idempotency's two states. A claim is one conditional put; completing it one
+ * update; a failure deletes the claim (only while it is still in progress).
+ */
+export class LedgerRepository implements AnswerLedger {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async begin(space: Space, key: string, now: Date, inProgressMs: number): Promise<Claim> {
+    // The owner stamp tells our own SDK retry (whose first attempt did land) from someone else's claim.
+    const owner = `${now.toISOString()}#${Math.random().toString(36).slice(2)}`;
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            ...ledgerKey(space, key),
+            ...toItem({
+              status: IN_PROGRESS,
+              owner,
+              inProgressUntil: now.getTime() + inProgressMs,
+              // Bounds an abandoned claim's life in the table too.
+              [TABLE.timeToLiveAttribute]: epochSeconds(now) + COMPLETED_FOR_SECONDS,
+            }),
+          },
+          ConditionExpression:
+            'attribute_not_exists(#pk) OR (#status = :inProgress AND #until < :now) OR #expires < :nowSeconds',
+          ExpressionAttributeNames: {
+            '#pk': TABLE.partitionKey,
+            '#status': 'status',
+            '#until': 'inProgressUntil',
+            '#expires': TABLE.timeToLiveAttribute,
+          },
+          ExpressionAttributeValues: toItem({
+            ':inProgress': IN_PROGRESS,
+            ':now': now.getTime(),
+            ':nowSeconds': epochSeconds(now),
+          }),
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw new StoreError('PutItem', { cause: error });
+    }
+    const { Item } = await this.client
+      .send(
+        new GetItemCommand({ TableName: this.tableName, Key: ledgerKey(space, key), ConsistentRead: true }),
+      )
+      .catch((error: unknown) => {
+        throw new StoreError('GetItem', { cause: error });
+      });
+    if (readString(Item, 'owner') === owner && readString(Item, 'status') === IN_PROGRESS) return 'claimed';
+    return readString(Item, 'status') === COMPLETED ? 'completed' : 'in_progress';
+  }
+
+  async complete(space: Space, key: string, now: Date): Promise<void> {
+    await this.client
+      .send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: ledgerKey(space, key),
+          UpdateExpression: 'SET #status = :completed, #expires = :expires REMOVE inProgressUntil',
+          ExpressionAttributeNames: { '#status': 'status', '#expires': TABLE.timeToLiveAttribute },
+          ExpressionAttributeValues: toItem({
+            ':completed': COMPLETED,
+            ':expires': epochSeconds(now) + COMPLETED_FOR_SECONDS,
+          }),
+        }),
+      )
+      .catch((error: unknown) => {
+        throw new StoreError('UpdateItem', { cause: error });
+      });
+  }
+
+  async release(space: Space, key: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: ledgerKey(space, key),
+          // Never forget a completed answer: only a claim still in progress is given up.
+          ConditionExpression: '#status = :inProgress',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: toItem({ ':inProgress': IN_PROGRESS }),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw new StoreError('DeleteItem', { cause: error });
+    }
+  }
+
+  /** The state of one answer, for tests and diagnostics. */
+  async state(space: Space, key: string): Promise<{ status?: string; inProgressUntil: number }> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: ledgerKey(space, key), ConsistentRead: true }),
+    );
+    const status = readString(Item, 'status');
+    return { ...(status ? { status } : {}), inProgressUntil: readNumber(Item, 'inProgressUntil') };
+  }
+}
+
+export function ledgerKey(space: Space, key: string) {
+  return toItem({ [TABLE.partitionKey]: `ONCE#${space.platform}:${space.id}`, [TABLE.sortKey]: key });
+}
+
+export function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}

@@ -1,0 +1,284 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { telegramPlatform } from '../../bots/telegram/platform.js';
+import {
+  SANDBOX_SECRET_TOKEN,
+  sandboxChatId,
+  sandboxUserId,
+  telegramSandbox,
+} from '../../bots/telegram/sandbox.js';
+import { noteId } from '../../shared/core/feedback/feedback.js';
+import type { BotHandler, HttpResult } from '../../shared/lambda/http.js';
+import { type FakeServer, type ReceivedRequest, startFakeServer } from '../../shared/platform/fake-server.js';
+import type { SandboxAction, SignedRequest } from '../../shared/platform/sandbox.js';
+import type { Item } from '../../shared/store/attributes.js';
+import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
+import type { FaultyProxy } from '../support/faulty-proxy.js';
+import { httpEvent } from '../support/lambda.js';
+import type { TestTable } from '../support/table.js';
+
+/*
+ * `/community` through the real webhook: who is answered where, commands Telegram shapes its own way (text
+ * mentions, deep links), and failures of the Bot API or the table around an answer.
+ */
+
+const FIXTURES = join(import.meta.dirname, '../fixtures/telegram');
+const PATH = telegramSandbox.path;
+const SECRET = { 'X-Telegram-Bot-Api-Secret-Token': SANDBOX_SECRET_TOKEN };
+const GROUP_CHAT = -1001234567890;
+
+let table: TestTable;
+let proxy: FaultyProxy;
+let api: FakeServer;
+let handler: BotHandler;
+
+let bot: BotUnderTest | undefined;
+
+beforeAll(async () => {
+  bot = await startBotUnderTest(telegramPlatform);
+  ({ table, proxy, api, handler } = bot);
+});
+
+afterAll(async () => {
+  await bot?.close();
+});
+
+type Update = Record<string, unknown> & { update_id: number };
+
+function fixture(name: string, updateId?: number): Update {
+  const update = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Update;
+  return updateId === undefined ? update : { ...update, update_id: updateId };
+}
+
+/** Delivers a body to the real handler (or `to`) with the sandbox secret token (or the given headers). */
+function deliver(
+  update: Update | string,
+  headers: Record<string, string> = SECRET,
+  to: BotHandler = handler,
+): Promise<HttpResult> {
+  const body = typeof update === 'string' ? update : JSON.stringify(update);
+  return to(httpEvent(PATH, body, headers));
+}
+
+function deliverSigned(request: SignedRequest, to: BotHandler = handler): Promise<HttpResult> {
+  return to(httpEvent(request.path, request.body, { ...request.headers }));
+}
+
+/** Three deliveries one after the other, then three at once, as Telegram's retries can arrive. */
+async function deliverSixTimes(send: () => Promise<HttpResult>): Promise<number[]> {
+  const sequential: HttpResult[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) sequential.push(await send());
+  const concurrent = await Promise.all([send(), send(), send()]);
+  return [...sequential, ...concurrent].map((result) => result.statusCode ?? 0);
+}
+
+/** Engagement records of one update: `telegram:<id>`, or `telegram:<id>:<n>` for multi-reaction updates. */
+async function recordsOf(updateId: number | string): Promise<Item[]> {
+  const key = `EVT#telegram:${updateId}`;
+  return (await table.engagementItems()).filter(
+    (item) => item.pk?.S === key || item.pk?.S?.startsWith(`${key}:`),
+  );
+}
+
+/** What the fake Bot API (or `server`) received for `method` since `mark` (an index into its request log). */
+function calls(method: string, mark: number, server: FakeServer = api): ReceivedRequest[] {
+  return server.requests.slice(mark).filter((request) => request.path.endsWith(`/${method}`));
+}
+
+function payloadOf(request: ReceivedRequest | undefined): Record<string, unknown> {
+  return (request?.payload ?? {}) as Record<string, unknown>;
+}
+
+function command(user: string, channel: string, text: string): SignedRequest {
+  return telegramSandbox.sign({ kind: 'command', user, channel, text } satisfies SandboxAction);
+}
+
+describe('Telegram webhook: /community', () => {
+  it('refuses a member privately, and asks Telegram about them only once in five minutes', async () => {
+    // Prepare: bob's /community stats from the fixture, then his /community help.
+    const stats = fixture('command', 640000207);
+    const help = fixture('command', 640000208);
+    (help.message as { text: string }).text = '/community help';
+    const mark = api.requests.length;
+
+    // Act
+    const refused = await deliver(stats);
+    const helped = await deliver(help);
+
+    // Assess
+    expect([refused.statusCode, helped.statusCode]).toEqual([200, 200]);
+    expect(calls('getChatMember', mark).map(payloadOf)).toEqual([
+      { chat_id: GROUP_CHAT, user_id: 222222222 },
+    ]);
+    const [refusal, helpReply] = calls('sendMessage', mark).map(payloadOf);
+    expect(refusal).toMatchObject({ chat_id: 222222222, parse_mode: 'HTML' });
+    expect(refusal).not.toHaveProperty('reply_parameters');
+    expect(String(refusal?.text)).toContain(
+      'is for moderators only (on telegram: the chat creator and administrators)',
+    );
+    expect(String(helpReply?.text)).toContain('Moderators have more commands.');
+  });
+
+  it('treats nobody as a moderator in a private chat and says to use the group, replying there', async () => {
+    const signed = command('modsam', 'dm', '/community stats');
+    const commandMessageId = (JSON.parse(signed.body) as { message: { message_id: number } }).message
+      .message_id;
+    const mark = api.requests.length;
+
+    await deliverSigned(signed);
+
+    expect(calls('getChatMember', mark)).toHaveLength(0);
+    const sends = calls('sendMessage', mark).map(payloadOf);
+    expect(sends).toHaveLength(1);
+    expect(sends[0]).toMatchObject({
+      chat_id: sandboxUserId('modsam'),
+      reply_parameters: { message_id: commandMessageId },
+    });
+    expect(String(sends[0]?.text)).toContain('is for moderators, in their community: send it there');
+  });
+
+  it('posts only a deep link in the group when the member never started the bot (403)', async () => {
+    const signed = command('stranger1', 'general', '/community stats');
+    const commandMessageId = (JSON.parse(signed.body) as { message: { message_id: number } }).message
+      .message_id;
+    const mark = api.requests.length;
+
+    const result = await deliverSigned(signed);
+
+    expect(result.statusCode).toBe(200);
+    const [privately, inGroup, ...more] = calls('sendMessage', mark).map(payloadOf);
+    expect(privately).toMatchObject({ chat_id: sandboxUserId('stranger1') });
+    expect(inGroup).toMatchObject({
+      chat_id: sandboxChatId('general', 'stranger1'),
+      reply_parameters: { message_id: commandMessageId, allow_sending_without_reply: true },
+    });
+    expect(String(inGroup?.text)).toMatch(
+      /Open https:\/\/t\.me\/community_sandbox_bot\?start=[\w-]+ and press/,
+    );
+    expect(String(inGroup?.text)).not.toContain('moderators only');
+    expect(more).toEqual([]);
+  });
+
+  it('ignores /community addressed to another bot', async () => {
+    const signed = command('modann', 'general', '/community@otherbot stats');
+    const { update_id } = JSON.parse(signed.body) as Update;
+    const mark = api.requests.length;
+
+    const result = await deliverSigned(signed);
+
+    expect(result.statusCode).toBe(200);
+    expect(api.requests.slice(mark)).toHaveLength(0);
+    expect(await recordsOf(update_id)).toHaveLength(0);
+  });
+
+  it('answers a redelivered command once', async () => {
+    const signed = command('alice', 'general', `/community@community_sandbox_bot help`);
+    const { update_id } = JSON.parse(signed.body) as Update;
+    const mark = api.requests.length;
+
+    const statuses = await deliverSixTimes(() => deliverSigned(signed));
+
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(calls('sendMessage', mark)).toHaveLength(1);
+    expect(await recordsOf(update_id)).toHaveLength(1);
+  });
+});
+
+describe('Telegram webhook: documented commands', () => {
+  it('reads a text mention in a command as the member it names', async () => {
+    // Prepare
+    const update = fixture('command-text-mention');
+    const space = { platform: 'telegram' as const, id: String(GROUP_CHAT) };
+
+    // Act
+    const result = await deliver(update);
+    await bot?.lambda.idle();
+
+    // Assess: the note keeps the mention as the member's id, for the moderators to see who is meant.
+    expect(result.statusCode).toBe(200);
+    const note = await table.store.core.feedback.get(
+      space,
+      noteId({ kind: 'command_invoked', id: String(update.update_id) } as never),
+    );
+    expect(note?.text).toBe('thanks <@444444444> for the meetup');
+  });
+
+  it('delivers nothing for a deep link whose answer is unknown, and says so privately', async () => {
+    const update = fixture('private-start');
+    const mark = api.requests.length;
+
+    await deliver(update);
+
+    expect(calls('sendMessage', mark).map(payloadOf)).toEqual([
+      {
+        chat_id: 333333333,
+        text: 'Hello! That link has been used already or has expired.',
+        parse_mode: 'HTML',
+      },
+    ]);
+    expect(await recordsOf(update.update_id)).toEqual([]);
+  });
+});
+
+describe('Telegram webhook: Bot API failures', () => {
+  it('answers 500 when getChatMember fails, and the redelivery once Telegram answers again is answered once', async () => {
+    // Prepare: a second handler instance whose Bot API fails getChatMember once, then answers.
+    let lookups = 0;
+    const flaky = await startFakeServer('telegram-flaky', (request) => {
+      if (request.path.endsWith('/getChatMember') && ++lookups === 1) {
+        return { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } };
+      }
+      if (request.path.endsWith('/getChatMember')) {
+        return {
+          body: { ok: true, result: { status: 'member', user: { id: 1, is_bot: false, first_name: 'z' } } },
+        };
+      }
+      return { body: { ok: true, result: { message_id: 1, date: 0, chat: { id: 1, type: 'private' } } } };
+    });
+    onTestFinished(() => flaky.close());
+    const flakyHandler = telegramPlatform.createHandler({
+      ...(bot?.env ?? {}),
+      ...telegramSandbox.env(flaky.url),
+    });
+    const signed = command('zoe', 'general', '/community help');
+
+    // Act
+    const failed = await deliverSigned(signed, flakyHandler);
+    const redelivered = await deliverSigned(signed, flakyHandler);
+    const again = await deliverSigned(signed, flakyHandler);
+
+    // Assess: Telegram is told to retry; the retry answers; the command counts once.
+    expect([failed.statusCode, redelivered.statusCode, again.statusCode]).toEqual([500, 200, 200]);
+    const sends = flaky.requests.filter((request) => request.path.endsWith('/sendMessage')).map(payloadOf);
+    expect(sends).toHaveLength(1);
+    expect(sends[0]).toMatchObject({ chat_id: sandboxUserId('zoe') });
+    expect(String(sends[0]?.text)).toContain('Moderators have more commands.');
+    expect(await recordsOf((JSON.parse(signed.body) as Update).update_id)).toHaveLength(1);
+  });
+});
+
+describe('Telegram webhook: a command recorded, then DynamoDB failing before it is answered', () => {
+  it('answers 500, and the redelivery (found recorded) is answered, once', async () => {
+    // Prepare: the record lands but every attempt's answer is lost, so the request fails right after it.
+    const signed = command('erin', 'general', '/community help');
+    const { update_id } = JSON.parse(signed.body) as Update;
+    const mark = api.requests.length;
+    proxy.failNext('PutItem', 3, 'after');
+
+    // Act
+    const failed = await deliverSigned(signed);
+    const sentBeforeRetry = calls('sendMessage', mark).length;
+    const statuses = await deliverSixTimes(() => deliverSigned(signed));
+
+    // Assess
+    expect(failed.statusCode).toBe(500);
+    expect(sentBeforeRetry).toBe(0);
+    expect(statuses.filter((status) => status !== 200 && status !== 500)).toEqual([]);
+    expect(await deliverSigned(signed)).toMatchObject({ statusCode: 200 });
+    const sends = calls('sendMessage', mark).map(payloadOf);
+    expect(sends).toHaveLength(1);
+    expect(sends[0]).toMatchObject({ chat_id: sandboxUserId('erin') });
+    expect(await recordsOf(update_id)).toHaveLength(1);
+  });
+});
