@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { telegramPlatform } from '../../bots/telegram/platform.js';
 import {
@@ -10,18 +8,15 @@ import {
   telegramSandbox,
 } from '../../bots/telegram/sandbox.js';
 import { ALLOWED_UPDATES, setTelegramWebhook } from '../../bots/telegram/set-webhook.js';
-import type { BotHandler, HttpResult } from '../../shared/lambda/http.js';
-import type { FakeServer, ReceivedRequest } from '../../shared/platform/fake-server.js';
-import type { SandboxAction, SignedRequest } from '../../shared/platform/sandbox.js';
-import type { Item } from '../../shared/store/attributes.js';
+import type { BotHandler } from '../../shared/lambda/http.js';
+import type { FakeServer } from '../../shared/platform/fake-server.js';
 import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
 import type { FaultyProxy } from '../support/faulty-proxy.js';
 import { httpEvent } from '../support/lambda.js';
 import type { TestTable } from '../support/table.js';
+import { command, deliverSixTimes, fixture, payloadOf, SECRET, telegramHarness } from './telegram-harness.js';
 
-const FIXTURES = join(import.meta.dirname, '../fixtures/telegram');
 const PATH = telegramSandbox.path;
-const SECRET = { 'X-Telegram-Bot-Api-Secret-Token': SANDBOX_SECRET_TOKEN };
 const GROUP_CHAT = -1001234567890;
 
 let table: TestTable;
@@ -40,55 +35,10 @@ afterAll(async () => {
   await bot?.close();
 });
 
-type Update = Record<string, unknown> & { update_id: number };
-
-function fixture(name: string, updateId?: number): Update {
-  const update = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Update;
-  return updateId === undefined ? update : { ...update, update_id: updateId };
-}
-
-/** Delivers a body to the real handler (or `to`) with the sandbox secret token (or the given headers). */
-function deliver(
-  update: Update | string,
-  headers: Record<string, string> = SECRET,
-  to: BotHandler = handler,
-): Promise<HttpResult> {
-  const body = typeof update === 'string' ? update : JSON.stringify(update);
-  return to(httpEvent(PATH, body, headers));
-}
-
-function deliverSigned(request: SignedRequest, to: BotHandler = handler): Promise<HttpResult> {
-  return to(httpEvent(request.path, request.body, { ...request.headers }));
-}
-
-/** Three deliveries one after the other, then three at once, as Telegram's retries can arrive. */
-async function deliverSixTimes(send: () => Promise<HttpResult>): Promise<number[]> {
-  const sequential: HttpResult[] = [];
-  for (let attempt = 0; attempt < 3; attempt++) sequential.push(await send());
-  const concurrent = await Promise.all([send(), send(), send()]);
-  return [...sequential, ...concurrent].map((result) => result.statusCode ?? 0);
-}
-
-/** Engagement records of one update: `telegram:<id>`, or `telegram:<id>:<n>` for multi-reaction updates. */
-async function recordsOf(updateId: number | string): Promise<Item[]> {
-  const key = `EVT#telegram:${updateId}`;
-  return (await table.engagementItems()).filter(
-    (item) => item.pk?.S === key || item.pk?.S?.startsWith(`${key}:`),
-  );
-}
-
-/** What the fake Bot API (or `server`) received for `method` since `mark` (an index into its request log). */
-function calls(method: string, mark: number, server: FakeServer = api): ReceivedRequest[] {
-  return server.requests.slice(mark).filter((request) => request.path.endsWith(`/${method}`));
-}
-
-function payloadOf(request: ReceivedRequest | undefined): Record<string, unknown> {
-  return (request?.payload ?? {}) as Record<string, unknown>;
-}
-
-function command(user: string, channel: string, text: string): SignedRequest {
-  return telegramSandbox.sign({ kind: 'command', user, channel, text } satisfies SandboxAction);
-}
+const { deliver, deliverSigned, recordsOf, calls } = telegramHarness(() => {
+  if (!bot) throw new Error('the bot starts in beforeAll');
+  return bot;
+});
 
 const DOCUMENTED_UPDATES = [
   { name: 'message', kinds: ['message_posted'] },
