@@ -4,15 +4,16 @@
  *
  * Bolt's `App` requires its HTTP and Socket Mode receivers at load time, and with them
  * @slack/socket-mode, @slack/oauth, express, raw-body and path-to-regexp; the Lambda only ever uses
- * AwsLambdaReceiver. The WebClient requires @slack/types only to re-export its typings. esbuild aliases
+ * AwsLambdaReceiver. The WebClient requires @slack/types only to re-export its typings. @discordjs/rest
+ * requires magic-bytes.js to sniff upload types, and the bot uploads nothing. esbuild aliases
  * those modules to this file, so loading them costs nothing and any real use fails loudly instead of
  * silently doing nothing: every export throws when called or constructed.
  */
 
 function notBundled(what) {
   return new Error(
-    `${what} is not bundled: this Lambda only uses Bolt's AwsLambdaReceiver ` +
-      '(infra/bundling.ts replaces the modules in UNUSED_MODULES with a stub)',
+    `${what} is not bundled: this bot's descriptor lists it as unused at run time ` +
+      '(infra/bundling.ts replaces the modules in bundling.unusedModules with a stub)',
   );
 }
 

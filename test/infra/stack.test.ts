@@ -509,7 +509,7 @@ describe('bundling', () => {
     const bundle = readFileSync(join(outdir, assetPath, 'index.mjs'), 'utf8');
 
     expect(bundle.startsWith(BOT_BUNDLE.banner)).toBe(true);
-    expect(bundle).toContain("this Lambda only uses Bolt's AwsLambdaReceiver");
+    expect(bundle).toContain("this bot's descriptor lists it as unused at run time");
     expect(bundle).not.toContain('undici');
     expect(bundle).not.toMatch(/x-powered-by/i);
   });
@@ -523,7 +523,7 @@ describe('bundling', () => {
 
     // Assess
     expect(stub.__esModule).toBeUndefined();
-    expect(() => new client()).toThrow(/SocketModeClient is not bundled: this Lambda only uses Bolt's/);
+    expect(() => new client()).toThrow(/SocketModeClient is not bundled: this bot's descriptor lists it as unused/);
     expect(() => stub()).toThrow(/This module is not bundled/);
     expect(() => stub.Router.use()).toThrow(/Router\.use is not bundled/);
   });
