@@ -35,6 +35,8 @@ export function createResponder(deliveredAs: DeliveredAs): DiscordResponder {
     data: renderPrivate({ text }),
   });
   return {
+    // Discord takes every answer as the interaction response, the HTTP body itself.
+    answersInAcknowledgement: true,
     async answer(outbound) {
       set({ type: InteractionResponseType.ChannelMessageWithSource, data: renderPrivate(outbound) });
       return { kind: 'sent' };

@@ -46,6 +46,8 @@ export function commandResponder(
     return SENT;
   };
   return {
+    // Every answer is the acknowledgement's body, or follows it from a later invocation.
+    answersInAcknowledgement: true,
     answer,
     // A command carries no message to replace: the answer is the update.
     update: async (message) => {

@@ -212,14 +212,34 @@ export function createCommunity(deps: CommunityDeps): Community {
     responder: InteractionResponder,
     rights?: () => Promise<boolean>,
   ): Promise<InteractionResult> {
-    await record(event, now());
-    const result = await once(event, `${event.kind}:${event.id}`, IN_REQUEST_MS, async (at) => {
+    const at = now();
+    const item = toEngagementRecord(event, at);
+    // An answer carried in the acknowledgement cannot fail once decided: it is claimed as given at once.
+    const atOnce = responder.answersInAcknowledgement === true;
+    const { outcome, claim } = await stores.engagement.recordInteraction(item, at, IN_REQUEST_MS, atOnce);
+    deps.onRecorded?.(item, outcome);
+    if (claim !== 'claimed') {
+      await responder.acknowledge();
+      return claim === 'completed' ? 'duplicate' : 'in_progress';
+    }
+    let result: InteractionResult;
+    try {
       const routed = await route(turnOf(event, at, rights));
-      const outcome = 'handler' in routed ? await routed.handler.run(routed.turn) : routed;
-      await apply(outcome, event, responder, at);
-      return outcome.kind === 'later' ? ('deferred' as const) : ('answered' as const);
-    });
-    if (result === 'duplicate' || result === 'in_progress') await responder.acknowledge();
+      const answer = 'handler' in routed ? await routed.handler.run(routed.turn) : routed;
+      await apply(answer, event, responder, at);
+      result = answer.kind === 'later' ? 'deferred' : 'answered';
+    } catch (error) {
+      await stores.engagement.releaseInteraction(item.key).catch((releaseError: unknown) => {
+        logger.warn('answer claim not released', { key: item.key, error: releaseError });
+      });
+      throw error;
+    }
+    if (!atOnce) {
+      // The answer is out: a failure to note it must not fail the request (a redelivery would repeat it).
+      await stores.engagement.completeInteraction(item.key).catch((error: unknown) => {
+        logger.error('answer given but not marked complete', { key: item.key, error });
+      });
+    }
     return result;
   }
 

@@ -1,3 +1,4 @@
+import type { Claim } from './answers.js';
 import type { InboundEvent, InboundEventKind, Platform } from './events.js';
 import { utcDay } from './time.js';
 
@@ -30,6 +31,23 @@ export type RecordOutcome = 'recorded' | 'duplicate';
 export interface EngagementStore {
   /** Writes the record unless one with the same key exists. Must be safe to call concurrently. */
   record(record: EngagementRecord): Promise<RecordOutcome>;
+  /**
+   * Records an interaction (a command, press or form) and claims its answer in the same conditional write:
+   * an interaction's record is its answer's ledger entry, with the states of answers.ts. `completedAtOnce`:
+   * the answer travels in the acknowledgement itself (the HTTP response), so it is written as given, and an
+   * answered interaction costs one write. A write whose outcome is unknown (its answers were lost) is
+   * released before the error is thrown, so a redelivery answers.
+   */
+  recordInteraction(
+    record: EngagementRecord,
+    now: Date,
+    inProgressMs: number,
+    completedAtOnce: boolean,
+  ): Promise<{ readonly outcome: RecordOutcome; readonly claim: Claim }>;
+  /** Marks an interaction's answer given. */
+  completeInteraction(key: string): Promise<void>;
+  /** Gives an interaction's claim up after a failure, so a redelivery answers. */
+  releaseInteraction(key: string): Promise<void>;
   /** Per-day totals for one platform, one entry per requested day, in the same order. */
   dayTotals(platform: Platform, days: readonly string[], now: Date): Promise<DayTotals[]>;
 }

@@ -104,6 +104,11 @@ export interface MessengerCapabilities {
  * method acknowledges the interaction; the dispatcher calls exactly one of them, once.
  */
 export interface InteractionResponder {
+  /**
+   * True when every answer this responder gives travels in the acknowledgement (the HTTP response: a Slack
+   * command, any Discord interaction), so nothing can fail between deciding an answer and giving it.
+   */
+  readonly answersInAcknowledgement?: boolean;
   /** Answers privately now (in the acknowledgement where the platform has one). */
   answer(message: OutboundMessage): Promise<PrivateDelivery>;
   /** Replaces the message that carried the pressed button (presses only). */

@@ -5,11 +5,13 @@ import {
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
+import type { Claim } from '../core/answers.js';
 import type { DayTotals, EngagementRecord, EngagementStore, RecordOutcome } from '../core/engagement.js';
 import type { InboundEventKind, Platform } from '../core/events.js';
 import { endOfDay } from '../core/time.js';
 import { type Item, readNumber, readString, readStringSet, toItem } from './attributes.js';
 import { isConditionalCheckFailed, StoreError } from './errors.js';
+import { completeClaim, recordAndClaim, release } from './interaction-claims.js';
 import { TABLE } from './table.js';
 
 /**
@@ -66,6 +68,31 @@ export class EngagementRepository implements EngagementStore {
     // The SDK retries a put whose answer was lost; its own earlier attempt then fails the condition.
     // The delivery stamp tells that apart from a real duplicate (a read only on this rare path).
     return (await this.deliveryOf(record.key)) === delivery ? 'recorded' : 'duplicate';
+  }
+
+  recordInteraction(
+    record: EngagementRecord,
+    now: Date,
+    inProgressMs: number,
+    completedAtOnce: boolean,
+  ): Promise<{ outcome: RecordOutcome; claim: Claim }> {
+    const delivery = `${record.recordedAt}#${Math.random().toString(36).slice(2)}`;
+    const context = {
+      client: this.client,
+      tableName: this.tableName,
+      item: toRecordItem(record, delivery),
+      key: recordKey(record.key),
+      delivery,
+    };
+    return recordAndClaim(context, now, inProgressMs, completedAtOnce);
+  }
+
+  completeInteraction(key: string): Promise<void> {
+    return completeClaim(this.client, this.tableName, recordKey(key));
+  }
+
+  releaseInteraction(key: string): Promise<void> {
+    return release({ client: this.client, tableName: this.tableName, key: recordKey(key) });
   }
 
   async dayTotals(platform: Platform, days: readonly string[], now: Date): Promise<DayTotals[]> {

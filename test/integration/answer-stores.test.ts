@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_REQUEST_MS } from '../../shared/core/answers.js';
+import { toEngagementRecord } from '../../shared/core/engagement.js';
 import type { Space } from '../../shared/core/events.js';
 import type { FormSession } from '../../shared/core/forms.js';
 import { startTestTable, type TestTable } from '../support/table.js';
@@ -134,5 +135,63 @@ describe('feedback notes', () => {
     await feedback.add({ space: one, id: 'same', from, text: 'for one', createdAt: T0.toISOString() }, T0);
     expect(await feedback.get(two, 'same')).toBeUndefined();
     expect(await feedback.markRead(two, 'same', from, T0)).toEqual({ kind: 'missing' });
+  });
+});
+
+describe('interaction claims on the engagement record', () => {
+  function interaction(id: string) {
+    return toEngagementRecord(
+      {
+        kind: 'command_invoked',
+        id,
+        input: { text: 'help' },
+        answer: {},
+        occurredAt: T0,
+        member: { platform: 'telegram', id: '7' },
+        location: { space: space(), channelId: 'c' },
+      },
+      T0,
+    );
+  }
+
+  it('records and claims in one write; a redelivery finds it in progress, abandoned, then completed', async () => {
+    const { engagement } = table.store.core;
+    const record = interaction(`i-${counter++}`);
+    expect(await engagement.recordInteraction(record, T0, IN_REQUEST_MS, false)).toEqual({
+      outcome: 'recorded',
+      claim: 'claimed',
+    });
+    expect(await engagement.recordInteraction(record, later(10), IN_REQUEST_MS, false)).toEqual({
+      outcome: 'duplicate',
+      claim: 'in_progress',
+    });
+    // The first delivery died: past its window a redelivery takes the claim over.
+    expect(
+      (await engagement.recordInteraction(record, later(IN_REQUEST_MS + 1), IN_REQUEST_MS, false)).claim,
+    ).toBe('claimed');
+    await engagement.completeInteraction(record.key);
+    expect(
+      (await engagement.recordInteraction(record, later(IN_REQUEST_MS + 2), IN_REQUEST_MS, false)).claim,
+    ).toBe('completed');
+    expect(
+      await table
+        .engagementItems()
+        .then((items) => items.filter((item) => item.pk?.S === `EVT#${record.key}`)),
+    ).toHaveLength(1);
+  });
+
+  it('claims an answer carried in the acknowledgement as given at once, and frees it when released', async () => {
+    const { engagement } = table.store.core;
+    const record = interaction(`i-${counter++}`);
+    expect((await engagement.recordInteraction(record, T0, IN_REQUEST_MS, true)).claim).toBe('claimed');
+    expect((await engagement.recordInteraction(record, later(1), IN_REQUEST_MS, true)).claim).toBe(
+      'completed',
+    );
+    await engagement.releaseInteraction(record.key);
+    const takers = await Promise.all(
+      Array.from({ length: 6 }, () => engagement.recordInteraction(record, later(2), IN_REQUEST_MS, true)),
+    );
+    expect(takers.filter(({ claim }) => claim === 'claimed')).toHaveLength(1);
+    expect(takers.every(({ outcome }) => outcome === 'duplicate')).toBe(true);
   });
 });

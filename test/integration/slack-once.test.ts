@@ -188,18 +188,26 @@ describe('Slack: answered once after DynamoDB failed between recording and answe
   });
 
   it('an answer given but not marked complete: the redelivery is only acknowledged', async () => {
-    // Prepare: the ledger's completion (an UpdateItem after the answer) fails on every attempt.
-    const help = command('help', { user: 'UBOB' });
+    // Prepare: a press is answered outside the acknowledgement (through its response_url), so its claim is
+    // completed by an UpdateItem after the answer: that fails on every attempt. (A retired button: nothing
+    // else in its turn writes.)
+    const retired = press(
+      { actionId: 'retired.action', value: 'x' },
+      { user: 'UCAROL', channel: 'CGENERAL' },
+    );
     bot.proxy.failNext('UpdateItem', 3, 'before');
     capture.clear();
 
     // Act
-    const first = await bot.handler(help.event);
-    const second = await bot.handler(help.event);
+    const first = await bot.handler(retired.event);
+    const second = await bot.handler(retired.event);
 
     // Assess
-    expect(ackBody(first)?.text).toContain('the community bot');
+    expect(first.statusCode).toBe(200);
     expect(second).toEqual({ statusCode: 200, body: '' });
+    expect(payloads(received(bot.api, retired.hookPath))).toEqual([
+      expect.objectContaining({ text: 'This button is no longer in use.' }),
+    ]);
     expect(capture.lines.map((line) => line.message)).toContain('answer given but not marked complete');
   });
 

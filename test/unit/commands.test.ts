@@ -11,9 +11,8 @@ import { computeStats, formatStats } from '../../shared/core/stats/compute.js';
 const NOW = new Date('2026-11-23T12:00:00Z');
 
 /** A store whose every day holds the same fixed totals: enough to check the stats arithmetic. */
-function storeWithDaily(perDay: Omit<DayTotals, 'platform' | 'day'>): EngagementStore {
+function storeWithDaily(perDay: Omit<DayTotals, 'platform' | 'day'>): Pick<EngagementStore, 'dayTotals'> {
   return {
-    record: () => Promise.reject(new Error('stats do not write')),
     dayTotals: (platform: Platform, days: readonly string[]) =>
       Promise.resolve(days.map((day) => ({ platform, day, ...perDay }))),
   };

@@ -37,7 +37,10 @@ const LONGEST = Math.max(...STATS_WINDOWS.map((window) => window.days));
  * Engagement totals for today, 7 and 30 days, per platform and in total. Members are counted once per
  * window even when seen on many days; in the total a member counts once per platform identity.
  */
-export async function computeStats(store: EngagementStore, now: Date): Promise<CommunityStats> {
+export async function computeStats(
+  store: Pick<EngagementStore, 'dayTotals'>,
+  now: Date,
+): Promise<CommunityStats> {
   const days = lastDays(now, LONGEST);
   const perPlatformDays = await Promise.all(
     PLATFORMS.map((platform) => store.dayTotals(platform, days, now)),
