@@ -523,7 +523,9 @@ describe('bundling', () => {
 
     // Assess
     expect(stub.__esModule).toBeUndefined();
-    expect(() => new client()).toThrow(/SocketModeClient is not bundled: this bot's descriptor lists it as unused/);
+    expect(() => new client()).toThrow(
+      /SocketModeClient is not bundled: this bot's descriptor lists it as unused/,
+    );
     expect(() => stub()).toThrow(/This module is not bundled/);
     expect(() => stub.Router.use()).toThrow(/Router\.use is not bundled/);
   });
