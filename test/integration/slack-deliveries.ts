@@ -3,6 +3,7 @@ import { SLACK_SANDBOX, signSlackBody } from '../../bots/slack/sandbox.js';
 import type { HttpEvent, HttpResult } from '../../shared/lambda/http.js';
 import type { FakeServer, ReceivedRequest } from '../../shared/platform/fake-server.js';
 import type { Item } from '../../shared/store/attributes.js';
+import type { BotUnderTest } from '../support/bot.js';
 import { httpEvent } from '../support/lambda.js';
 
 /**
@@ -203,4 +204,17 @@ export function buttonsOf(request: ReceivedRequest): { action_id: string; value?
 export function field(request: ReceivedRequest | undefined, name: string): string | undefined {
   const value = (request?.payload as Record<string, unknown> | undefined)?.[name];
   return value === undefined ? undefined : String(value);
+}
+
+/** Sends `/community feedback <note>` as UALICE and returns the Mark as read button moderator UMODLEA got. */
+export async function deliveredNote(
+  bot: BotUnderTest,
+  note: string,
+): Promise<{ actionId: string; value: string }> {
+  await bot.handler(command(`feedback ${note}`, { user: 'UALICE' }).event);
+  await bot.lambda.idle();
+  const dm = dmsTo(bot.api, 'UMODLEA').find((request) => field(request, 'text')?.includes(note));
+  const button = dm ? buttonsOf(dm)[0] : undefined;
+  if (!button?.value) throw new Error('no Mark as read button');
+  return { actionId: button.action_id, value: button.value };
 }

@@ -6,6 +6,7 @@ import {
   ackBody,
   buttonsOf,
   command,
+  deliveredNote as deliverNote,
   dmsTo,
   field,
   MODERATORS,
@@ -185,15 +186,7 @@ describe('Slack /community feedback', () => {
 });
 
 describe('Slack feedback: Mark as read', () => {
-  /** A note delivered to the moderators, and the Mark as read button UMODLEA got. */
-  async function deliveredNote(note: string) {
-    await bot.handler(command(`feedback ${note}`, { user: 'UALICE' }).event);
-    await bot.lambda.idle();
-    const dm = dmsTo(bot.api, 'UMODLEA').find((request) => field(request, 'text')?.includes(note));
-    const button = dm ? buttonsOf(dm)[0] : undefined;
-    if (!button?.value) throw new Error('no Mark as read button');
-    return { actionId: button.action_id, value: button.value };
-  }
+  const deliveredNote = (note: string) => deliverNote(bot, note);
 
   it("replaces the moderator's copy through the press's response_url, and tells a second one who read it", async () => {
     // Prepare

@@ -7,9 +7,9 @@ import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
 import { type Capture, captureDeps } from '../support/capture.js';
 import {
   ackBody,
-  buttonsOf,
   command,
   type Delivery,
+  deliveredNote as deliverNote,
   dmsTo,
   field,
   MODERATORS,
@@ -59,15 +59,7 @@ const payloads = (requests: readonly ReceivedRequest[]) => requests.map((request
 const recordsOf = async (kind: string) =>
   (await bot.table.engagementItems()).filter((item) => item.kind?.S === kind);
 
-/** A note delivered to the moderators; the Mark as read button one of them got. */
-async function deliveredNote(note: string) {
-  await bot.handler(command(`feedback ${note}`, { user: 'UALICE' }).event);
-  await bot.lambda.idle();
-  const dm = dmsTo(bot.api, 'UMODLEA').find((request) => field(request, 'text')?.includes(note));
-  const button = dm ? buttonsOf(dm)[0] : undefined;
-  if (!button?.value) throw new Error('no Mark as read button');
-  return { actionId: button.action_id, value: button.value };
-}
+const deliveredNote = (note: string) => deliverNote(bot, note);
 
 /** A feedback modal opened by `user`: the views.open request to submit against. */
 async function openedModal(user: string): Promise<{ opener: Delivery; view: ReceivedRequest }> {
