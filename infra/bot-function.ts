@@ -1,24 +1,19 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
+  Function as LambdaFunction,
   ParamsAndSecretsLayerVersion,
   ParamsAndSecretsVersions,
   Runtime,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { PlatformDescriptor } from '../shared/platform/descriptor.js';
 import { TABLE } from '../shared/store/table.js';
-import { botBundling } from './bundling.js';
-
-/** The repository root: entries, the lockfile and the bundle's relative paths are resolved from here. */
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { botCode } from './bundling.js';
 
 /**
  * The only table actions a bot needs: conditional puts for idempotent records and answer claims, updates
@@ -60,7 +55,7 @@ export interface BotFunctionProps {
  */
 export class BotFunction extends Construct {
   /** The function, for the API integration. */
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   /** Where the function logs (one month retention). */
   readonly logGroup: LogGroup;
 
@@ -92,19 +87,17 @@ export class BotFunction extends Construct {
       );
     }
 
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new LambdaFunction(this, 'Function', {
       description: `Community bot: ${platform} webhook`,
-      entry: bot.handlerEntry,
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      // infra/bundling.ts: esbuild with code splitting; the entry is index.mjs.
+      code: botCode(bot),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: Duration.seconds(10),
       role,
       logGroup: this.logGroup,
-      bundling: botBundling(bot),
       // The AWS Parameters and Secrets Lambda Extension: the handler reads its secret over loopback
       // (shared/lambda/secrets.ts) instead of bundling and loading a Secrets Manager client.
       ...(readsSecret

@@ -1,14 +1,16 @@
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { BuildOptions } from 'esbuild';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { Code } from 'aws-cdk-lib/aws-lambda';
+import { type BuildOptions, buildSync } from 'esbuild';
 import type { PlatformDescriptor } from '../shared/platform/descriptor.js';
 
 /** What bundling reads from a bot's descriptor. */
 export type BundlingDescription = Pick<PlatformDescriptor, 'bundling'>;
 
 /**
- * How a bot is bundled: defined once, read by the stack (NodejsFunction `bundling`) and by the benchmark
- * (esbuild's `build()`), so what is measured is what is deployed.
+ * How a bot is bundled: defined once, used by the stack ({@link botCode}) and by the benchmark and the
+ * bundle tests (esbuild's `build()` with {@link esbuildOptions}), so what is measured is what is deployed.
  */
 export const BOT_BUNDLE = {
   minify: true,
@@ -20,13 +22,17 @@ export const BOT_BUNDLE = {
   /** Bundled CommonJS dependencies call `require` for Node builtins, which ESM output does not define. */
   banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
   /**
-   * The bundle carries the AWS SDK v3 we pinned instead of the runtime's copy, so a runtime update cannot
-   * change the code that runs, with one exception: the Lambda client, used only to hand a later job to the
-   * function itself (shared/lambda/later-queue.ts), is imported on first use from the runtime's SDK (Node
-   * 18+ runtimes resolve ES module imports through NODE_PATH). Bundled, its schemas and the REST-JSON
-   * protocol added ~170 KB to every bot and ~25% to cold start; InvokeCommand has been stable since 2015.
+   * Nothing is external: the bundle carries the AWS SDK v3 we pinned instead of the runtime's copy, so a
+   * runtime update cannot change the code that runs.
    */
-  external: ['@aws-sdk/client-lambda'],
+  external: [],
+  /**
+   * Code splitting: what a bot imports with `import()` (the Lambda client for later jobs, Discord's REST
+   * client, the SDK's rarely used parts) lands in chunk files that are read only when first used, instead
+   * of being parsed at every cold start. NodejsFunction cannot split (it bundles to one `--outfile`), so the
+   * stack bundles with esbuild itself ({@link botCode}).
+   */
+  splitting: true,
 } as const;
 
 const stub = (file: string) => fileURLToPath(new URL(`./bundle-stubs/${file}`, import.meta.url));
@@ -59,31 +65,17 @@ export function bundleAliases({ bundling }: BundlingDescription): Record<string,
   };
 }
 
-/** NodejsFunction bundling for a bot (local esbuild, no Docker); the output is `index.mjs`. */
-export function botBundling(bot: BundlingDescription): BundlingOptions {
-  const aliases = Object.entries(bundleAliases(bot));
-  return {
-    minify: BOT_BUNDLE.minify,
-    sourceMap: BOT_BUNDLE.sourcemap,
-    target: BOT_BUNDLE.target,
-    format: OutputFormat.ESM,
-    mainFields: [...BOT_BUNDLE.mainFields],
-    banner: BOT_BUNDLE.banner,
-    bundleAwsSDK: true,
-    externalModules: [...BOT_BUNDLE.external],
-    // The CDK turns each `--alias:<name>` key into esbuild's `--alias:<name>=<path>` argument.
-    esbuildArgs: Object.fromEntries(aliases.map(([name, path]) => [`--alias:${name}`, path])),
-  };
-}
-
 /**
- * The same bundling as esbuild `build()` options, for the benchmark. `outfile` should end in `.mjs`, as the
- * Lambda's does, so Node loads it as ESM.
+ * esbuild options for a bot: the entry becomes `<outdir>/index.mjs` (the Lambda handler `index.handler`, ESM
+ * by its extension), lazily imported code goes to `<outdir>/chunks/`.
  */
-export function esbuildOptions(bot: BundlingDescription, entry: string, outfile: string): BuildOptions {
+export function esbuildOptions(bot: BundlingDescription, entry: string, outdir: string): BuildOptions {
   return {
-    entryPoints: [entry],
-    outfile,
+    entryPoints: { index: entry },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    splitting: BOT_BUNDLE.splitting,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     platform: 'node',
     minify: BOT_BUNDLE.minify,
@@ -95,4 +87,24 @@ export function esbuildOptions(bot: BundlingDescription, entry: string, outfile:
     external: [...BOT_BUNDLE.external],
     alias: bundleAliases(bot),
   };
+}
+
+/**
+ * A bot's Lambda code: bundled on this machine with {@link esbuildOptions} (local esbuild, no Docker), the
+ * asset hashed by its output. The Docker image is only CDK's required fallback: local bundling either
+ * succeeds or throws, so it is never pulled.
+ */
+export function botCode(bot: Pick<PlatformDescriptor, 'bundling' | 'handlerEntry'>): Code {
+  return Code.fromAsset(dirname(bot.handlerEntry), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24-alpine'),
+      local: {
+        tryBundle(outputDir) {
+          buildSync(esbuildOptions(bot, bot.handlerEntry, outputDir));
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -2,7 +2,6 @@ import { ConfigError } from '../../shared/core/errors.js';
 import { type Env, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
 import { type LaterConfig, loadLaterConfig } from '../../shared/lambda/later-queue.js';
 import { type SecretSource, secretSource } from '../../shared/lambda/secrets.js';
-import { readWithSecretsManagerSdk } from '../../shared/lambda/secrets-sdk.js';
 import type { PlatformSetting } from '../../shared/platform/descriptor.js';
 import type { StoreConfig } from '../../shared/store/client.js';
 
@@ -62,19 +61,6 @@ export interface DiscordConfig {
   readonly later: LaterConfig;
 }
 
-/** What `register.ts` needs to (re)register the slash commands. */
-export interface DiscordRegisterConfig {
-  /** DISCORD_APPLICATION_ID: the application the commands belong to. */
-  readonly applicationId: string;
-  /** DISCORD_API_URL: as in {@link DiscordConfig.apiUrl}. */
-  readonly apiUrl: string;
-  /**
-   * DISCORD_BOT_TOKEN from the environment or, with only DISCORD_SECRET_ARN set, from Secrets Manager through
-   * the SDK and the caller's AWS credentials (this runs outside Lambda, where the secrets extension is not).
-   */
-  readonly secrets: SecretSource<'DISCORD_BOT_TOKEN'>;
-}
-
 const PUBLIC_KEY = /^[0-9a-f]{64}$/i;
 
 /** Reads the handler's settings; a missing or invalid one fails at start, naming the variable. */
@@ -93,16 +79,8 @@ export function loadDiscordConfig(env: Env): DiscordConfig {
   });
 }
 
-/** Reads the command registration settings (run from a developer machine or CI, not from Lambda). */
-export function loadDiscordRegisterConfig(env: Env): DiscordRegisterConfig {
-  return Object.freeze({
-    applicationId: requireEnv(env, 'DISCORD_APPLICATION_ID'),
-    apiUrl: discordApiUrl(env),
-    secrets: secretSource(env, ['DISCORD_BOT_TOKEN'], 'DISCORD_SECRET_ARN', readWithSecretsManagerSdk),
-  });
-}
-
-function discordApiUrl(env: Env): string {
+/** DISCORD_API_URL, as @discordjs/rest wants it. */
+export function discordApiUrl(env: Env): string {
   // `URL` adds a slash to a bare origin; @discordjs/rest appends `/v10/...` and would double it.
   return urlEnv(env, 'DISCORD_API_URL', DEFAULT_DISCORD_API_URL).replace(/\/+$/, '');
 }

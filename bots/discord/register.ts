@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { REST } from '@discordjs/rest';
 import { type RESTPutAPIApplicationCommandsResult, Routes } from 'discord-api-types/v10';
 import { commandDefinitions } from './commands.js';
-import { type DiscordRegisterConfig, loadDiscordRegisterConfig } from './config.js';
+import { type DiscordRegisterConfig, loadDiscordRegisterConfig } from './register-config.js';
 
 export interface RegisterOptions {
   /** Register in this guild only, instead of globally. */

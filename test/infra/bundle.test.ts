@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,15 +28,19 @@ interface Bundle {
 let outdir: string;
 const bundles = new Map<Platform, Bundle>();
 
+/** A bot bundled as deployed: the entry `index.mjs` and its chunks, read together. */
 async function bundle(platform: Platform, name: string): Promise<Bundle> {
-  const file = join(outdir, `${name}.mjs`);
+  const dir = join(outdir, name);
   const bot = descriptorOf(platform);
-  const result = await build({ ...esbuildOptions(bot, bot.handlerEntry, file), metafile: true });
-  const output = Object.values(result.metafile.outputs)[0];
-  const inputs = Object.entries(output?.inputs ?? {})
-    .filter(([, input]) => input.bytesInOutput > 0)
-    .map(([path]) => path);
-  return { file, code: readFileSync(file, 'utf8'), inputs };
+  const result = await build({ ...esbuildOptions(bot, bot.handlerEntry, dir), metafile: true });
+  const outputs = Object.entries(result.metafile.outputs);
+  const inputs = outputs.flatMap(([, output]) =>
+    Object.entries(output.inputs)
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([path]) => path),
+  );
+  const code = outputs.map(([path]) => readFileSync(resolve(path), 'utf8')).join('\n');
+  return { file: join(dir, 'index.mjs'), code, inputs: [...new Set(inputs)] };
 }
 
 beforeAll(async () => {
@@ -158,8 +162,13 @@ describe('the credential stub', () => {
 
   beforeAll(async () => {
     file = join(outdir, 'signed-put.mjs');
-    const { entryPoints: _entry, ...options } = esbuildOptions(descriptorOf('discord'), 'unused', file);
-    await build({ ...options, stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' } });
+    const {
+      entryPoints: _entry,
+      outdir: _outdir,
+      splitting: _splitting,
+      ...options
+    } = esbuildOptions(descriptorOf('discord'), 'unused', outdir);
+    await build({ ...options, outfile: file, stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' } });
   });
 
   async function putWith(env: Record<string, string>) {

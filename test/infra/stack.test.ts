@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discordPlatform } from '../../bots/discord/platform.js';
 import { slackPlatform } from '../../bots/slack/platform.js';
 import { BOT_TABLE_ACTIONS, BotFunction } from '../../infra/bot-function.js';
-import {
-  BOT_ALIASES,
-  BOT_BUNDLE,
-  botBundling,
-  esbuildOptions,
-  UNUSED_MODULE_STUB,
-} from '../../infra/bundling.js';
+import { BOT_ALIASES, BOT_BUNDLE, esbuildOptions, UNUSED_MODULE_STUB } from '../../infra/bundling.js';
 import { CommunityStack } from '../../infra/community-stack.js';
 import { descriptorOf } from '../../infra/platforms.js';
 import { EXTENSION_DEFAULT_PORT } from '../../shared/lambda/secrets.js';
@@ -446,26 +440,22 @@ describe('cdk-nag AwsSolutions', () => {
 });
 
 describe('bundling', () => {
-  it('gives the stack and the benchmark the same esbuild settings', () => {
-    const cdk = botBundling(slackPlatform);
-    const direct = esbuildOptions(slackPlatform, 'bots/slack/handler.ts', 'out/slack.mjs');
+  it('bundles ESM with code splitting, the entry as index.mjs, nothing external', () => {
+    const options = esbuildOptions(slackPlatform, 'bots/slack/handler.ts', 'out/slack');
 
-    expect(direct).toMatchObject({
+    expect(options).toMatchObject({
+      entryPoints: { index: 'bots/slack/handler.ts' },
+      outdir: 'out/slack',
+      outExtension: { '.js': '.mjs' },
+      splitting: true,
       bundle: true,
       platform: 'node',
-      format: cdk.format,
-      target: cdk.target,
-      minify: cdk.minify,
-      sourcemap: cdk.sourceMap,
-      mainFields: cdk.mainFields,
-      banner: { js: cdk.banner },
-      external: cdk.externalModules,
+      format: 'esm',
+      minify: true,
+      sourcemap: false,
+      banner: { js: BOT_BUNDLE.banner },
+      external: [],
     });
-    expect(Object.entries(direct.alias ?? {}).map(([name, path]) => [`--alias:${name}`, path])).toEqual(
-      Object.entries(cdk.esbuildArgs ?? {}),
-    );
-    expect(cdk.bundleAwsSDK).toBe(true);
-    expect(BOT_BUNDLE.format).toBe('esm');
   });
 
   it('stubs Bolt-only modules for Slack, discord-api-types for Discord, and the same few for every bot', () => {
@@ -502,16 +492,19 @@ describe('bundling', () => {
     expect(existsSync(UNUSED_MODULE_STUB)).toBe(true);
   });
 
-  it('deploys a Slack ESM bundle without express or undici', () => {
+  it('deploys a Slack ESM bundle in chunks, without express or undici', () => {
     // The code's S3 key is `<asset hash>.zip`; the assembly keeps the bundle in `asset.<asset hash>/`.
     const code = botFunction('slack').properties.Code as { S3Key: string };
-    const assetPath = `asset.${code.S3Key.replace(/\.zip$/, '')}`;
-    const bundle = readFileSync(join(outdir, assetPath, 'index.mjs'), 'utf8');
+    const assetPath = join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+    const entry = readFileSync(join(assetPath, 'index.mjs'), 'utf8');
+    const chunks = readdirSync(join(assetPath, 'chunks'));
+    const all = [entry, ...chunks.map((chunk) => readFileSync(join(assetPath, 'chunks', chunk), 'utf8'))];
 
-    expect(bundle.startsWith(BOT_BUNDLE.banner)).toBe(true);
-    expect(bundle).toContain("this bot's descriptor lists it as unused at run time");
-    expect(bundle).not.toContain('undici');
-    expect(bundle).not.toMatch(/x-powered-by/i);
+    expect(entry.startsWith(BOT_BUNDLE.banner)).toBe(true);
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(all.join('\n')).toContain("this bot's descriptor lists it as unused at run time");
+    expect(all.join('\n')).not.toContain('undici');
+    expect(all.join('\n')).not.toMatch(/x-powered-by/i);
   });
 
   it('makes every export of the stub throw when called or constructed, but not when read', () => {

@@ -2,8 +2,8 @@
 import { DiscordAPIError, REST } from '@discordjs/rest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commandDefinitions } from '../../bots/discord/commands.js';
-import { loadDiscordRegisterConfig } from '../../bots/discord/config.js';
 import { main, registerCommands } from '../../bots/discord/register.js';
+import { loadDiscordRegisterConfig } from '../../bots/discord/register-config.js';
 import { discordSandbox, SANDBOX_APPLICATION_ID, SANDBOX_BOT_TOKEN } from '../../bots/discord/sandbox.js';
 import type { FakeServer } from '../../shared/platform/fake-server.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadDiscordConfig, loadDiscordRegisterConfig } from '../../bots/discord/config.js';
+import { loadDiscordConfig } from '../../bots/discord/config.js';
+import { loadDiscordRegisterConfig } from '../../bots/discord/register-config.js';
 import { ConfigError } from '../../shared/core/errors.js';
 
 const KEY = '34644E1604A072AD26B289C3144061A296487A9E7283039911995F9572E208B1';
