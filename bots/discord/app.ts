@@ -19,7 +19,7 @@ import {
   InteractionType,
 } from 'discord-api-types/payloads/v10';
 import { COMMAND_NAME } from '../../shared/core/command-table.js';
-import type { Community } from '../../shared/core/dispatcher.js';
+import type { Community } from '../../shared/core/community.js';
 import { MalformedRequestError } from '../../shared/core/errors.js';
 import type { InteractionEvent } from '../../shared/core/events.js';
 import type { Logger } from '../../shared/lambda/logger.js';

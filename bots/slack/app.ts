@@ -4,7 +4,7 @@ import type { webApi } from '@slack/bolt';
 import AppModule, { type Logger as BoltLogger, LogLevel } from '@slack/bolt/dist/App.js';
 import ReceiverModule from '@slack/bolt/dist/receivers/AwsLambdaReceiver.js';
 import { COMMAND_NAME } from '../../shared/core/command-table.js';
-import type { Community } from '../../shared/core/dispatcher.js';
+import type { Community } from '../../shared/core/community.js';
 import { CommunityError } from '../../shared/core/errors.js';
 import type { HttpEvent, HttpResult } from '../../shared/lambda/http.js';
 import type { Logger } from '../../shared/lambda/logger.js';

@@ -1,4 +1,4 @@
-import { createCommunity } from '../../shared/core/dispatcher.js';
+import { createCommunity } from '../../shared/core/community.js';
 import { isLaterJob, type LaterJob } from '../../shared/core/later.js';
 import { errorResult } from '../../shared/lambda/edge.js';
 import type { BotHandler, HttpEvent, HttpResult } from '../../shared/lambda/http.js';

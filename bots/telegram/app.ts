@@ -1,6 +1,6 @@
 import type { UserFromGetMe } from 'grammy/types';
 import { Bot, type Context } from 'grammy/web';
-import type { Community } from '../../shared/core/dispatcher.js';
+import type { Community } from '../../shared/core/community.js';
 import { CommunityError } from '../../shared/core/errors.js';
 import type { InboundEvent, InteractionEvent, PrivateText } from '../../shared/core/events.js';
 import type { InteractionResponder, Messenger } from '../../shared/core/messenger.js';

@@ -1,4 +1,4 @@
-import { type Community, createCommunity } from '../../shared/core/dispatcher.js';
+import { type Community, createCommunity } from '../../shared/core/community.js';
 import { isLaterJob } from '../../shared/core/later.js';
 import { errorResult } from '../../shared/lambda/edge.js';
 import { type BotHandler, jsonResult } from '../../shared/lambda/http.js';

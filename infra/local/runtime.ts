@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { RecordObserver } from '../../shared/core/dispatcher.js';
+import type { RecordObserver } from '../../shared/core/community.js';
 import { ConfigError } from '../../shared/core/errors.js';
 import type { Platform } from '../../shared/core/events.js';
 import type { Env } from '../../shared/lambda/env.js';

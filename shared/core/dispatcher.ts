@@ -1,71 +1,31 @@
 /**
- * The dispatcher: the one entry point adapters call. Events are recorded; commands, presses and form
- * submissions are routed by name / action id / form id to the handlers features register, answered
- * exactly once (answers.ts), now or from a later invocation (later.ts), always through the Messenger.
+ * The dispatcher: commands, presses and form submissions are routed by name / action id / form id to the
+ * handlers features register, answered exactly once (answers.ts), now or from a later invocation
+ * (later.ts), always through the Messenger. Loaded on the first interaction (community.ts).
  */
 import { answerPrivately, IN_REQUEST_MS, LATER_MS, type PrivateFallback } from './answers.js';
 import { isProblem, readCommand } from './command-grammar.js';
 import { COMMAND_NAME } from './command-table.js';
-import { type EngagementRecord, type RecordOutcome, toEngagementRecord } from './engagement.js';
-import type { InboundEvent, InteractionEvent, PrivateText } from './events.js';
+import type { Community, CommunityDeps, InteractionResult } from './community.js';
+import { toEngagementRecord } from './engagement.js';
+import type { InteractionEvent, PrivateText } from './events.js';
 import {
   answer,
   type CommandTurn,
-  type CoreLogger,
   type CoreServices,
-  type CoreStores,
-  type Feature,
   type Handler,
   type Outcome,
   type Turn,
 } from './feature.js';
 import { FEATURES, featureRegistry } from './features.js';
 import { continueGuided, promptFor } from './forms.js';
-import { fromLaterJob, type LaterJob, type LaterQueue, toLaterJob } from './later.js';
+import { fromLaterJob, toLaterJob } from './later.js';
 import type { InteractionResponder, Messenger, OutboundMessage, PrivateDelivery } from './messenger.js';
 
-/** Told about every recording, after the store answered (the dev terminal prints one line per event). */
-export type RecordObserver = (record: EngagementRecord, outcome: RecordOutcome) => void;
+/** The interaction side of the community, loaded on first use (see community.ts). */
+export type Dispatcher = Omit<Community, 'onEvent'>;
 
-/** What the core needs from the outside world; adapters pass it in once per cold start. */
-export interface CommunityDeps {
-  readonly stores: CoreStores;
-  readonly messenger: Messenger;
-  /** Who counts as a moderator on the adapter's platform, in words, for refusals. */
-  readonly moderatorRule: string;
-  readonly later: LaterQueue;
-  readonly logger: CoreLogger;
-  /** Injected so tests and the bench can pin time. */
-  readonly now?: () => Date;
-  readonly onRecorded?: RecordObserver;
-  /** The features to route to (all of them unless a test narrows it). */
-  readonly features?: readonly Feature[];
-}
-
-/** What became of an interaction. */
-export type InteractionResult = 'answered' | 'deferred' | 'duplicate' | 'in_progress';
-
-export interface Community {
-  /** Records a message, reply, reaction, join or leave exactly once however often it is delivered. */
-  onEvent(event: InboundEvent): Promise<RecordOutcome>;
-  /**
-   * Records and answers a command, press or form submission, exactly once: the responder is used once
-   * (to answer, update, open a form, defer, or only acknowledge a repeated delivery). `isModerator` is the
-   * platform's answer when the payload itself carries the member's rights (Discord); otherwise the
-   * Messenger is asked.
-   */
-  onInteraction(
-    event: InteractionEvent,
-    responder: InteractionResponder,
-    isModerator?: () => Promise<boolean>,
-  ): Promise<InteractionResult>;
-  /** Text sent to the bot in a private chat: a deep link's `/start <token>`, or a guided form's answer. */
-  onPrivateText(event: PrivateText): Promise<'handled' | 'duplicate' | 'in_progress' | 'none'>;
-  /** Runs a job handed to a later invocation; throws (for a retry) when it could not answer. */
-  runLater(job: LaterJob): Promise<void>;
-}
-
-export function createCommunity(deps: CommunityDeps): Community {
+export function createDispatcher(deps: CommunityDeps): Dispatcher {
   const { stores, messenger, later, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const registry = featureRegistry(deps.features ?? FEATURES);
@@ -75,13 +35,6 @@ export function createCommunity(deps: CommunityDeps): Community {
     moderatorRule: deps.moderatorRule,
     logger,
     table: registry.table,
-  };
-
-  const record = async (event: InboundEvent, receivedAt: Date): Promise<RecordOutcome> => {
-    const item = toEngagementRecord(event, receivedAt);
-    const outcome = await stores.engagement.record(item);
-    deps.onRecorded?.(item, outcome);
-    return outcome;
   };
 
   const turnOf = (event: InteractionEvent, at: Date, rights?: () => Promise<boolean>): Turn => ({
@@ -244,7 +197,6 @@ export function createCommunity(deps: CommunityDeps): Community {
   }
 
   return {
-    onEvent: (event) => record(event, now()),
     onInteraction,
     async onPrivateText(event) {
       const result = await once(event, `private_text:${event.id}`, IN_REQUEST_MS, async (at) => {

@@ -1,4 +1,4 @@
-import type { RecordObserver } from '../core/dispatcher.js';
+import type { RecordObserver } from '../core/community.js';
 import type { Platform } from '../core/events.js';
 import type { Env } from '../lambda/env.js';
 import type { BotHandler } from '../lambda/http.js';
