@@ -5,7 +5,7 @@
  * talks to the fake Invoke endpoint of infra/local/fake-lambda.ts (LAMBDA_ENDPOINT).
  *
  * The Lambda client is imported on first use, not at start: most invocations never defer anything, and a
- * cold start should not pay for evaluating it.
+ * cold start should not pay for reading it (the bundles put it in a chunk of its own, infra/bundling.ts).
  */
 import { ConfigError } from '../core/errors.js';
 import type { LaterJob, LaterQueue } from '../core/later.js';
