@@ -186,11 +186,17 @@ function readValue(
     case 'member': {
       // Discord sends a bare id for a user option; text platforms send a mention.
       const id = MENTION.exec(raw.trim())?.[1] ?? (/^\d{1,20}$/.test(raw.trim()) ? raw.trim() : undefined);
-      return id
-        ? { platform, id }
-        : { problem: `\`${option.name}\` must mention a member (@name), not \`${clip(raw)}\`.` };
+      return id ? { platform, id } : { problem: memberProblem(option.name, raw) };
     }
   }
+}
+
+/**
+ * Why a word is not a member. Only a mention picked from the platform's member list carries an id (on
+ * Telegram a typed `@username` names nobody the Bot API can look up), so that is what the member is told.
+ */
+function memberProblem(name: string, raw: string): string {
+  return `\`${name}\` must be a member picked from the list that opens as you type @ (a typed name cannot be looked up); \`${clip(raw)}\` is not one.`;
 }
 
 /** Splits text into words, keeping "quoted phrases" together (the quotes removed). */

@@ -76,7 +76,7 @@ describe('command grammar: option types', () => {
   });
 
   it.each([
-    ['mute ana', '`member` must mention a member'],
+    ['mute ana', '`member` must be a member picked from the list'],
     ['mute <@U1> soon', '`hours` must be a number'],
     ['mute <@U1> 1 maybe', '`notify` must be yes or no'],
     ['mute', 'needs `member`'],
@@ -86,6 +86,13 @@ describe('command grammar: option types', () => {
   ])('refuses "%s"', (text, problem) => {
     const result = readText(TABLE, text, 'telegram');
     expect(isProblem(result) && result.problem).toContain(problem);
+  });
+
+  it('tells a member how to name a member when a typed @username cannot be looked up', () => {
+    const result = readText(TABLE, 'mute @ana', 'telegram');
+    expect(isProblem(result) && result.problem).toBe(
+      '`member` must be a member picked from the list that opens as you type @ (a typed name cannot be looked up); `@ana` is not one.',
+    );
   });
 
   it('runs a group alone as its bare subcommand on text platforms', () => {
