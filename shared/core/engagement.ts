@@ -1,5 +1,5 @@
 import type { Claim } from './answers.js';
-import type { InboundEvent, InboundEventKind, Platform } from './events.js';
+import type { InboundEvent, InboundEventKind, Platform, Space } from './events.js';
 import { utcDay } from './time.js';
 
 /**
@@ -48,13 +48,17 @@ export interface EngagementStore {
   completeInteraction(key: string): Promise<void>;
   /** Gives an interaction's claim up after a failure, so a redelivery answers. */
   releaseInteraction(key: string): Promise<void>;
-  /** Per-day totals for one platform, one entry per requested day, in the same order. */
-  dayTotals(platform: Platform, days: readonly string[], now: Date): Promise<DayTotals[]>;
+  /**
+   * Per-day totals for one space, one entry per requested day, in the same order. Read from that space's
+   * own keys: no other space's records are ever read.
+   */
+  dayTotals(space: Space, days: readonly string[], now: Date): Promise<DayTotals[]>;
 }
 
-/** What one platform saw on one UTC day. */
+/** What one space saw on one UTC day. */
 export interface DayTotals {
   readonly platform: Platform;
+  readonly spaceId: string;
   readonly day: string;
   readonly messages: number;
   readonly replies: number;

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { Claim } from '../core/answers.js';
 import type { DayTotals, EngagementRecord, EngagementStore, RecordOutcome } from '../core/engagement.js';
-import type { InboundEventKind, Platform } from '../core/events.js';
+import type { InboundEventKind, Space } from '../core/events.js';
 import { endOfDay } from '../core/time.js';
 import { type Item, readNumber, readString, readStringSet, toItem } from './attributes.js';
 import { isConditionalCheckFailed, StoreError } from './errors.js';
@@ -95,11 +95,11 @@ export class EngagementRepository implements EngagementStore {
     return release({ client: this.client, tableName: this.tableName, key: recordKey(key) });
   }
 
-  async dayTotals(platform: Platform, days: readonly string[], now: Date): Promise<DayTotals[]> {
+  async dayTotals(space: Space, days: readonly string[], now: Date): Promise<DayTotals[]> {
     const closed = days.filter((day) => endOfDay(day).getTime() + DAY_CLOSES_AFTER_MS <= now.getTime());
-    const rollups = await this.readRollups(platform, closed);
+    const rollups = await this.readRollups(space, closed);
     const missing = days.filter((day) => !rollups.has(day));
-    const computed = await mapLimited(missing, QUERY_CONCURRENCY, (day) => this.sumDay(platform, day));
+    const computed = await mapLimited(missing, QUERY_CONCURRENCY, (day) => this.sumDay(space, day));
     const closedSet = new Set(closed);
     await mapLimited(
       computed.filter((totals) => closedSet.has(totals.day)),
@@ -107,7 +107,7 @@ export class EngagementRepository implements EngagementStore {
       (totals) => this.writeRollup(totals),
     );
     const byDayName = new Map([...rollups, ...computed.map((totals) => [totals.day, totals] as const)]);
-    return days.map((day) => byDayName.get(day) ?? emptyTotals(platform, day));
+    return days.map((day) => byDayName.get(day) ?? emptyTotals(space, day));
   }
 
   private async deliveryOf(key: string): Promise<string | undefined> {
@@ -121,8 +121,8 @@ export class EngagementRepository implements EngagementStore {
     }
   }
 
-  /** Sums one platform-day from the index. */
-  private async sumDay(platform: Platform, day: string): Promise<DayTotals> {
+  /** Sums one space-day from the index. */
+  private async sumDay(space: Space, day: string): Promise<DayTotals> {
     const totals = { messages: 0, replies: 0, reactions: 0, joins: 0 };
     const members = new Set<string>();
     let startKey: Item | undefined;
@@ -134,7 +134,7 @@ export class EngagementRepository implements EngagementStore {
             IndexName: byDay.name,
             KeyConditionExpression: '#pk = :pk',
             ExpressionAttributeNames: { '#pk': byDay.partitionKey, '#sk': byDay.sortKey, '#m': 'memberId' },
-            ExpressionAttributeValues: { ':pk': { S: dayPartition(platform, day) } },
+            ExpressionAttributeValues: { ':pk': { S: dayPartition(space, day) } },
             ProjectionExpression: '#sk, #m',
             ExclusiveStartKey: startKey,
           }),
@@ -151,13 +151,13 @@ export class EngagementRepository implements EngagementStore {
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return { platform, day, ...totals, members: [...members].sort() };
+    return { platform: space.platform, spaceId: space.id, day, ...totals, members: [...members].sort() };
   }
 
-  private async readRollups(platform: Platform, days: readonly string[]): Promise<Map<string, DayTotals>> {
+  private async readRollups(space: Space, days: readonly string[]): Promise<Map<string, DayTotals>> {
     const found = new Map<string, DayTotals>();
     let keys = days.map((day) =>
-      toItem({ [TABLE.partitionKey]: rollupPartition(platform), [TABLE.sortKey]: day }),
+      toItem({ [TABLE.partitionKey]: rollupPartition(space), [TABLE.sortKey]: day }),
     );
     // BatchGetItem takes 100 keys; 30 days per platform fit. Unprocessed keys are asked for again.
     while (keys.length > 0) {
@@ -168,7 +168,7 @@ export class EngagementRepository implements EngagementStore {
         });
       for (const item of result.Responses?.[this.tableName] ?? []) {
         const day = readString(item, TABLE.sortKey) ?? '';
-        found.set(day, fromRollupItem(platform, day, item));
+        found.set(day, fromRollupItem(space, day, item));
       }
       keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
     }
@@ -182,7 +182,7 @@ export class EngagementRepository implements EngagementStore {
         new PutItemCommand({
           TableName: this.tableName,
           Item: toItem({
-            [TABLE.partitionKey]: rollupPartition(totals.platform),
+            [TABLE.partitionKey]: rollupPartition({ platform: totals.platform, id: totals.spaceId }),
             [TABLE.sortKey]: totals.day,
             messages: totals.messages,
             replies: totals.replies,
@@ -206,7 +206,7 @@ function toRecordItem(record: EngagementRecord, delivery: string): Item {
   return {
     ...recordKey(record.key),
     ...toItem({
-      [byDay.partitionKey]: dayPartition(record.platform, record.day),
+      [byDay.partitionKey]: dayPartition({ platform: record.platform, id: record.spaceId }, record.day),
       [byDay.sortKey]: `${record.kind}#${record.key}`,
       ...record,
       delivery,
@@ -214,17 +214,19 @@ function toRecordItem(record: EngagementRecord, delivery: string): Item {
   };
 }
 
-function dayPartition(platform: Platform, day: string): string {
-  return `DAY#${platform}#${day}`;
+/** A space's records of one day, in the byDay index: the key names the space, so reads stay inside it. */
+function dayPartition(space: Space, day: string): string {
+  return `DAY#${space.platform}:${space.id}#${day}`;
 }
 
-function rollupPartition(platform: Platform): string {
-  return `ROLLUP#${platform}`;
+function rollupPartition(space: Space): string {
+  return `ROLLUP#${space.platform}:${space.id}`;
 }
 
-function fromRollupItem(platform: Platform, day: string, item: Item): DayTotals {
+function fromRollupItem(space: Space, day: string, item: Item): DayTotals {
   return {
-    platform,
+    platform: space.platform,
+    spaceId: space.id,
     day,
     messages: readNumber(item, 'messages'),
     replies: readNumber(item, 'replies'),
@@ -234,8 +236,17 @@ function fromRollupItem(platform: Platform, day: string, item: Item): DayTotals 
   };
 }
 
-function emptyTotals(platform: Platform, day: string): DayTotals {
-  return { platform, day, messages: 0, replies: 0, reactions: 0, joins: 0, members: [] };
+function emptyTotals(space: Space, day: string): DayTotals {
+  return {
+    platform: space.platform,
+    spaceId: space.id,
+    day,
+    messages: 0,
+    replies: 0,
+    reactions: 0,
+    joins: 0,
+    members: [],
+  };
 }
 
 async function mapLimited<T, R>(

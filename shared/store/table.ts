@@ -4,8 +4,8 @@
  *
  * Items (single-table design):
  * | item               | pk                        | sk          | byDay index (gsi1pk / gsi1sk)          |
- * | engagement record  | `EVT#<platform>:<id>`     | `EVT`       | `DAY#<platform>#<day>` / `<kind>#<key>` |
- * | day rollup         | `ROLLUP#<platform>`       | `<day>`     | -                                       |
+ * | engagement record  | `EVT#<platform>:<id>`     | `EVT`       | `DAY#<platform>:<space>#<day>` / `<kind>#<key>` |
+ * | day rollup         | `ROLLUP#<platform>:<space>` | `<day>`   | -                                       |
  * | cache entry        | `CACHE#<name>`            | `<key>`     | -  (expires via `expiresAt`)            |
  * | answer claim       | `ONCE#<platform>:<space>` | `<key>`     | -  (in progress / completed, expires)   |
  * | deep-link answer   | `PENDING#<platform>:<space>` | `<random>` | -  (single use, expires)             |

@@ -3,7 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALREADY_ANSWERED } from '../../bots/discord/responder.js';
-import { discordSandbox, interactionHeaders, SANDBOX_APPLICATION_ID } from '../../bots/discord/sandbox.js';
+import {
+  commandInteraction,
+  discordSandbox,
+  interactionHeaders,
+  SANDBOX_APPLICATION_ID,
+} from '../../bots/discord/sandbox.js';
 import { answerOf, command, discordBot } from './discord-harness.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/discord');
@@ -243,6 +248,29 @@ describe('/community help and stats', () => {
     const baseline = discordMembersToday(before);
     expect(baseline).toBeGreaterThan(0);
     expect(discordMembersToday(after)).toBe(baseline + 1);
+  });
+
+  it("never shows a moderator of another server this server's numbers", async () => {
+    // Prepare: engagement in the sandbox server (this file's commands); a command from another server.
+    await stats();
+    const at = new Date();
+    const elsewhere = {
+      ...commandInteraction({ kind: 'command', user: 'modsam', channel: 'general', text: 'stats' }, at),
+      guild_id: '1300000000000000099',
+    };
+
+    // Act
+    const body = JSON.stringify(elsewhere);
+    expect(
+      answerOf(await deliver({ path: discordSandbox.path, body, headers: interactionHeaders(body, at) })),
+    ).toEqual({
+      type: 5,
+      data: { flags: 64 },
+    });
+    const answer = await context.laterAnswer(String((elsewhere as { token?: unknown }).token));
+
+    // Assess: only the asker's own command there.
+    expect(discordMembersToday(answer)).toBe(1);
   });
 });
 

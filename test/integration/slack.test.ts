@@ -138,7 +138,16 @@ describe('Slack events, exactly once, and /community stats', () => {
 
       // Act: stats are answered later (30 days of queries), through the command's response_url.
       const result = await own.handler(
-        signed(commandBody({ text: 'stats', user_id: 'UMODSAM', trigger_id: '1.2.stats-moderator' }), FORM),
+        // Asked in the workspace the documented events came from: stats are per space.
+        signed(
+          commandBody({
+            text: 'stats',
+            user_id: 'UMODSAM',
+            team_id: 'T123ABC456',
+            trigger_id: '1.2.stats-moderator',
+          }),
+          FORM,
+        ),
       );
       await own.lambda.idle();
 
@@ -160,6 +169,28 @@ describe('Slack events, exactly once, and /community stats', () => {
         expect(lookup.headers.authorization).toBe(`Bearer ${SLACK_SANDBOX.botToken}`);
         expect(lookup.payload).toMatchObject({ user: 'UMODSAM' });
       }
+
+      // And an admin of another workspace sees none of these numbers: only their own command there.
+      await own.handler(
+        signed(
+          commandBody({
+            text: 'stats',
+            user_id: 'UMODSAM',
+            team_id: 'T0OTHER',
+            trigger_id: '1.2.stats-other',
+          }),
+          FORM,
+        ),
+      );
+      await own.lambda.idle();
+      const other = own.api.requests.filter((request) => request.path === '/commands/1234/5678')[1];
+      expect(todayRow(String((other?.payload as { text?: string } | undefined)?.text))).toEqual({
+        members: 1,
+        messages: 0,
+        replies: 0,
+        reactions: 0,
+        joins: 0,
+      });
     } finally {
       await own.close();
     }

@@ -98,6 +98,8 @@ describe('EngagementRepository.record', () => {
   });
 });
 
+const SLACK_SPACE = { platform: 'slack' as const, id: 'T1' };
+
 describe('EngagementRepository.dayTotals', () => {
   it('counts live days from the records and freezes closed days into rollups that agree with them', async () => {
     // Prepare: a separate platform-day so other tests' records do not interfere.
@@ -109,11 +111,11 @@ describe('EngagementRepository.dayTotals', () => {
     const afterClose = new Date('2026-10-02T01:00:00Z');
 
     // Act
-    const [live] = await table.store.engagement.dayTotals('slack', [day], whileOpen);
-    const [closed] = await table.store.engagement.dayTotals('slack', [day], afterClose);
+    const [live] = await table.store.engagement.dayTotals(SLACK_SPACE, [day], whileOpen);
+    const [closed] = await table.store.engagement.dayTotals(SLACK_SPACE, [day], afterClose);
     // A record that could never arrive for a closed day shows that the rollup is what later reads use.
     await table.store.engagement.record(message(`${day}T10:00:00Z`, 'D'));
-    const [rolledUp] = await table.store.engagement.dayTotals('slack', [day], afterClose);
+    const [rolledUp] = await table.store.engagement.dayTotals(SLACK_SPACE, [day], afterClose);
 
     // Assess: 3 messages by 2 members; the departure counts for nothing.
     expect(live).toMatchObject({ messages: 3, replies: 0, joins: 0, members: ['A', 'B'] });
@@ -121,9 +123,27 @@ describe('EngagementRepository.dayTotals', () => {
     expect(rolledUp).toEqual(live);
   });
 
+  it("reads one space's keys only: another workspace's records never reach its totals", async () => {
+    // Prepare: a day with records in T1 only.
+    const day = '2026-10-05';
+    await table.store.engagement.record(message(`${day}T08:00:00Z`, 'A'));
+
+    // Act
+    const [own] = await table.store.engagement.dayTotals(SLACK_SPACE, [day], new Date(`${day}T12:00:00Z`));
+    const [other] = await table.store.engagement.dayTotals(
+      { platform: 'slack', id: 'T2' },
+      [day],
+      new Date(`${day}T12:00:00Z`),
+    );
+
+    // Assess
+    expect(own).toMatchObject({ spaceId: 'T1', messages: 1, members: ['A'] });
+    expect(other).toMatchObject({ spaceId: 'T2', messages: 0, members: [] });
+  });
+
   it('returns zeros for days without records, in the order asked', async () => {
     const totals = await table.store.engagement.dayTotals(
-      'telegram',
+      { platform: 'telegram', id: '-1001' },
       ['2026-09-02', '2026-09-01'],
       new Date('2026-11-23T00:00:00Z'),
     );

@@ -3,7 +3,6 @@ import { telegramPlatform } from '../../bots/telegram/platform.js';
 import {
   SANDBOX_BOT_TOKEN,
   SANDBOX_SECRET_TOKEN,
-  sandboxChatId,
   sandboxUserId,
   telegramSandbox,
 } from '../../bots/telegram/sandbox.js';
@@ -155,14 +154,19 @@ describe('Telegram webhook: records become stats', () => {
     }
     const mark = own.api.requests.length;
 
-    // Act: the webhook acknowledges; the answer comes from a later invocation.
-    const result = await deliverSigned(command('modann', 'general', '/community stats'), own.handler);
+    // Act: an administrator asks in the group the documented updates came from (stats are per space); the
+    // webhook acknowledges and the answer comes from a later invocation.
+    const asked = fixture('command', 640000299);
+    const message = asked.message as Record<string, unknown>;
+    const from = { ...(message.from as object), id: sandboxUserId('modann'), username: 'modann' };
+    const stats = { ...asked, message: { ...message, from, text: '/community stats' } };
+    const result = await deliver(stats, SECRET, own.handler);
     await own.lambda.idle();
 
-    // Assess: asked Telegram once who modann is, then wrote to modann's private chat.
+    // Assess: asked Telegram once who modann is in that group, then wrote to modann's private chat.
     expect(result.statusCode).toBe(200);
     expect(calls('getChatMember', mark, own.api).map(payloadOf)).toEqual([
-      { chat_id: sandboxChatId('general', 'modann'), user_id: sandboxUserId('modann') },
+      { chat_id: GROUP_CHAT, user_id: sandboxUserId('modann') },
     ]);
     const sends = calls('sendMessage', mark, own.api).map(payloadOf);
     expect(sends).toHaveLength(1);
@@ -175,6 +179,30 @@ describe('Telegram webhook: records become stats', () => {
       ['5', '1', '1', '2', '1'],
       ['5', '1', '1', '2', '1'],
       ['5', '1', '1', '2', '1'],
+    ]);
+  });
+
+  it("never shows the administrator of another group this group's numbers", async () => {
+    // Prepare: the documented updates in their group; a stranger's group where modann is administrator
+    // (anyone who adds the bot to their own group is its administrator).
+    const own = await startBotUnderTest(telegramPlatform);
+    onTestFinished(() => own.close());
+    for (const { name } of DOCUMENTED_UPDATES) await deliver(fixture(name), SECRET, own.handler);
+    const mark = own.api.requests.length;
+
+    // Act
+    await deliverSigned(command('modann', 'strangers', '/community stats'), own.handler);
+    await own.lambda.idle();
+
+    // Assess: only the asker's own command in that group; none of the first group's engagement.
+    const [answer] = calls('sendMessage', mark, own.api).map(payloadOf);
+    const rows = String(answer?.text)
+      .split('\n')
+      .filter((line) => /^\s+telegram\s/.test(line));
+    expect(rows.map((row) => row.trim().split(/\s+/).slice(1))).toEqual([
+      ['1', '0', '0', '0', '0'],
+      ['1', '0', '0', '0', '0'],
+      ['1', '0', '0', '0', '0'],
     ]);
   });
 });

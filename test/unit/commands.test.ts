@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { listCommands, type TableEntry } from '../../shared/core/command-table.js';
 import type { DayTotals, EngagementStore } from '../../shared/core/engagement.js';
-import type { CommandInvoked, Platform } from '../../shared/core/events.js';
+import type { CommandInvoked, Space } from '../../shared/core/events.js';
 import type { CommandTurn, CoreServices } from '../../shared/core/feature.js';
 import { COMMAND_TABLE, FEATURES, featureRegistry } from '../../shared/core/features.js';
 import { noteId } from '../../shared/core/feedback/feedback.js';
@@ -11,10 +11,12 @@ import { computeStats, formatStats } from '../../shared/core/stats/compute.js';
 const NOW = new Date('2026-11-23T12:00:00Z');
 
 /** A store whose every day holds the same fixed totals: enough to check the stats arithmetic. */
-function storeWithDaily(perDay: Omit<DayTotals, 'platform' | 'day'>): Pick<EngagementStore, 'dayTotals'> {
+function storeWithDaily(
+  perDay: Omit<DayTotals, 'platform' | 'spaceId' | 'day'>,
+): Pick<EngagementStore, 'dayTotals'> {
   return {
-    dayTotals: (platform: Platform, days: readonly string[]) =>
-      Promise.resolve(days.map((day) => ({ platform, day, ...perDay }))),
+    dayTotals: (space: Space, days: readonly string[]) =>
+      Promise.resolve(days.map((day) => ({ platform: space.platform, spaceId: space.id, day, ...perDay }))),
   };
 }
 
@@ -101,13 +103,19 @@ describe('the command table', () => {
   });
 });
 
+const EVERY_PLATFORM: readonly Space[] = [
+  { platform: 'slack', id: 'T1' },
+  { platform: 'discord', id: '1300000000000000002' },
+  { platform: 'telegram', id: '-1001' },
+];
+
 describe('stats', () => {
   it('sums days per window and counts a member once per window', async () => {
     // Prepare: every platform, every day: 2 messages, 1 reply, 3 reactions, 1 join, the same two members.
     const store = storeWithDaily({ messages: 2, replies: 1, reactions: 3, joins: 1, members: ['a', 'b'] });
 
     // Act
-    const text = formatStats(await computeStats(store, NOW));
+    const text = formatStats(await computeStats(store, EVERY_PLATFORM, NOW));
 
     // Assess: rows are "<label> members messages replies reactions joins".
     const rows = text.split('\n').map((line) => line.trim().split(/\s{2,}/));
@@ -123,6 +131,14 @@ describe('stats', () => {
     expect(row('total', 'today')).toEqual([6, 6, 3, 9, 3]);
     expect(row('slack', '7 days')).toEqual([2, 14, 7, 21, 7]);
     expect(row('total', '30 days')).toEqual([6, 180, 90, 270, 90]);
+  });
+
+  it('shows only the platforms of the spaces asked about', async () => {
+    const store = storeWithDaily({ messages: 1, replies: 0, reactions: 0, joins: 0, members: ['a'] });
+    const text = formatStats(await computeStats(store, [{ platform: 'telegram', id: '-1001' }], NOW));
+    expect(text).toContain('  telegram');
+    expect(text).not.toContain('  slack');
+    expect(text).not.toContain('  discord');
   });
 });
 

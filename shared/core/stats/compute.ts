@@ -1,5 +1,5 @@
 import type { DayTotals, EngagementStore } from '../engagement.js';
-import { PLATFORMS, type Platform } from '../events.js';
+import { PLATFORMS, type Platform, type Space } from '../events.js';
 import { lastDays } from '../time.js';
 
 /** The windows `/community stats` reports, in UTC days ending today. */
@@ -21,7 +21,8 @@ export interface Totals {
 
 export interface WindowStats {
   readonly label: WindowLabel;
-  readonly perPlatform: Readonly<Record<Platform, Totals>>;
+  /** Only the platforms of the spaces asked about. */
+  readonly perPlatform: Readonly<Partial<Record<Platform, Totals>>>;
   readonly total: Totals;
 }
 
@@ -34,22 +35,26 @@ export interface CommunityStats {
 const LONGEST = Math.max(...STATS_WINDOWS.map((window) => window.days));
 
 /**
- * Engagement totals for today, 7 and 30 days, per platform and in total. Members are counted once per
- * window even when seen on many days; in the total a member counts once per platform identity.
+ * Engagement totals of the given spaces for today, 7 and 30 days, per platform and in total. Each space is
+ * read from its own keys only. Members are counted once per window even when seen on many days; in the
+ * total a member counts once per platform identity.
  */
 export async function computeStats(
   store: Pick<EngagementStore, 'dayTotals'>,
+  spaces: readonly Space[],
   now: Date,
 ): Promise<CommunityStats> {
   const days = lastDays(now, LONGEST);
-  const perPlatformDays = await Promise.all(
-    PLATFORMS.map((platform) => store.dayTotals(platform, days, now)),
-  );
+  const perSpaceDays = await Promise.all(spaces.map((space) => store.dayTotals(space, days, now)));
+  const platforms = PLATFORMS.filter((platform) => spaces.some((space) => space.platform === platform));
   const windows = STATS_WINDOWS.map(({ label, days: length }) => {
-    const slices = perPlatformDays.map((totals) => totals.slice(-length));
+    const slices = perSpaceDays.map((totals) => totals.slice(-length));
     const perPlatform = Object.fromEntries(
-      PLATFORMS.map((platform, index) => [platform, sumDays(slices[index] ?? [])]),
-    ) as Record<Platform, Totals>;
+      platforms.map((platform) => [
+        platform,
+        sumDays(slices.flat().filter((day) => day.platform === platform)),
+      ]),
+    ) as Partial<Record<Platform, Totals>>;
     return { label, perPlatform, total: sumDays(slices.flat()) };
   });
   return { through: days[days.length - 1] ?? '', windows };
@@ -79,7 +84,10 @@ export function formatStats(stats: CommunityStats): string {
   const rows: string[][] = [];
   for (const window of stats.windows) {
     rows.push([window.label]);
-    for (const platform of PLATFORMS) rows.push([`  ${platform}`, ...cells(window.perPlatform[platform])]);
+    for (const platform of PLATFORMS) {
+      const totals = window.perPlatform[platform];
+      if (totals) rows.push([`  ${platform}`, ...cells(totals)]);
+    }
     rows.push(['  total', ...cells(window.total)]);
   }
   const widths = header.map((title, column) =>

@@ -6,7 +6,7 @@ export const statsFeature: Feature = {
   commands: [
     {
       name: 'stats',
-      summary: 'Members seen, messages, replies, reactions and joins: today, 7 and 30 days',
+      summary: 'This space: members seen, messages, replies, reactions and joins, today, 7 and 30 days',
       moderatorOnly: true,
       options: [],
     },
@@ -14,8 +14,10 @@ export const statsFeature: Feature = {
   commandHandlers: {
     stats: {
       run: async () => ({ kind: 'later' }),
-      later: async ({ services, now }) => ({
-        text: formatStats(await computeStats(services.stores.engagement, now)),
+      // This space's numbers only: a moderator is a moderator of their own space (community-wide stats
+      // come with linked communities).
+      later: async ({ services, now, event }) => ({
+        text: formatStats(await computeStats(services.stores.engagement, [event.location.space], now)),
       }),
     },
   },
