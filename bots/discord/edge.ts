@@ -1,6 +1,6 @@
 import { createCommunity } from '../../shared/core/community.js';
 import { isLaterJob } from '../../shared/core/later.js';
-import { errorResult } from '../../shared/lambda/edge.js';
+import { errorResult, runLaterJob } from '../../shared/lambda/edge.js';
 import { type BotHandler, header, jsonResult, rawBody } from '../../shared/lambda/http.js';
 import { createLaterQueue } from '../../shared/lambda/later-queue.js';
 import { createLogger } from '../../shared/lambda/logger.js';
@@ -44,12 +44,7 @@ export function createDiscordHandler(config: DiscordConfig, deps: HandlerDeps = 
     now,
   });
   return async (event) => {
-    // A later job throws when it could not answer: Lambda runs it again (twice), and its claim in the
-    // ledger makes every run answer at most once.
-    if (isLaterJob(event)) {
-      await community.runLater(event);
-      return { statusCode: 202 };
-    }
+    if (isLaterJob(event)) return runLaterJob(event, (job) => community.runLater(job), logger);
     try {
       const response = await app.handle({
         body: rawBody(event),

@@ -1,6 +1,6 @@
 import { createCommunity } from '../../shared/core/community.js';
-import { isLaterJob, type LaterJob } from '../../shared/core/later.js';
-import { errorResult } from '../../shared/lambda/edge.js';
+import { isLaterJob } from '../../shared/core/later.js';
+import { errorResult, runLaterJob } from '../../shared/lambda/edge.js';
 import type { BotHandler, HttpEvent, HttpResult } from '../../shared/lambda/http.js';
 import { createLaterQueue } from '../../shared/lambda/later-queue.js';
 import { createLogger, type LogFields, type Logger } from '../../shared/lambda/logger.js';
@@ -16,9 +16,6 @@ import { checkBoltShape, logIgnoredPayload, payloadIds, type RoutedPayload } fro
 
 /** The acknowledgement Slack needs for a delivery we do not act on: a 2xx, so it is not retried. */
 const ACKNOWLEDGED: HttpResult = { statusCode: 200, body: '' };
-
-/** What Lambda is told for a later job that ran; it ignores the value, only a throw makes it retry. */
-const JOB_DONE: HttpResult = { statusCode: 202 };
 
 /**
  * The Slack endpoint (Events API, slash commands and interactivity; API Gateway HTTP API, payload 2.0),
@@ -69,18 +66,6 @@ export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}):
     ...(deps.onRecorded ? { onRecorded: deps.onRecorded } : {}),
   });
 
-  async function runJob(job: LaterJob): Promise<HttpResult> {
-    const ids = { eventId: job.event.id, kind: job.event.kind };
-    try {
-      await community.runLater(job);
-    } catch (error) {
-      logger.error('later job failed; Lambda will retry it', { ...ids, error });
-      throw error;
-    }
-    logger.debug('later job done', ids);
-    return JOB_DONE;
-  }
-
   async function serve(event: HttpEvent): Promise<HttpResult> {
     let requestLogger = logger;
     try {
@@ -103,7 +88,8 @@ export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}):
     }
   }
 
-  return (event) => (isLaterJob(event) ? runJob(event) : serve(event));
+  return (event) =>
+    isLaterJob(event) ? runLaterJob(event, (job) => community.runLater(job), logger) : serve(event);
 }
 
 function answered(result: HttpResult, routed: RoutedPayload, logger: Logger, payload: object): HttpResult {

@@ -1,6 +1,6 @@
 import { type Community, createCommunity } from '../../shared/core/community.js';
 import { isLaterJob } from '../../shared/core/later.js';
-import { errorResult } from '../../shared/lambda/edge.js';
+import { errorResult, runLaterJob } from '../../shared/lambda/edge.js';
 import { type BotHandler, jsonResult } from '../../shared/lambda/http.js';
 import { createLaterQueue } from '../../shared/lambda/later-queue.js';
 import { createLogger, type Logger } from '../../shared/lambda/logger.js';
@@ -61,10 +61,7 @@ export function createTelegramHandler(config: TelegramConfig, deps: HandlerDeps 
   };
   return async (event) => {
     if (isLaterJob(event)) {
-      // Lambda's own asynchronous invocation (no secret token to check): errors throw, and Lambda retries.
-      const { community } = await load();
-      await community.runLater(event);
-      return { statusCode: 202 };
+      return runLaterJob(event, async (job) => (await load()).community.runLater(job), logger);
     }
     try {
       const { webhook } = await load();

@@ -45,6 +45,51 @@ export const IN_REQUEST_MS = 15_000;
  */
 export const LATER_MS = 15 * 60_000;
 
+/** What claimed work returns when it was not run: another delivery gave, or is giving, the answer. */
+export type NotRun = 'duplicate' | 'in_progress';
+
+/** Where {@link answerOnce} notes what it could not: a claim left to expire, an answer not marked given. */
+export interface ClaimLogger {
+  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+/**
+ * Claims `key` in `space`, runs `work`, and marks it completed; when `work` fails the claim is released
+ * (and the error rethrown) so a redelivery answers. Once `work` has answered, a failure to mark it is only
+ * logged: failing the request would make the platform redeliver, and the member would hear it twice.
+ */
+export async function answerOnce<T>(
+  ledger: AnswerLedger,
+  logger: ClaimLogger,
+  claim: {
+    readonly space: Space;
+    readonly key: string;
+    readonly inProgressMs: number;
+    readonly now: () => Date;
+  },
+  work: (at: Date) => Promise<T>,
+): Promise<T | NotRun> {
+  const { space, key } = claim;
+  const at = claim.now();
+  const found = await ledger.begin(space, key, at, claim.inProgressMs);
+  if (found !== 'claimed') return found === 'completed' ? 'duplicate' : found;
+  let result: T;
+  try {
+    result = await work(at);
+  } catch (error) {
+    await ledger.release(space, key).catch((releaseError: unknown) => {
+      // The claim then expires on its own; a redelivery after that answers.
+      logger.warn('answer claim not released', { key, error: releaseError });
+    });
+    throw error;
+  }
+  await ledger.complete(space, key, claim.now()).catch((error: unknown) => {
+    logger.error('answer given but not marked complete', { key, error });
+  });
+  return result;
+}
+
 /** Pending private answers behind a Telegram deep link (shared/store/pending-repository.ts). */
 export interface PendingAnswerStore {
   /** Keeps `message` for `member` and returns a single-use token for a deep link. */

@@ -3,7 +3,14 @@
  * handlers features register, answered exactly once (answers.ts), now or from a later invocation
  * (later.ts), always through the Messenger. Loaded on the first interaction (community.ts).
  */
-import { answerPrivately, IN_REQUEST_MS, LATER_MS, type PrivateFallback } from './answers.js';
+import {
+  answerOnce,
+  answerPrivately,
+  IN_REQUEST_MS,
+  LATER_MS,
+  type NotRun,
+  type PrivateFallback,
+} from './answers.js';
 import { isProblem, readCommand } from './command-grammar.js';
 import { COMMAND_NAME } from './command-table.js';
 import type { Community, CommunityDeps, InteractionResult } from './community.js';
@@ -132,33 +139,14 @@ export function createDispatcher(deps: CommunityDeps): Dispatcher {
     }
   }
 
-  /** Claims `key`, runs `work`, completes; releases the claim when `work` fails (and rethrows). */
-  async function once<T>(
+  /** Claims `key` in the event's space in the ledger, runs `work` once (answers.ts). */
+  const once = <T>(
     event: { readonly location: InteractionEvent['location'] },
     key: string,
     inProgressMs: number,
     work: (at: Date) => Promise<T>,
-  ): Promise<T | 'duplicate' | 'in_progress'> {
-    const { space } = event.location;
-    const at = now();
-    const claim = await stores.ledger.begin(space, key, at, inProgressMs);
-    if (claim !== 'claimed') return claim === 'completed' ? 'duplicate' : claim;
-    let result: T;
-    try {
-      result = await work(at);
-    } catch (error) {
-      await stores.ledger.release(space, key).catch((releaseError: unknown) => {
-        // The claim then expires on its own; a redelivery after that answers.
-        logger.warn('answer claim not released', { key, error: releaseError });
-      });
-      throw error;
-    }
-    // The answer is out: a failure to note it must not fail the request (a redelivery would repeat it).
-    await stores.ledger.complete(space, key, now()).catch((error: unknown) => {
-      logger.error('answer given but not marked complete', { key, error });
-    });
-    return result;
-  }
+  ): Promise<T | NotRun> =>
+    answerOnce(stores.ledger, logger, { space: event.location.space, key, inProgressMs, now }, work);
 
   async function onInteraction(
     event: InteractionEvent,

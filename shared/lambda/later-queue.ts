@@ -39,8 +39,9 @@ export function createLaterQueue(config: LaterConfig): LaterQueue {
         );
       }
       const payload = JSON.stringify(job);
-      if (Buffer.byteLength(payload) > ASYNC_PAYLOAD_LIMIT) {
-        throw new ConfigError(`A later job of ${Buffer.byteLength(payload)} bytes exceeds Lambda's 256 KB`);
+      const bytes = Buffer.byteLength(payload);
+      if (bytes > ASYNC_PAYLOAD_LIMIT) {
+        throw new ConfigError(`A later job of ${bytes} bytes exceeds Lambda's 256 KB`);
       }
       client ??= connect(config, functionName);
       await (await client).invoke(payload);

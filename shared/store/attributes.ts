@@ -26,3 +26,8 @@ export function readNumber(item: Item | undefined, name: string): number {
 export function readStringSet(item: Item | undefined, name: string): string[] {
   return item?.[name]?.SS ?? [];
 }
+
+/** A date as epoch seconds, the unit of the table's TTL attribute. */
+export function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}

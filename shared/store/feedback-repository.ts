@@ -11,9 +11,8 @@ import {
   type FeedbackStore,
   type MarkRead,
 } from '../core/feedback/store.js';
-import { type Item, readString, toItem } from './attributes.js';
+import { epochSeconds, type Item, readString, toItem } from './attributes.js';
 import { isConditionalCheckFailed, StoreError } from './errors.js';
-import { epochSeconds } from './ledger-repository.js';
 import { TABLE } from './table.js';
 
 const UNREAD = 'unread';

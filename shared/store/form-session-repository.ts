@@ -6,9 +6,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { Member } from '../core/events.js';
 import { FORM_SESSION_SECONDS, type FormSession, type FormSessionStore } from '../core/forms.js';
-import { readNumber, readString, toItem } from './attributes.js';
+import { epochSeconds, readNumber, readString, toItem } from './attributes.js';
 import { StoreError } from './errors.js';
-import { epochSeconds } from './ledger-repository.js';
 import { TABLE } from './table.js';
 
 /**

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type AnswerLedger, type Claim, COMPLETED_FOR_SECONDS } from '../core/answers.js';
 import type { Space } from '../core/events.js';
-import { readNumber, readString, toItem } from './attributes.js';
+import { epochSeconds, readString, toItem } from './attributes.js';
 import { isConditionalCheckFailed, StoreError } from './errors.js';
 import { TABLE } from './table.js';
 
@@ -107,21 +107,8 @@ export class LedgerRepository implements AnswerLedger {
       if (!isConditionalCheckFailed(error)) throw new StoreError('DeleteItem', { cause: error });
     }
   }
-
-  /** The state of one answer, for tests and diagnostics. */
-  async state(space: Space, key: string): Promise<{ status?: string; inProgressUntil: number }> {
-    const { Item } = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: ledgerKey(space, key), ConsistentRead: true }),
-    );
-    const status = readString(Item, 'status');
-    return { ...(status ? { status } : {}), inProgressUntil: readNumber(Item, 'inProgressUntil') };
-  }
 }
 
-export function ledgerKey(space: Space, key: string) {
+function ledgerKey(space: Space, key: string) {
   return toItem({ [TABLE.partitionKey]: `ONCE#${space.platform}:${space.id}`, [TABLE.sortKey]: key });
-}
-
-export function epochSeconds(date: Date): number {
-  return Math.floor(date.getTime() / 1000);
 }

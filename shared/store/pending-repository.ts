@@ -8,9 +8,8 @@ import {
 import { PENDING_FOR_SECONDS, type PendingAnswerStore } from '../core/answers.js';
 import type { Member, Space } from '../core/events.js';
 import type { OutboundMessage } from '../core/messenger.js';
-import { readNumber, readString, toItem } from './attributes.js';
+import { epochSeconds, readNumber, readString, toItem } from './attributes.js';
 import { isConditionalCheckFailed, StoreError } from './errors.js';
-import { epochSeconds } from './ledger-repository.js';
 import { TABLE } from './table.js';
 
 /**

@@ -4,7 +4,7 @@
  * The note is stored until a moderator marks it read, delivered to each moderator privately from a later
  * invocation (each delivery at most once), and the member hears "Thanks, moderators have it".
  */
-import { IN_REQUEST_MS } from '../answers.js';
+import { answerOnce, IN_REQUEST_MS } from '../answers.js';
 import { COMMAND_NAME } from '../command-table.js';
 import type { ButtonPressed, InteractionEvent, Member, Space } from '../events.js';
 import { answer, type Feature, type Outcome, type Turn } from '../feature.js';
@@ -111,28 +111,25 @@ async function deliverToModerators(turn: Turn): Promise<OutboundMessage> {
   return { text: reached > 0 ? THANKS : THANKS_KEPT };
 }
 
+/** Sends one moderator the note, at most once however often the job runs; true when it reached them. */
 async function deliverOnce(
   { services, now, event }: Turn,
   id: string,
   moderator: Member,
   message: OutboundMessage,
 ): Promise<boolean> {
-  const { ledger } = services.stores;
-  const { space } = event.location;
-  const key = `feedback:${id}:to:${moderator.id}`;
-  const claim = await ledger.begin(space, key, now, IN_REQUEST_MS);
-  if (claim !== 'claimed') return claim === 'completed';
-  let sent: boolean;
-  try {
-    sent = (await services.messenger.sendPrivate(space, moderator, message)).kind === 'sent';
-  } catch (error) {
-    await ledger.release(space, key);
-    throw error;
-  }
-  await ledger.complete(space, key, now).catch((error: unknown) => {
-    services.logger.error('feedback sent but not marked complete', { key, error });
-  });
-  return sent;
+  const claim = {
+    space: event.location.space,
+    key: `feedback:${id}:to:${moderator.id}`,
+    inProgressMs: IN_REQUEST_MS,
+    now: () => now,
+  };
+  const sent = await answerOnce(services.stores.ledger, services.logger, claim, async () =>
+    services.messenger.sendPrivate(event.location.space, moderator, message),
+  );
+  // Delivered by an earlier run (the ledger says so): it reached them then.
+  if (sent === 'duplicate') return true;
+  return sent !== 'in_progress' && sent.kind === 'sent';
 }
 
 function noteMessage(space: Space, id: string, text: string, from: Member): OutboundMessage {
