@@ -1,6 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   Architecture,
   Function as LambdaFunction,
@@ -29,6 +30,29 @@ export const BOT_TABLE_ACTIONS = [
   'dynamodb:Query',
 ] as const;
 
+/**
+ * What a function that reads and writes the table needs of its customer-managed key (what the table's own
+ * grants would give: decrypt to read, encrypt and data keys to write), and only through DynamoDB: the
+ * condition keeps the key from being used directly.
+ */
+export const TABLE_KEY_ACTIONS = [
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+] as const;
+
+/** The statement that lets a function use the table's key, through DynamoDB only. */
+export function tableKeyStatement(scope: Construct, key: IKey): PolicyStatement {
+  return new PolicyStatement({
+    actions: [...TABLE_KEY_ACTIONS],
+    resources: [key.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(scope).region}.amazonaws.com` } },
+  });
+}
+
 /** Later jobs: Lambda's own retries (two) within the life of a Discord interaction token. */
 export const LATER_JOB_MAX_AGE = Duration.minutes(15);
 
@@ -36,22 +60,24 @@ export const LATER_JOB_MAX_AGE = Duration.minutes(15);
 export const SECRETS_EXTENSION_VERSION = ParamsAndSecretsVersions.V1_0_103;
 
 /** Environment names that would hold a secret; those live in Secrets Manager, never in a function's env. */
-const SECRET_ENV_NAME = /(_TOKEN|_SIGNING_SECRET)$/;
+const SECRET_ENV_NAME = /(_TOKEN|_SECRET)$/;
 
 export interface BotFunctionProps {
   /** Which bot: its descriptor names the entry, the bundling and where the secret's ARN goes. */
   readonly bot: PlatformDescriptor;
   /** The community table; the function may only put, get and query it. */
   readonly table: ITable;
+  /** The table's customer-managed key: the function may use it through DynamoDB only. */
+  readonly tableKey: IKey;
   /** This bot's own secret (JSON of its tokens); the function may read only this one, and only if its handler needs it. */
   readonly secret: ISecret;
-  /** Non-secret settings (platform ids). Names ending in _TOKEN or _SIGNING_SECRET are refused. */
+  /** Non-secret settings (platform ids). Names ending in _TOKEN or _SECRET are refused. */
   readonly environment: Readonly<Record<string, string>>;
 }
 
 /**
  * One bot's Lambda: the bundled handler, its log group, and a role that can write those logs, use the
- * table and read the bot's own secret, nothing more.
+ * table (and its key, through DynamoDB) and read the bot's own secret, nothing more.
  */
 export class BotFunction extends Construct {
   /** The function, for the API integration. */
@@ -78,6 +104,7 @@ export class BotFunction extends Construct {
         resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes.byDay.name}`],
       }),
     );
+    role.addToPolicy(tableKeyStatement(this, props.tableKey));
     const readsSecret = bot.secret.readByHandler;
     // GetSecretValue only: the secrets extension reads the value with this role and never describes it.
     // A handler that needs no secret (Discord's, today) gets no grant and no ARN at all.
@@ -121,7 +148,7 @@ export class BotFunction extends Construct {
   }
 }
 
-function assertNoSecretInEnvironment(environment: Readonly<Record<string, string>>): void {
+export function assertNoSecretInEnvironment(environment: Readonly<Record<string, string>>): void {
   const secretNames = Object.keys(environment).filter((name) => SECRET_ENV_NAME.test(name));
   if (secretNames.length > 0) {
     throw new Error(

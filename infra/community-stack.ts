@@ -8,14 +8,18 @@ import {
   PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { type PlatformDescriptor, secretNames } from '../shared/platform/descriptor.js';
+import { slackInstall } from '../bots/slack/oauth/platform.js';
+import { SPACES_MODES, type SpacesMode } from '../shared/core/communities/model.js';
+import { type PlatformDescriptor, type PlatformSetting, secretNames } from '../shared/platform/descriptor.js';
 import { TABLE } from '../shared/store/table.js';
 import { BotFunction } from './bot-function.js';
 import { PLATFORM_DESCRIPTORS } from './platforms.js';
+import { SlackInstallFunction } from './slack-install-function.js';
 
 export interface CommunityStackProps extends StackProps {
   /**
@@ -23,7 +27,15 @@ export interface CommunityStackProps extends StackProps {
    * that is not set; `cdk deploy -c deletionProtection=false` makes a throwaway stack.
    */
   readonly deletionProtection?: boolean;
+  /**
+   * SPACES_MODE of every function: `approved` (a new space waits for a link or ops' approval) unless the
+   * `spacesMode` context says `open` (`cdk deploy -c spacesMode=open`).
+   */
+  readonly spacesMode?: SpacesMode;
 }
+
+/** A deployment serves only the spaces ops approve or a community links, unless told otherwise. */
+export const DEFAULT_STACK_SPACES_MODE: SpacesMode = 'approved';
 
 /** Placeholder for secret values that ops set after the first deploy. */
 const SET_ME = 'set-me';
@@ -42,26 +54,42 @@ const ACCESS_LOG_FIELDS = {
 };
 
 /**
- * The whole deployment: the table, one secret and one function per bot, and the HTTP API the platforms
- * deliver to. Region-agnostic, and synthesizes offline (bundling runs the local esbuild).
+ * The whole deployment: the table (encrypted with a key of its own), one secret and one function per bot,
+ * Slack's installation function, and the HTTP API the platforms and browsers reach. Region-agnostic, and
+ * synthesizes offline (bundling runs the local esbuild).
  */
 export class CommunityStack extends Stack {
+  /** The table's customer-managed key: bot tokens (Slack installations) are at rest under it. */
+  readonly tableKey: Key;
+
   constructor(scope: Construct, id: string, props: CommunityStackProps = {}) {
     super(scope, id, props);
-    const table = this.createTable(props.deletionProtection ?? this.deletionProtectionContext());
+    const spacesMode = props.spacesMode ?? this.spacesModeContext();
+    this.tableKey = new Key(this, 'TableKey', {
+      description: 'Encrypts the community table at rest (bot tokens of Slack installations among it)',
+      enableKeyRotation: true,
+      // The table is retained; without its key, what it holds could never be read again.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const table = this.createTable(
+      props.deletionProtection ?? this.deletionProtectionContext(),
+      this.tableKey,
+    );
     const { api, stage } = this.createApi();
     for (const bot of PLATFORM_DESCRIPTORS) {
       const secret = this.botSecret(bot);
       const botFunction = new BotFunction(this, `${bot.title}Bot`, {
         bot,
         table,
+        tableKey: this.tableKey,
         secret,
-        environment: this.botEnvironment(bot),
+        environment: { ...this.parameters(bot.settings), SPACES_MODE: spacesMode },
       });
       this.addWebhookRoutes(api, bot, botFunction, stage);
+      if (bot.platform === 'slack') this.addSlackInstall(api, stage, table, secret, spacesMode);
       new CfnOutput(this, `${bot.title}SecretArn`, {
         value: secret.secretArn,
-        description: `aws secretsmanager put-secret-value --secret-id <this> --secret-string '{${secretNames(
+        description: `aws secretsmanager put-secret-value --secret-id <this> --secret-string '{${secretKeys(
           bot,
         )
           .map((key) => `"${key}":"..."`)
@@ -71,18 +99,36 @@ export class CommunityStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName });
   }
 
+  /** The `spacesMode` context, checked: a wrong value fails the synth saying which values there are. */
+  private spacesModeContext(): SpacesMode {
+    const value: unknown = this.node.tryGetContext('spacesMode') ?? DEFAULT_STACK_SPACES_MODE;
+    if (!(SPACES_MODES as readonly unknown[]).includes(value)) {
+      throw new Error(
+        `Context spacesMode must be one of ${SPACES_MODES.join(', ')} (e.g. cdk deploy -c spacesMode=open), ` +
+          `not ${JSON.stringify(value)}`,
+      );
+    }
+    return value as SpacesMode;
+  }
+
   private deletionProtectionContext(): boolean {
     const value: unknown = this.node.tryGetContext('deletionProtection');
     // CLI context (-c key=value) arrives as a string, cdk.json context as JSON.
     return value !== false && value !== 'false';
   }
 
-  private createTable(deletionProtection: boolean): Table {
+  /**
+   * The table, encrypted at rest with the stack's own key (README: "Tokens at rest"): DynamoDB decrypts for
+   * the functions the key policy and their roles allow, so no KMS call is on their path.
+   */
+  private createTable(deletionProtection: boolean, key: Key): Table {
     const { byDay } = TABLE.indexes;
     const table = new Table(this, 'Table', {
       partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: key,
       timeToLiveAttribute: TABLE.timeToLiveAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection,
@@ -99,12 +145,13 @@ export class CommunityStack extends Stack {
   }
 
   /**
-   * A bot's secret, JSON keyed by the variable names its handler reads. Values the platform issues are
-   * placeholders until ops put the real ones; the descriptor's `generated` key gets a random value (letters
-   * and digits) instead, so nobody can sign a request with a guessable value before then.
+   * A bot's secret, JSON keyed by the variable names its handler reads (Slack's also holds what its
+   * installation flow reads). Values the platform issues are placeholders until ops put the real ones; the
+   * descriptor's `generated` key gets a random value (letters and digits) instead, so nobody can sign a
+   * request with a guessable value before then.
    */
   private botSecret(bot: PlatformDescriptor): Secret {
-    const keys = secretNames(bot);
+    const keys = secretKeys(bot);
     const { generated } = bot.secret;
     const placeholders = keys.filter((key) => key !== generated.name);
     const secret = new Secret(this, `${bot.title}Secret`, {
@@ -124,18 +171,73 @@ export class CommunityStack extends Stack {
     return secret;
   }
 
-  /** A bot's non-secret ids, as deploy-time parameters (the descriptor's `parameter` settings). */
-  private botEnvironment(bot: PlatformDescriptor): Record<string, string> {
+  /**
+   * Non-secret ids, as deploy-time parameters (the `parameter` settings). A parameter whose pattern allows
+   * an empty value (a Slack bot id, not needed when the bot serves many workspaces) may be left out.
+   */
+  private parameters(settings: readonly PlatformSetting[]): Record<string, string> {
     const environment: Record<string, string> = {};
-    for (const setting of bot.settings) {
+    for (const setting of settings) {
       if (setting.source !== 'parameter' || !setting.parameter) continue;
-      environment[setting.name] = new CfnParameter(this, setting.parameter.id, {
+      const { id, pattern } = setting.parameter;
+      environment[setting.name] = new CfnParameter(this, id, {
         type: 'String',
         description: setting.description.replaceAll('`', ''),
-        allowedPattern: setting.parameter.pattern,
+        allowedPattern: pattern,
+        ...(new RegExp(pattern).test('') ? { default: '' } : {}),
       }).valueAsString;
     }
     return environment;
+  }
+
+  /**
+   * Slack's installation flow: its function (bots/slack/oauth/) on `GET /slack/install` and
+   * `GET /slack/oauth_redirect`, and both URLs as outputs (the redirect URL goes into the Slack app's OAuth
+   * settings).
+   */
+  private addSlackInstall(
+    api: HttpApi,
+    stage: HttpStage,
+    table: Table,
+    secret: Secret,
+    spacesMode: SpacesMode,
+  ) {
+    const { paths } = slackInstall;
+    const installFunction = new SlackInstallFunction(this, 'SlackInstall', {
+      install: slackInstall,
+      table,
+      tableKey: this.tableKey,
+      secret,
+      environment: {
+        ...this.parameters(slackInstall.settings),
+        ...slackInstall.servedAt(stage.url),
+        SPACES_MODE: spacesMode,
+      },
+    });
+    const integration = new HttpLambdaIntegration('SlackInstallIntegration', installFunction.function, {
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+    });
+    for (const [name, path] of [
+      ['SlackInstallUrl', paths.install],
+      ['SlackOauthRedirectUrl', paths.redirect],
+    ] as const) {
+      for (const route of api.addRoutes({ path, methods: [HttpMethod.GET], integration })) {
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Browser routes of the Slack installation: a person follows them from Slack, with no AWS or JWT ' +
+            'credentials; the callback is checked by its signed state, bound to a cookie of the browser ' +
+            'that started, and by Slack accepting its one-time code.',
+        });
+      }
+      new CfnOutput(this, name, {
+        value: `${stage.url}${path.slice(1)}`,
+        description:
+          path === paths.redirect
+            ? 'Slack app, OAuth & Permissions: add this Redirect URL'
+            : 'Where a workspace admin installs the Slack app (GET)',
+      });
+    }
   }
 
   /** The HTTP API and its `$default` stage: auto-deployed, throttled, access-logged. */
@@ -186,6 +288,15 @@ export class CommunityStack extends Stack {
       });
     }
   }
+}
+
+/** The keys of a bot's secret: what its handler reads and, for Slack, what its installation flow reads. */
+function secretKeys(bot: PlatformDescriptor): string[] {
+  const install = bot.platform === 'slack' ? slackInstall.settings : [];
+  return [
+    ...secretNames(bot),
+    ...install.filter((setting) => setting.source === 'secret').map((setting) => setting.name),
+  ];
 }
 
 function capitalize(word: string): string {

@@ -8,8 +8,8 @@
  * the answer Discord expects for that type, so the member never sees "interaction failed".
  *
  * Messages, replies, reactions and joins are gateway-only on Discord (a long-running connection, not a
- * webhook), so they are not recorded yet; a later gateway relay (bots/discord/gateway.ts) will feed them
- * to the same core.
+ * webhook): gateway/ingest.ts turns them into the same core's events, for the relay that holds the
+ * connection. This endpoint never imports it.
  */
 // The payloads entry only: `discord-api-types/v10` also evaluates REST routes, gateway and RPC enums,
 // about three times the load time, and the handler needs none of them (cold start).

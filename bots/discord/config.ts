@@ -1,5 +1,6 @@
+import type { SpacesMode } from '../../shared/core/communities/model.js';
 import { ConfigError } from '../../shared/core/errors.js';
-import { type Env, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
+import { type Env, loadSpacesMode, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
 import { type LaterConfig, loadLaterConfig } from '../../shared/lambda/later-queue.js';
 import { type SecretSource, secretSource } from '../../shared/lambda/secrets.js';
 import type { PlatformSetting } from '../../shared/platform/descriptor.js';
@@ -59,6 +60,8 @@ export interface DiscordConfig {
   readonly secrets: SecretSource<'DISCORD_BOT_TOKEN'>;
   /** AWS_LAMBDA_FUNCTION_NAME and, locally, LAMBDA_ENDPOINT: where answers given later are handed. */
   readonly later: LaterConfig;
+  /** SPACES_MODE: whether a new space is served at once (`open`) or once linked or approved (`approved`). */
+  readonly spacesMode: SpacesMode;
 }
 
 const PUBLIC_KEY = /^[0-9a-f]{64}$/i;
@@ -76,6 +79,7 @@ export function loadDiscordConfig(env: Env): DiscordConfig {
     store: loadStoreConfig(env),
     secrets: secretSource(env, ['DISCORD_BOT_TOKEN'], 'DISCORD_SECRET_ARN'),
     later: loadLaterConfig(env),
+    spacesMode: loadSpacesMode(env),
   });
 }
 

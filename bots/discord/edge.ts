@@ -1,16 +1,10 @@
-import { createCommunity } from '../../shared/core/community.js';
 import { isLaterJob } from '../../shared/core/later.js';
 import { errorResult, runLaterJob } from '../../shared/lambda/edge.js';
 import { type BotHandler, header, jsonResult, rawBody } from '../../shared/lambda/http.js';
-import { createLaterQueue } from '../../shared/lambda/later-queue.js';
-import { createLogger } from '../../shared/lambda/logger.js';
 import type { HandlerDeps } from '../../shared/platform/descriptor.js';
-import { createStore } from '../../shared/store/index.js';
 import { createInteractionsApp } from './app.js';
+import { createDiscordCommunity } from './community.js';
 import type { DiscordConfig } from './config.js';
-import { createDiscordMessenger } from './messenger.js';
-import { DISCORD_MODERATOR_RULE } from './moderators.js';
-import { createDiscordRest } from './rest.js';
 import { createInteractionVerifier } from './verify.js';
 
 /**
@@ -18,24 +12,10 @@ import { createInteractionVerifier } from './verify.js';
  * itself. Discord waits up to three seconds for an interaction's answer and never redelivers one; what
  * takes longer is deferred and answered from a later invocation by editing the deferred original.
  * Built once per cold start, without network calls: logger, table client, a REST client that loads
- * itself and reads the bot token on first use.
+ * itself and reads the bot token on first use (community.ts, shared with the gateway ingestion).
  */
 export function createDiscordHandler(config: DiscordConfig, deps: HandlerDeps = {}): BotHandler {
-  const logger = deps.logger ?? createLogger('discord');
-  const now = deps.now ?? (() => new Date());
-  const rest = createDiscordRest({
-    apiUrl: config.apiUrl,
-    token: async () => (await config.secrets()).DISCORD_BOT_TOKEN,
-  });
-  const community = createCommunity({
-    stores: createStore(config.store).core,
-    messenger: createDiscordMessenger({ rest, logger }),
-    moderatorRule: DISCORD_MODERATOR_RULE,
-    later: createLaterQueue(config.later),
-    logger,
-    now,
-    ...(deps.onRecorded ? { onRecorded: deps.onRecorded } : {}),
-  });
+  const { community, logger, now } = createDiscordCommunity(config, deps);
   const app = createInteractionsApp({
     community,
     verify: createInteractionVerifier(config.publicKey),

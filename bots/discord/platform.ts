@@ -3,7 +3,8 @@ import type { PlatformDescriptor } from '../../shared/platform/descriptor.js';
 import { DISCORD_SETTINGS, loadDiscordConfig } from './config.js';
 import { createDiscordHandler } from './edge.js';
 import { DISCORD_MODERATOR_RULE } from './moderators.js';
-import { discordSandbox } from './sandbox.js';
+import { discordSandbox, SANDBOX_GATEWAY_PATH } from './sandbox.js';
+import { sandboxGatewayRoute } from './sandbox-gateway.js';
 
 /** Discord, as infra, the local runner, the tests and the bench see it. */
 export const discordPlatform: PlatformDescriptor = {
@@ -43,4 +44,5 @@ export const discordPlatform: PlatformDescriptor = {
   moderatorRule: DISCORD_MODERATOR_RULE,
   sandbox: discordSandbox,
   createHandler: (env, deps) => createDiscordHandler(loadDiscordConfig(env), deps),
+  sandboxRoutes: (env, deps) => ({ [SANDBOX_GATEWAY_PATH]: sandboxGatewayRoute(env, deps) }),
 };

@@ -5,7 +5,7 @@
  * checks command registrations (sandbox-commands.ts), and announces per-route rate-limit buckets in
  * `X-RateLimit-*` headers, answering 429 with `retry_after` when a bucket is exceeded.
  *
- * The guild and its members are the fixed cast of sandbox-cast.ts.
+ * The guilds (spaces `a`, `b` and `c`, SANDBOX_SPACES) and their members are the fixed cast of sandbox-cast.ts.
  */
 import {
   type FakeResponse,
@@ -20,12 +20,13 @@ import {
   SANDBOX_APPLICATION_ID,
   SANDBOX_BOT_TOKEN,
   SANDBOX_CAST,
-  SANDBOX_GUILD_ID,
   SANDBOX_OWNER,
   SANDBOX_ROLES,
   sandboxDmChannel,
+  sandboxGuildName,
   sandboxId,
   sandboxRoles,
+  sandboxSpaceOf,
   sandboxUserId,
 } from './sandbox-cast.js';
 import { commandRegistrationErrors } from './sandbox-commands.js';
@@ -154,16 +155,16 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
         return { body: edited };
       }
       case 'GET guild':
-        return first === SANDBOX_GUILD_ID ? { body: guildObject() } : error(404, 10004, 'Unknown Guild');
+        return sandboxSpaceOf(first) ? { body: guildObject(first) } : error(404, 10004, 'Unknown Guild');
       case 'GET roles':
-        return first === SANDBOX_GUILD_ID ? { body: roleObjects() } : error(404, 10004, 'Unknown Guild');
+        return sandboxSpaceOf(first) ? { body: roleObjects(first) } : error(404, 10004, 'Unknown Guild');
       case 'GET member': {
-        if (first !== SANDBOX_GUILD_ID) return error(404, 10004, 'Unknown Guild');
+        if (!sandboxSpaceOf(first)) return error(404, 10004, 'Unknown Guild');
         const member = CAST_BY_ID.get(second);
         return member ? { body: memberObject(member) } : error(404, 10007, 'Unknown Member');
       }
       case 'GET members':
-        return first === SANDBOX_GUILD_ID ? listMembers(request.query) : error(404, 10004, 'Unknown Guild');
+        return sandboxSpaceOf(first) ? listMembers(request.query) : error(404, 10004, 'Unknown Guild');
       default:
         return error(405, 0, '405: Method Not Allowed');
     }
@@ -230,19 +231,19 @@ function openDm(payload: unknown): FakeResponse {
   };
 }
 
-function guildObject(): Record<string, unknown> {
+function guildObject(guildId: string): Record<string, unknown> {
   return {
-    id: SANDBOX_GUILD_ID,
-    name: 'Sandbox community',
+    id: guildId,
+    name: sandboxGuildName(guildId),
     icon: null,
     owner_id: sandboxUserId(SANDBOX_OWNER),
-    roles: roleObjects(),
+    roles: roleObjects(guildId),
     features: [],
   };
 }
 
-function roleObjects(): Record<string, unknown>[] {
-  const everyone = { id: SANDBOX_GUILD_ID, name: '@everyone', permissions: MEMBER_PERMISSIONS };
+function roleObjects(guildId: string): Record<string, unknown>[] {
+  const everyone = { id: guildId, name: '@everyone', permissions: MEMBER_PERMISSIONS };
   return [everyone, SANDBOX_ROLES.moderators, SANDBOX_ROLES.admins].map((role, position) => ({
     id: role.id,
     name: role.name,

@@ -12,8 +12,14 @@ import { isSandboxModerator } from '../../shared/platform/sandbox.js';
 export const SANDBOX_APPLICATION_ID = '1300000000000000001';
 /** Sandbox bot token (DISCORD_BOT_TOKEN); the fake API accepts only this one. Test only. */
 export const SANDBOX_BOT_TOKEN = 'sandbox-discord-bot-token';
-/** The one guild of the sandbox; the channel `dm` is a direct message with the bot instead. */
+/** The sandbox's first guild (space `a`); the channel `dm` is a direct message with the bot instead. */
 export const SANDBOX_GUILD_ID = '1300000000000000002';
+/**
+ * The sandbox's servers, by short name (`npm run say --space b`): communities to try side by side (a third,
+ * `c`, for what takes two others, such as a link code used twice). All have the same cast, with the same
+ * rights; any other guild is unknown to the fake API.
+ */
+export const SANDBOX_SPACES = ['a', 'b', 'c'] as const;
 export const SANDBOX_COMMAND_ID = '1300000000000000003';
 
 /** Discord snowflakes count milliseconds from the first second of 2015. */
@@ -55,6 +61,22 @@ export const SANDBOX_ROLES = {
 export function sandboxId(kind: string, name: string): string {
   const digest = createHash('sha256').update(`${kind}:${name}`).digest();
   return (digest.readBigUInt64BE(0) >> 2n).toString();
+}
+
+/** A sandbox server's guild id: `a` (the default) is {@link SANDBOX_GUILD_ID}, others derive from the name. */
+export function sandboxGuildId(space = 'a'): string {
+  return space === 'a' ? SANDBOX_GUILD_ID : sandboxId('guild', space);
+}
+
+/** The space name of a sandbox guild, or undefined for a guild the sandbox does not have. */
+export function sandboxSpaceOf(guildId: string): string | undefined {
+  return SANDBOX_SPACES.find((space) => sandboxGuildId(space) === guildId);
+}
+
+/** What Discord calls a sandbox server (`Sandbox community`, `Sandbox community b`). */
+export function sandboxGuildName(guildId: string): string {
+  const space = sandboxSpaceOf(guildId);
+  return space === 'a' || space === undefined ? 'Sandbox community' : `Sandbox community ${space}`;
 }
 
 export function sandboxUserId(name: string): string {

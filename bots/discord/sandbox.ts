@@ -6,7 +6,6 @@
 import { createHash, createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import { isProblem, readText } from '../../shared/core/command-grammar.js';
 import { COMMAND_NAME, type OptionType, type OptionValue } from '../../shared/core/command-table.js';
-import { CommunityError } from '../../shared/core/errors.js';
 import { COMMAND_TABLE } from '../../shared/core/features.js';
 import type { ReceivedRequest } from '../../shared/platform/fake-server.js';
 import type { PlatformSandbox, SandboxAction, SignedRequest } from '../../shared/platform/sandbox.js';
@@ -18,18 +17,21 @@ import {
   SANDBOX_APPLICATION_ID,
   SANDBOX_BOT_TOKEN,
   SANDBOX_COMMAND_ID,
-  SANDBOX_GUILD_ID,
   sandboxDmChannel,
+  sandboxGuildId,
   sandboxId,
   sandboxPermissions,
   sandboxRoles,
   sandboxUserId,
 } from './sandbox-cast.js';
+import { gatewayDispatchOf } from './sandbox-gateway.js';
 
 export {
   SANDBOX_APPLICATION_ID,
   SANDBOX_BOT_TOKEN,
   SANDBOX_GUILD_ID,
+  SANDBOX_SPACES,
+  sandboxGuildId,
   sandboxId,
   sandboxUserId,
 } from './sandbox-cast.js';
@@ -87,10 +89,14 @@ export function interactionId(act: object, now: Date): string {
   return (((BigInt(now.getTime()) - DISCORD_EPOCH_MS) << 22n) | low).toString();
 }
 
-/** Who acts where: a sandbox member (sandbox-cast.ts) in a guild channel by name, or `dm` with the bot. */
+/**
+ * Who acts where: a sandbox member (sandbox-cast.ts) in a guild channel by name, or `dm` with the bot; in the
+ * sandbox server `space` (`a` unless named, see SANDBOX_SPACES).
+ */
 export interface SandboxPlace {
   readonly user: string;
   readonly channel: string;
+  readonly space?: string;
 }
 
 /** The channel id of a place: a guild channel, or the member's DM channel with the bot. */
@@ -125,7 +131,7 @@ function envelope(type: number, place: SandboxPlace, id: string): Record<string,
     ...(inDm
       ? { user }
       : {
-          guild_id: SANDBOX_GUILD_ID,
+          guild_id: sandboxGuildId(place.space),
           guild_locale: 'en-US',
           member: {
             user,
@@ -296,6 +302,12 @@ function describeResponse(body: string): string | undefined {
   }
 }
 
+/**
+ * Where `npm run dev` takes sandbox gateway dispatches (messages, reactions, joins) and hands them to the
+ * gateway ingestion, as the relay (issue 10) will. Mounted in sandbox mode only, on loopback.
+ */
+export const SANDBOX_GATEWAY_PATH = '/discord/gateway';
+
 /** Discord in the sandbox: signed interactions in, a fake REST API out. */
 export const discordSandbox: PlatformSandbox = {
   platform: 'discord',
@@ -311,11 +323,13 @@ export const discordSandbox: PlatformSandbox = {
   describeAnswer: describeResponse,
   sign(action, now = new Date()): SignedRequest {
     if (action.kind !== 'command') {
-      // Messages, reactions and joins reach a bot only through the gateway, which is not built yet.
-      throw new CommunityError(
-        'sandbox_unsupported',
-        `Discord delivers ${action.kind}s through the gateway only, which this bot does not use yet`,
-      );
+      // Messages, reactions and joins reach a bot only through the gateway, never as signed HTTP requests:
+      // in the sandbox they go, as the dispatch the gateway would send, to the local runner's stand-in route.
+      return {
+        path: SANDBOX_GATEWAY_PATH,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(gatewayDispatchOf(action, now)),
+      };
     }
     return signedDelivery(commandInteraction(action, now), now);
   },

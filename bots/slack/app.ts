@@ -9,11 +9,13 @@ import { CommunityError } from '../../shared/core/errors.js';
 import type { HttpEvent, HttpResult } from '../../shared/lambda/http.js';
 import type { Logger } from '../../shared/lambda/logger.js';
 import { isIgnored } from '../../shared/platform/ignored.js';
+import type { InstalledBot } from '../../shared/store/installation-repository.js';
 import type { SlackMessenger } from './messenger.js';
-import { type BotIdentity, parseEventCallback } from './parse.js';
+import { type BotIdentity, isSpaceChange, parseEventCallback } from './parse.js';
 import { parseButtonPress, parseSlashCommand, parseViewSubmission } from './parse-interactions.js';
 import { commandResponder, pressResponder, submissionResponder, type ViewAck } from './respond.js';
 import { logIgnoredPayload } from './shapes.js';
+import { SlackWorkspaceNotInstalledError, type WorkspaceBots } from './workspaces.js';
 
 const App = commonJsDefault(AppModule);
 const AwsLambdaReceiver = commonJsDefault(ReceiverModule);
@@ -28,8 +30,13 @@ const WEB_API_TIMEOUT_MS = 2000;
 /** What the Slack app is built from, once per Lambda instance, after the secrets are known. */
 export interface SlackAppOptions {
   readonly signingSecret: string;
-  readonly botToken: string;
-  readonly bot: BotIdentity;
+  /**
+   * One workspace: its bot (SLACK_BOT_TOKEN and the configured ids), Bolt's `token`. Undefined: every
+   * workspace that installed the app, each authorized with its own installation (Bolt's `authorize`).
+   */
+  readonly single?: InstalledBot;
+  /** Each workspace's bot; an uninstalled workspace's is forgotten here. */
+  readonly bots: WorkspaceBots;
   /** Web API root (SLACK_API_URL), so the real WebClient can talk to a fake Slack. */
   readonly apiUrl: string;
   readonly community: Community;
@@ -69,7 +76,7 @@ export class SlackPayloadUnhandledError extends CommunityError {
 export interface SlackApp {
   /** One request through Bolt: its answer, or the failure that made Bolt answer 500 (thrown). */
   readonly handle: (request: HttpEvent) => Promise<HttpResult>;
-  /** The Web API client with the bot token (also what the Messenger speaks through). */
+  /** The Web API client (also what the Messenger speaks through, naming each workspace's token per call). */
   readonly client: webApi.WebClient;
 }
 
@@ -96,9 +103,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
   const app = new App({
     receiver,
-    token: options.botToken,
-    botId: options.bot.botId,
-    botUserId: options.bot.botUserId,
+    ...authorization(options),
     // Known ids instead of an auth.test call: no network at start.
     tokenVerificationEnabled: false,
     // parse.ts skips the bot's own events itself, with a log line, instead of Bolt dropping them silently.
@@ -133,6 +138,24 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   };
 }
 
+/**
+ * How Bolt finds the token for a delivery: the one workspace's, given up front (no network at start, the
+ * ids are known); or the installation of the workspace Bolt names (`authorizations[0].team_id` for events,
+ * so a Slack Connect event is authorized for the workspace that installed the app), read on its first
+ * delivery in this instance.
+ */
+function authorization({ single, bots }: SlackAppOptions) {
+  if (single) return { token: single.token, botId: single.botId, botUserId: single.botUserId };
+  return {
+    authorize: async ({ teamId, enterpriseId }: { teamId?: string; enterpriseId?: string }) => {
+      // An org-wide installation names only its enterprise: not supported (the OAuth function refuses it).
+      if (!teamId) throw new SlackWorkspaceNotInstalledError(`of enterprise ${enterpriseId ?? '(none)'}`);
+      const bot = await bots.botIn(teamId);
+      return { botToken: bot.token, botId: bot.botId, botUserId: bot.botUserId, teamId };
+    },
+  };
+}
+
 /** Bolt wraps an error without a `code` in an UnknownError; the edge wants the original. */
 function listenerFailure(error: Error & { readonly code?: unknown; readonly original?: unknown }): unknown {
   const cause = error.original ?? error;
@@ -143,19 +166,37 @@ function listenerFailure(error: Error & { readonly code?: unknown; readonly orig
 
 type BoltApp = InstanceType<typeof App>;
 
-/** Events API deliveries. Bolt acknowledges them itself; the HTTP answer still waits for this listener. */
-function listenToEvents(app: BoltApp, { community, logger, bot }: SlackAppOptions): void {
+/**
+ * Events API deliveries. Bolt acknowledges them itself; the HTTP answer still waits for this listener. The
+ * bot's own ids come from the authorization (the workspace's installation, or the configured ones), so its
+ * own events are skipped in every workspace. `app_uninstalled` and `tokens_revoked` skip authorization (Bolt
+ * does so for these two): the workspace's token is gone.
+ */
+function listenToEvents(app: BoltApp, { community, logger, bots }: SlackAppOptions): void {
   app.event(/.+/, async (args) => {
-    const event = parseEventCallback(args.body, bot);
+    const event = parseEventCallback(args.body, botOf(args.context));
     if (isIgnored(event)) logIgnoredPayload(logger, event, args.body);
-    else {
+    else if (isSpaceChange(event)) {
+      try {
+        await community.onSpaceChange(event);
+      } finally {
+        if (event.kind === 'bot_removed') bots.forget(event.space.id);
+      }
+      logger.info('slack app left a workspace', { kind: event.kind });
+    } else {
+      // Recorded, a redelivery, or not counted: a private chat, or a workspace not served (yet).
       const outcome = await community.onEvent(event);
-      logger.debug('slack event recorded', { kind: event.kind, eventId: event.id, outcome });
+      logger.debug('slack event taken', { kind: event.kind, eventId: event.id, outcome });
     }
     // Bolt acknowledges every event itself except function_executed, which it leaves to the listener.
     const { ack } = args as { readonly ack?: () => Promise<void> };
     await ack?.();
   });
+}
+
+/** The bot's ids in the delivery's workspace, as the authorization gave them (empty where it was skipped). */
+function botOf(context: { readonly botId?: string; readonly botUserId?: string }): BotIdentity {
+  return { botId: context.botId ?? '', botUserId: context.botUserId ?? '' };
 }
 
 /**

@@ -1,8 +1,11 @@
-import { type Env, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
+import type { SpacesMode } from '../../shared/core/communities/model.js';
+import { ConfigError } from '../../shared/core/errors.js';
+import { type Env, loadSpacesMode, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
 import { type LaterConfig, loadLaterConfig } from '../../shared/lambda/later-queue.js';
-import { type SecretSource, secretSource } from '../../shared/lambda/secrets.js';
 import type { PlatformSetting } from '../../shared/platform/descriptor.js';
 import type { StoreConfig } from '../../shared/store/client.js';
+import type { BotIdentity } from './parse.js';
+import { type SlackSecrets, slackSecretSource } from './secrets.js';
 
 /** Slack's Web API root; the WebClient appends the method name (`users.info`). */
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
@@ -13,24 +16,27 @@ export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
  */
 export const SLACK_HOOKS_ORIGIN = 'https://hooks.slack.com';
 
-/** The secret values the Slack bot needs; locally from the environment, in AWS from SLACK_SECRET_ARN. */
-export type SlackSecretName = 'SLACK_SIGNING_SECRET' | 'SLACK_BOT_TOKEN';
-
 /** The Slack bot's environment and where each value lives in AWS (its descriptor publishes this list). */
 export const SLACK_SETTINGS = [
   { name: 'SLACK_SIGNING_SECRET', source: 'secret', description: 'signing secret of the Slack app' },
-  { name: 'SLACK_BOT_TOKEN', source: 'secret', description: '`xoxb-` bot token' },
+  {
+    name: 'SLACK_BOT_TOKEN',
+    source: 'secret',
+    description:
+      '`xoxb-` bot token of the one workspace served; empty to serve every workspace that installs the app',
+  },
   {
     name: 'SLACK_BOT_ID',
     source: 'parameter',
-    description: 'Slack bot id (B...), given to Bolt so it never calls auth.test',
-    parameter: { id: 'SlackBotId', pattern: '^B[A-Z0-9]+$' },
+    description: 'Slack bot id (B...) with SLACK_BOT_TOKEN, given to Bolt so it never calls auth.test',
+    // Empty when the bot serves many workspaces: each installation carries its own ids.
+    parameter: { id: 'SlackBotId', pattern: '^(B[A-Z0-9]+)?$' },
   },
   {
     name: 'SLACK_BOT_USER_ID',
     source: 'parameter',
-    description: "Slack bot's user id (U... or W...); its own events are never recorded",
-    parameter: { id: 'SlackBotUserId', pattern: '^[UW][A-Z0-9]+$' },
+    description: "Slack bot's user id (U... or W...) with SLACK_BOT_TOKEN; its own events are never recorded",
+    parameter: { id: 'SlackBotUserId', pattern: '^([UW][A-Z0-9]+)?$' },
   },
   {
     name: 'SLACK_API_URL',
@@ -47,12 +53,11 @@ export const SLACK_SETTINGS = [
 /** What the Slack Events API / slash command / interactivity endpoint needs, read once per cold start. */
 export interface SlackConfig {
   /**
-   * SLACK_BOT_ID: the bot's id (`B...`), handed to Bolt so it never calls `auth.test` to learn it. Bot
-   * messages carrying it are our own and are never recorded.
+   * SLACK_BOT_ID and SLACK_BOT_USER_ID: the one workspace's bot (`B...`, `U...`), handed to Bolt so it never
+   * calls `auth.test`; its own messages and events are never recorded. Required with SLACK_BOT_TOKEN; unused
+   * when the bot serves many workspaces (each installation carries its own ids).
    */
-  readonly botId: string;
-  /** SLACK_BOT_USER_ID: the bot's user id (`U...`); events by this user are the bot's own, never recorded. */
-  readonly botUserId: string;
+  readonly bot?: BotIdentity;
   /**
    * SLACK_API_URL: the Web API root, `https://slack.com/api/` unless set (tests and the sandbox point it at a
    * fake server on loopback). Always ends with a slash, as the WebClient expects.
@@ -66,29 +71,52 @@ export interface SlackConfig {
   /** TABLE_NAME and, locally, DYNAMODB_ENDPOINT. */
   readonly store: StoreConfig;
   /**
-   * SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN from the environment or, with only SLACK_SECRET_ARN set, from
-   * Secrets Manager through the Lambda secrets extension on the first invocation (never at cold start).
+   * SLACK_SIGNING_SECRET and (one workspace) SLACK_BOT_TOKEN from the environment or, with only
+   * SLACK_SECRET_ARN set, from Secrets Manager through the Lambda secrets extension on the first invocation
+   * (never at cold start). No bot token: every workspace that installed the app is served with its own.
    */
-  readonly secrets: SecretSource<SlackSecretName>;
+  readonly secrets: () => Promise<SlackSecrets>;
   /** AWS_LAMBDA_FUNCTION_NAME and, locally, LAMBDA_ENDPOINT: where later work (stats, feedback) is handed. */
   readonly later: LaterConfig;
+  /** SPACES_MODE: whether a new workspace is served at once (`open`) or once linked or approved. */
+  readonly spacesMode: SpacesMode;
 }
 
 /** Reads the Slack bot's settings; a missing or invalid one fails at start, naming the variable. */
 export function loadSlackConfig(env: Env): SlackConfig {
+  const bot = loadBotIdentity(env);
   return Object.freeze({
-    botId: requireEnv(env, 'SLACK_BOT_ID'),
-    botUserId: requireEnv(env, 'SLACK_BOT_USER_ID'),
+    ...(bot ? { bot } : {}),
     apiUrl: withTrailingSlash(urlEnv(env, 'SLACK_API_URL', DEFAULT_SLACK_API_URL)),
     hooksUrl: urlEnv(env, 'SLACK_HOOKS_URL', SLACK_HOOKS_ORIGIN).replace(/\/+$/, ''),
     store: loadStoreConfig(env),
     later: loadLaterConfig(env),
-    secrets: secretSource<SlackSecretName>(
-      env,
-      ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
-      'SLACK_SECRET_ARN',
-    ),
+    secrets: slackSecretSource(env),
+    spacesMode: loadSpacesMode(env),
   });
+}
+
+/**
+ * The one workspace's bot ids. With SLACK_BOT_TOKEN in the environment they are required at once; in AWS the
+ * token is only known once the secret is read, so there they are checked then ({@link requireBotIdentity}).
+ */
+function loadBotIdentity(env: Env): BotIdentity | undefined {
+  if (env.SLACK_BOT_TOKEN?.trim()) {
+    return { botId: requireEnv(env, 'SLACK_BOT_ID'), botUserId: requireEnv(env, 'SLACK_BOT_USER_ID') };
+  }
+  const botId = env.SLACK_BOT_ID?.trim();
+  const botUserId = env.SLACK_BOT_USER_ID?.trim();
+  return botId && botUserId ? { botId, botUserId } : undefined;
+}
+
+/** The one workspace's bot ids, which SLACK_BOT_TOKEN needs (it is never checked with `auth.test`). */
+export function requireBotIdentity(config: SlackConfig): BotIdentity {
+  if (!config.bot) {
+    throw new ConfigError(
+      'Missing environment variable SLACK_BOT_ID or SLACK_BOT_USER_ID (needed with SLACK_BOT_TOKEN)',
+    );
+  }
+  return config.bot;
 }
 
 function withTrailingSlash(url: string): string {

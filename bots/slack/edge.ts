@@ -7,12 +7,20 @@ import { createLogger, type LogFields, type Logger } from '../../shared/lambda/l
 import type { HandlerDeps } from '../../shared/platform/descriptor.js';
 import { ignore, isIgnored } from '../../shared/platform/ignored.js';
 import { createStore } from '../../shared/store/index.js';
+import { InstallationRepository, type InstalledBot } from '../../shared/store/installation-repository.js';
 import { createSlackApp, type SlackApp, SlackPayloadUnhandledError } from './app.js';
-import type { SlackConfig, SlackSecretName } from './config.js';
+import { requireBotIdentity, type SlackConfig } from './config.js';
 import { createSlackMessenger } from './messenger.js';
 import { SLACK_MODERATOR_RULE } from './moderators.js';
 import { readSlackRequest } from './request.js';
+import type { SlackSecrets } from './secrets.js';
 import { checkBoltShape, logIgnoredPayload, payloadIds, type RoutedPayload } from './shapes.js';
+import {
+  installedWorkspaces,
+  SlackWorkspaceNotInstalledError,
+  singleWorkspace,
+  type WorkspaceBots,
+} from './workspaces.js';
 
 /** The acknowledgement Slack needs for a delivery we do not act on: a 2xx, so it is not retried. */
 const ACKNOWLEDGED: HttpResult = { statusCode: 200, body: '' };
@@ -30,6 +38,11 @@ const ACKNOWLEDGED: HttpResult = { statusCode: 200, body: '' };
  * A job comes from Lambda's own asynchronous invocation, never through API Gateway (an HTTP event has no
  * `source`), so it carries no signature; it runs in the core, and a failure throws for Lambda's retry.
  *
+ * One workspace (SLACK_BOT_TOKEN) or many: without a bot token, each workspace's token comes from its
+ * installation in the table (workspaces.ts), read at its first delivery in this instance. A delivery for a
+ * workspace where the app is not installed (any more) is answered 200 with a warning: Slack stops sending
+ * them once it has processed the uninstall, and a retry cannot install it.
+ *
  * Built once per cold start without a network call (config, logger, table client, the core); the Bolt app
  * (and with it the WebClient the Messenger speaks through) is built on first use, once the secrets (maybe
  * from Secrets Manager) are known: a job may be an instance's first invocation.
@@ -37,12 +50,18 @@ const ACKNOWLEDGED: HttpResult = { statusCode: 200, body: '' };
 export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}): BotHandler {
   const logger = deps.logger ?? createLogger('slack-bot');
   const now = deps.now ?? (() => new Date());
+  const store = createStore(config.store);
+  const workspaces = servedWorkspaces(
+    config,
+    new InstallationRepository(store.client, config.store.tableName),
+  );
   let slackApp: SlackApp | undefined;
-  const appWith = (secrets: Readonly<Record<SlackSecretName, string>>): SlackApp => {
+  const appWith = (secrets: SlackSecrets): SlackApp => {
+    const single = workspaces.single(secrets);
     slackApp ??= createSlackApp({
-      signingSecret: secrets.SLACK_SIGNING_SECRET,
-      botToken: secrets.SLACK_BOT_TOKEN,
-      bot: { botId: config.botId, botUserId: config.botUserId },
+      signingSecret: secrets.signingSecret,
+      ...(single ? { single } : {}),
+      bots: workspaces.bots,
       apiUrl: config.apiUrl,
       community,
       messenger,
@@ -53,16 +72,18 @@ export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}):
   };
   const messenger = createSlackMessenger({
     client: async () => appWith(await config.secrets()).client,
+    bots: workspaces.bots,
     hooksUrl: config.hooksUrl,
     logger,
   });
   const community = createCommunity({
-    stores: createStore(config.store).core,
+    stores: store.core,
     messenger,
     moderatorRule: SLACK_MODERATOR_RULE,
     later: createLaterQueue(config.later),
     logger,
     now,
+    spacesMode: config.spacesMode,
     ...(deps.onRecorded ? { onRecorded: deps.onRecorded } : {}),
   });
 
@@ -70,7 +91,7 @@ export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}):
     let requestLogger = logger;
     try {
       const secrets = await config.secrets();
-      const { event: request, payload } = readSlackRequest(event, secrets.SLACK_SIGNING_SECRET, now());
+      const { event: request, payload } = readSlackRequest(event, secrets.signingSecret, now());
       requestLogger = withFields(logger, payloadIds(payload));
       const routed = checkBoltShape(payload);
       if (isIgnored(routed)) {
@@ -79,6 +100,10 @@ export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}):
       }
       return answered(await appWith(secrets).handle(request), routed, logger, payload);
     } catch (error) {
+      if (error instanceof SlackWorkspaceNotInstalledError) {
+        requestLogger.warn('slack delivery for a workspace without the app', { code: error.code });
+        return ACKNOWLEDGED;
+      }
       if (error instanceof SlackPayloadUnhandledError) {
         // Deterministic for these bytes: a retry cannot cure it, so no 500; error level, so it gets a check.
         requestLogger.error('slack payload failed inside Bolt', { code: error.code, error });
@@ -90,6 +115,28 @@ export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}):
 
   return (event) =>
     isLaterJob(event) ? runLaterJob(event, (job) => community.runLater(job), logger) : serve(event);
+}
+
+/**
+ * The workspaces served, decided once the secret is read: SLACK_BOT_TOKEN's one, or every workspace that
+ * installed the app. `bots` may be asked before (it reads the secret first, from the instance's cache).
+ */
+function servedWorkspaces(config: SlackConfig, installations: InstallationRepository) {
+  let served: WorkspaceBots | undefined;
+  const single = (secrets: SlackSecrets): InstalledBot | undefined =>
+    secrets.botToken ? { token: secrets.botToken, ...requireBotIdentity(config) } : undefined;
+  const resolve = (secrets: SlackSecrets): WorkspaceBots => {
+    const bot = single(secrets);
+    served ??= bot
+      ? singleWorkspace(bot)
+      : installedWorkspaces((teamId) => installations.findBotToken(teamId));
+    return served;
+  };
+  const bots: WorkspaceBots = {
+    botIn: async (teamId) => resolve(await config.secrets()).botIn(teamId),
+    forget: (teamId) => served?.forget(teamId),
+  };
+  return { single, bots };
 }
 
 function answered(result: HttpResult, routed: RoutedPayload, logger: Logger, payload: object): HttpResult {

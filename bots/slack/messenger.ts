@@ -19,11 +19,13 @@ import {
 import { type FormOrigin, formMetadata, readAnswerHandle, type SlackAnswer } from './parse-interactions.js';
 import { renderMessage, renderModal, renderResponse } from './render.js';
 import { hookTarget, postToHook } from './response-url.js';
+import { TOKEN_REFUSALS, type WorkspaceBots } from './workspaces.js';
 
 /**
- * The Messenger port on Slack, through the Web API with the bot token (the Bolt app's WebClient) and the
- * interactions' `response_url`s. Private is always private here: an ephemeral message in the channel, or
- * the member's DM with the app; a refusal is reported, never turned into a public post.
+ * The Messenger port on Slack, through the Web API (the Bolt app's WebClient) with the bot token of the
+ * workspace it speaks in, and the interactions' `response_url`s. Private is always private here: an
+ * ephemeral message in the channel, or the member's DM with the app; a refusal is reported, never turned
+ * into a public post.
  */
 
 type WebClient = webApi.WebClient;
@@ -63,8 +65,11 @@ const SENT: PrivateDelivery = { kind: 'sent' };
 
 /** The Slack Messenger, plus what only Slack's responders use (a modal, replacing a pressed message). */
 export interface SlackMessenger extends Messenger {
-  /** Opens a form as a modal for the interaction whose `trigger_id` is given (valid for 3 seconds). */
-  openModal(triggerId: string, form: Form, origin: FormOrigin): Promise<void>;
+  /**
+   * Opens a form as a modal for the interaction whose `trigger_id` is given (valid for 3 seconds), in the
+   * workspace `teamId`.
+   */
+  openModal(teamId: string, triggerId: string, form: Form, origin: FormOrigin): Promise<void>;
   /**
    * Replaces the message whose button was pressed: through the press's `response_url` (which can also
    * replace an ephemeral message), else `chat.update`; with neither, answers privately instead.
@@ -73,8 +78,10 @@ export interface SlackMessenger extends Messenger {
 }
 
 export interface SlackMessengerOptions {
-  /** The WebClient with the bot token: the Bolt app's, built on first use once the secrets are known. */
+  /** The WebClient (the Bolt app's, built on first use once the secrets are known); every call names its token. */
   readonly client: () => Promise<WebClient>;
+  /** The bot token of each workspace. */
+  readonly bots: WorkspaceBots;
   /** Where Slack's hooks origin is mapped (SLACK_HOOKS_URL). */
   readonly hooksUrl: string;
   readonly logger: Logger;
@@ -92,9 +99,27 @@ export class SlackAnswerHandleError extends CommunityError {
 }
 
 export function createSlackMessenger(options: SlackMessengerOptions): SlackMessenger {
-  const { client, hooksUrl, logger } = options;
+  const { client, bots, hooksUrl, logger } = options;
   const isModerator = options.isModerator ?? createModeratorCheck();
   const listModerators = options.moderators ?? createModeratorList();
+
+  /**
+   * One Web API call in workspace `teamId`, with that workspace's bot token. A token Slack refuses (the app
+   * was uninstalled or reinstalled meanwhile) is forgotten, so a retry reads the installation again.
+   */
+  async function inWorkspace<T>(
+    teamId: string,
+    call: (web: WebClient, token: string) => Promise<T>,
+  ): Promise<T> {
+    const [web, bot] = await Promise.all([client(), bots.botIn(teamId)]);
+    try {
+      return await call(web, bot.token);
+    } catch (error) {
+      const code = platformError(error);
+      if (code && TOKEN_REFUSALS.has(code)) bots.forget(teamId);
+      throw error;
+    }
+  }
 
   /** Posts to the answer's `response_url` when it has a usable one; `false` when another way is needed. */
   async function throughResponseUrl(answer: SlackAnswer, body: object): Promise<boolean> {
@@ -122,10 +147,9 @@ export function createSlackMessenger(options: SlackMessengerOptions): SlackMesse
   ): Promise<PrivateDelivery> {
     try {
       // A user id as channel posts in the member's DM with the app (its Messages tab).
-      const { channel, ts } = await (await client()).chat.postMessage({
-        channel: userId,
-        ...renderMessage(message),
-      });
+      const { channel, ts } = await inWorkspace(space.id, (web, token) =>
+        web.chat.postMessage({ token, channel: userId, ...renderMessage(message) }),
+      );
       return channel && ts ? { kind: 'sent', message: { space, channelId: channel, messageId: ts } } : SENT;
     } catch (error) {
       const code = platformError(error);
@@ -137,11 +161,14 @@ export function createSlackMessenger(options: SlackMessengerOptions): SlackMesse
   /** An ephemeral message in the answer's channel; the member's DM when the channel refuses it. */
   async function ephemeralOrDirect(answer: SlackAnswer, message: OutboundMessage): Promise<PrivateDelivery> {
     try {
-      await (await client()).chat.postEphemeral({
-        channel: answer.channelId,
-        user: answer.userId,
-        ...renderMessage(message),
-      });
+      await inWorkspace(answer.teamId, (web, token) =>
+        web.chat.postEphemeral({
+          token,
+          channel: answer.channelId,
+          user: answer.userId,
+          ...renderMessage(message),
+        }),
+      );
       return SENT;
     } catch (error) {
       const code = platformError(error);
@@ -165,16 +192,21 @@ export function createSlackMessenger(options: SlackMessengerOptions): SlackMesse
       const body = { ...renderResponse(message, visibility), replace_original: false };
       if (await throughResponseUrl(answer, body)) return SENT;
       if (visibility === 'private') return ephemeralOrDirect(answer, message);
-      await (await client()).chat.postMessage({ channel: answer.channelId, ...renderMessage(message) });
+      await inWorkspace(answer.teamId, (web, token) =>
+        web.chat.postMessage({ token, channel: answer.channelId, ...renderMessage(message) }),
+      );
       return SENT;
     },
 
     async post(target, message) {
-      const { channel, ts } = await (await client()).chat.postMessage({
-        channel: target.channelId,
-        ...(target.threadId ? { thread_ts: target.threadId } : {}),
-        ...renderMessage(message),
-      });
+      const { channel, ts } = await inWorkspace(target.space.id, (web, token) =>
+        web.chat.postMessage({
+          token,
+          channel: target.channelId,
+          ...(target.threadId ? { thread_ts: target.threadId } : {}),
+          ...renderMessage(message),
+        }),
+      );
       if (!ts) throw new CommunityError('slack_post_unconfirmed', 'chat.postMessage answered without a ts');
       return { space: target.space, channelId: channel ?? target.channelId, messageId: ts };
     },
@@ -182,16 +214,21 @@ export function createSlackMessenger(options: SlackMessengerOptions): SlackMesse
     sendPrivate: (space, member, message) => sendDirect(space, member.id, message),
 
     async update(posted, content) {
-      await (await client()).chat.update({
-        channel: posted.channelId,
-        ts: posted.messageId,
-        ...renderMessage(content),
-      });
+      await inWorkspace(posted.space.id, (web, token) =>
+        web.chat.update({
+          token,
+          channel: posted.channelId,
+          ts: posted.messageId,
+          ...renderMessage(content),
+        }),
+      );
     },
 
     async delete(posted) {
       try {
-        await (await client()).chat.delete({ channel: posted.channelId, ts: posted.messageId });
+        await inWorkspace(posted.space.id, (web, token) =>
+          web.chat.delete({ token, channel: posted.channelId, ts: posted.messageId }),
+        );
       } catch (error) {
         // Already gone is what was asked for.
         if (platformError(error) !== 'message_not_found') throw error;
@@ -201,26 +238,26 @@ export function createSlackMessenger(options: SlackMessengerOptions): SlackMesse
     // Slack answers privately in place; there is no deep link to hand out.
     deepLink: () => undefined,
 
-    isModerator: async (space: Space, member: Member) => isModerator(await client(), space.id, member.id),
+    isModerator: (space: Space, member: Member) =>
+      inWorkspace(space.id, (web, token) => isModerator({ client: web, token }, space.id, member.id)),
 
-    moderators: async (space) => listModerators(await client(), space.id),
+    moderators: (space) =>
+      inWorkspace(space.id, (web, token) => listModerators({ client: web, token }, space.id)),
 
-    async openModal(triggerId, form, origin) {
-      await (await client()).views.open({
-        trigger_id: triggerId,
-        view: renderModal(form, formMetadata(origin)),
-      });
+    async openModal(teamId, triggerId, form, origin) {
+      await inWorkspace(teamId, (web, token) =>
+        web.views.open({ token, trigger_id: triggerId, view: renderModal(form, formMetadata(origin)) }),
+      );
     },
 
     async replace(handle, message) {
       const answer = readHandle(handle);
       if (await throughResponseUrl(answer, { replace_original: true, ...renderMessage(message) })) return;
-      if (answer.messageTs) {
-        await (await client()).chat.update({
-          channel: answer.channelId,
-          ts: answer.messageTs,
-          ...renderMessage(message),
-        });
+      const { messageTs } = answer;
+      if (messageTs) {
+        await inWorkspace(answer.teamId, (web, token) =>
+          web.chat.update({ token, channel: answer.channelId, ts: messageTs, ...renderMessage(message) }),
+        );
         return;
       }
       await ephemeralOrDirect(answer, message);

@@ -10,10 +10,10 @@ export const MODERATOR_CACHE_MS = 60_000;
 /** Bounds the cache of a long-lived instance: expired answers are dropped once it holds this many. */
 const MAX_CACHED = 1000;
 
-/** The part of the WebClient the moderator check uses (Bolt hands the listener a client with the bot token). */
+/** The part of the WebClient the moderator check uses; the token is the workspace's bot token. */
 export interface UsersInfoClient {
   readonly users: {
-    info(args: { user: string }): Promise<{
+    info(args: { user: string; token: string }): Promise<{
       readonly user?: {
         readonly is_admin?: boolean;
         readonly is_owner?: boolean;
@@ -23,8 +23,18 @@ export interface UsersInfoClient {
   };
 }
 
+/** A Web API client and the bot token of the workspace it asks about. */
+export interface WorkspaceApi<Client> {
+  readonly client: Client;
+  readonly token: string;
+}
+
 /** Answers "is this member a moderator?" for Slack: a workspace admin, owner or primary owner. */
-export type ModeratorCheck = (client: UsersInfoClient, teamId: string, userId: string) => Promise<boolean>;
+export type ModeratorCheck = (
+  api: WorkspaceApi<UsersInfoClient>,
+  teamId: string,
+  userId: string,
+) => Promise<boolean>;
 
 /**
  * A moderator check that asks Slack (`users.info`) and remembers the answer briefly, so a burst of
@@ -32,11 +42,11 @@ export type ModeratorCheck = (client: UsersInfoClient, teamId: string, userId: s
  */
 export function createModeratorCheck(ttlMs = MODERATOR_CACHE_MS, now = () => Date.now()): ModeratorCheck {
   const answers = new Map<string, { readonly moderator: boolean; readonly expiresAt: number }>();
-  return async (client, teamId, userId) => {
+  return async ({ client, token }, teamId, userId) => {
     const key = `${teamId}/${userId}`;
     const cached = answers.get(key);
     if (cached && cached.expiresAt > now()) return cached.moderator;
-    const { user } = await client.users.info({ user: userId });
+    const { user } = await client.users.info({ user: userId, token });
     const moderator = Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner);
     if (answers.size >= MAX_CACHED) forgetExpired(answers, now());
     answers.set(key, { moderator, expiresAt: now() + ttlMs });
@@ -61,7 +71,7 @@ interface ListedUser {
 /** The part of the WebClient the moderator list uses. */
 export interface UsersListClient {
   readonly users: {
-    list(args: { limit: number; cursor?: string }): Promise<{
+    list(args: { limit: number; cursor?: string; token: string }): Promise<{
       readonly members?: readonly ListedUser[];
       readonly response_metadata?: { readonly next_cursor?: string };
     }>;
@@ -69,7 +79,10 @@ export interface UsersListClient {
 }
 
 /** A workspace's moderators (admins, owners, the primary owner), as Slack lists them now. */
-export type ModeratorList = (client: UsersListClient, teamId: string) => Promise<readonly Member[]>;
+export type ModeratorList = (
+  api: WorkspaceApi<UsersListClient>,
+  teamId: string,
+) => Promise<readonly Member[]>;
 
 /** Slack's recommended page size for `users.list`; it may return fewer and still have more. */
 const USERS_PAGE_SIZE = 200;
@@ -84,13 +97,17 @@ const MAX_USER_PAGES = 100;
  */
 export function createModeratorList(ttlMs = MODERATOR_CACHE_MS, now = () => Date.now()): ModeratorList {
   const lists = new Map<string, { readonly members: readonly Member[]; readonly expiresAt: number }>();
-  return async (client, teamId) => {
+  return async ({ client, token }, teamId) => {
     const cached = lists.get(teamId);
     if (cached && cached.expiresAt > now()) return cached.members;
     const members: Member[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_USER_PAGES; page += 1) {
-      const result = await client.users.list({ limit: USERS_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+      const result = await client.users.list({
+        limit: USERS_PAGE_SIZE,
+        token,
+        ...(cursor ? { cursor } : {}),
+      });
       for (const user of result.members ?? []) {
         if (user.id && isModeratorAccount(user)) members.push({ platform: 'slack', id: user.id });
       }

@@ -82,6 +82,8 @@ function readFormOrigin(metadata: string | undefined): FormOrigin | undefined {
 /** A slash command's form fields, the ones we read (a field sent twice arrives as a list: unreadable). */
 const slashCommandSchema = v.looseObject({
   team_id: v.optional(slackId),
+  // The workspace's name in its URL (`sandbox` for sandbox.slack.com): the space's name for people.
+  team_domain: v.optional(v.pipe(v.string(), v.maxLength(255))),
   channel_id: v.optional(slackId),
   user_id: v.optional(slackId),
   trigger_id: v.optional(triggerId),
@@ -114,6 +116,8 @@ const viewSubmissionSchema = v.looseObject({
   team: v.nullish(v.looseObject({ id: v.optional(slackId) })),
   user: v.looseObject({ id: v.optional(slackId), team_id: v.optional(slackId) }),
   view: v.looseObject({
+    // The workspace that installed the app, when the modal was opened from a Slack Connect channel.
+    app_installed_team_id: v.nullish(slackId),
     id: v.optional(slackId),
     callback_id: v.optional(v.string()),
     private_metadata: v.optional(v.string()),
@@ -139,11 +143,11 @@ export function parseSlashCommand(fields: unknown, receivedAt: Date): Parsed<Com
   if (!teamId || !channelId || !userId || !id) {
     return ignore('slash command without team_id, channel_id, user_id or trigger_id');
   }
-  const { text, response_url: responseUrl } = checked.value;
+  const { text, response_url: responseUrl, team_domain: teamDomain } = checked.value;
   return {
     kind: 'command_invoked',
     id,
-    location: location(teamId, channelId),
+    location: location(teamId, channelId, teamDomain),
     member: { platform: 'slack', id: userId },
     occurredAt: receivedAt,
     input: { text: text ?? '' },
@@ -201,7 +205,8 @@ export function parseViewSubmission(body: unknown, receivedAt: Date): Parsed<For
   const checked = check(viewSubmissionSchema, body, 'view_submission');
   if (isIgnored(checked)) return checked;
   const { team, user, view } = checked.value;
-  const teamId = team?.id ?? user.team_id;
+  // Bolt authorizes a submission with the same team (App.ts `buildSource`).
+  const teamId = view.app_installed_team_id ?? team?.id ?? user.team_id;
   if (!teamId || !user.id || !view.id || !view.callback_id) {
     return ignore('view_submission without team, user, view id or callback_id');
   }

@@ -1,5 +1,11 @@
 import * as v from 'valibot';
-import type { InboundEvent, Location, MemberJoined, MemberLeft } from '../../shared/core/events.js';
+import type {
+  InboundEvent,
+  Location,
+  MemberJoined,
+  MemberLeft,
+  SpaceChange,
+} from '../../shared/core/events.js';
 import { type Ignored, ignore, isIgnored, type Parsed } from '../../shared/platform/ignored.js';
 import { check, eventId, shortName, slackId, slackTs } from './schemas.js';
 
@@ -22,13 +28,21 @@ export const SLACKBOT_USER_ID = 'USLACKBOT';
 
 /** The Events API envelope (`type: event_callback`), the fields we read. */
 const envelopeSchema = v.looseObject({
-  // Absent from app-level events (tokens_revoked, team_access_granted), which are not engagement.
+  // The workspace the event happened in; absent from org-wide app events.
   team_id: v.optional(slackId),
+  // Who the event is delivered to: the first names the workspace that installed the app (null for an
+  // org-wide install). In a Slack Connect channel it differs from `team_id`, the other organisation's.
+  authorizations: v.optional(v.array(v.looseObject({ team_id: v.nullish(slackId) }))),
   event_id: v.optional(eventId),
   event_time: v.optional(v.number()),
   event: v.looseObject({ type: v.string() }),
 });
 type Envelope = v.InferOutput<typeof envelopeSchema>;
+
+/** `tokens_revoked`: the user ids whose tokens went, per kind (`bot` for bot tokens). */
+const revokedSchema = v.looseObject({
+  tokens: v.optional(v.looseObject({ bot: v.optional(v.array(v.string())) })),
+});
 
 /** Read first: whether a message is a member writing at all (edits, deletions and bots are not). */
 const messageKindSchema = v.looseObject({ subtype: v.optional(v.string()), bot_id: v.nullish(v.string()) });
@@ -61,11 +75,14 @@ const MEMBER_MESSAGE_SUBTYPES: ReadonlySet<string | undefined> = new Set([
   'file_share',
 ]);
 
-/** Turns an Events API delivery into the core event it stands for, or says why it is ignored. */
-export function parseEventCallback(body: unknown, bot: BotIdentity): Parsed<InboundEvent> {
+/**
+ * Turns an Events API delivery into the core event it stands for (engagement, or the bot leaving a
+ * workspace), or says why it is ignored.
+ */
+export function parseEventCallback(body: unknown, bot: BotIdentity): Parsed<InboundEvent | SpaceChange> {
   const checked = check(envelopeSchema, body, 'event_callback');
   if (isIgnored(checked)) return checked;
-  const envelope = checked.value;
+  const envelope = { ...checked.value, team_id: installingTeam(checked.value) };
   const type = envelope.event.type;
   switch (type) {
     case 'message':
@@ -77,9 +94,47 @@ export function parseEventCallback(body: unknown, bot: BotIdentity): Parsed<Inbo
       return parseMembership(envelope, 'member_joined', bot);
     case 'member_left_channel':
       return parseMembership(envelope, 'member_left', bot);
+    case 'app_uninstalled':
+      return botRemoved(envelope);
+    case 'tokens_revoked':
+      return parseTokensRevoked(envelope);
     default:
       return ignore(`event type ${type.slice(0, 80)} is not engagement`);
   }
+}
+
+/** Whether a parsed delivery is the bot's own place changing rather than engagement. */
+export function isSpaceChange(event: InboundEvent | SpaceChange): event is SpaceChange {
+  return event.kind === 'bot_added' || event.kind === 'bot_removed' || event.kind === 'space_migrated';
+}
+
+/**
+ * The workspace an event counts for: the one that installed the app, as `authorizations[0]` names it (what
+ * Bolt authorizes with), else the envelope's. In a Slack Connect shared channel the envelope's `team_id` is
+ * the organisation the member belongs to, which may not have the app at all.
+ */
+function installingTeam(envelope: Envelope): string | undefined {
+  return envelope.authorizations?.[0]?.team_id ?? envelope.team_id;
+}
+
+/** `app_uninstalled`: the bot is gone from the workspace and its token with it. */
+function botRemoved(envelope: Envelope): Parsed<SpaceChange> {
+  if (!envelope.team_id)
+    return ignore(`${envelope.event.type} without team_id (an org-wide app, not supported)`);
+  return { kind: 'bot_removed', space: { platform: 'slack', id: envelope.team_id } };
+}
+
+/**
+ * `tokens_revoked`: only a revoked bot token removes the bot (this app's events name only its own tokens);
+ * revoked user tokens leave it working.
+ */
+function parseTokensRevoked(envelope: Envelope): Parsed<SpaceChange> {
+  const checked = check(revokedSchema, envelope.event, 'event');
+  if (isIgnored(checked)) return checked;
+  if ((checked.value.tokens?.bot ?? []).length === 0) {
+    return ignore('tokens_revoked without a bot token: the bot keeps its own');
+  }
+  return botRemoved(envelope);
 }
 
 function parseMessage(envelope: Envelope, bot: BotIdentity): Parsed<InboundEvent> {
@@ -168,13 +223,19 @@ function notAMember(user: string, bot: BotIdentity, what: string): Ignored | und
 }
 
 /**
- * Where something happened: the workspace (team) and channel. A channel id starting with `D` is a direct
- * message (for a command or a button there: the member's DM with the bot); `G` ids are group DMs or old
- * private channels, which are places in the community.
+ * Where something happened: the workspace (team) and channel, and the workspace's name when the payload
+ * carries one (a slash command's `team_domain`). A channel id starting with `D` is a direct message (for a
+ * command or a button there: the member's DM with the bot); `G` ids are group DMs or old private channels,
+ * which are places in the community.
  */
-export function location(teamId: string, channelId: string): Location {
+export function location(teamId: string, channelId: string, spaceName?: string): Location {
   const space = { platform: 'slack', id: teamId } as const;
-  return channelId.startsWith('D') ? { space, channelId, direct: true } : { space, channelId };
+  return {
+    space,
+    channelId,
+    ...(channelId.startsWith('D') ? { direct: true } : {}),
+    ...(spaceName ? { spaceName } : {}),
+  };
 }
 
 /**

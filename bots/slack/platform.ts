@@ -17,7 +17,8 @@ export const slackPlatform: PlatformDescriptor = {
     arnVariable: 'SLACK_SECRET_ARN',
     readByHandler: true,
     generated: { name: 'SLACK_SIGNING_SECRET' },
-    instructions: 'set both from the Slack app',
+    instructions:
+      'set from the Slack app; SLACK_BOT_TOKEN empty to serve every workspace that installs it (README)',
   },
   bundling: {
     // Bolt's App statically requires its HTTP and Socket Mode receivers (and through them these modules)

@@ -54,7 +54,7 @@ export function commandResponder(
       await answer(message);
     },
     async openForm(form) {
-      await slack.openModal(event.id, form, originOf(event, form));
+      await slack.openModal(event.location.space.id, event.id, form, originOf(event, form));
       await ack();
     },
     defer: () => ack(),
@@ -71,7 +71,7 @@ export function pressResponder(event: ButtonPressed, slack: SlackMessenger): Int
     answer: (message) => slack.respond(event.answer, message),
     update: (message) => slack.replace(event.answer, message),
     // A press's trigger_id (its event id) opens a modal as a command's does.
-    openForm: (form) => slack.openModal(event.id, form, originOf(event, form)),
+    openForm: (form) => slack.openModal(event.location.space.id, event.id, form, originOf(event, form)),
     defer: async () => {},
     acknowledge: async () => {},
   };

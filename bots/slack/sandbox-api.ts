@@ -1,5 +1,12 @@
 import type { FakeResponse, FakeRoute, ReceivedRequest } from '../../shared/platform/fake-server.js';
 import { isSandboxModerator } from '../../shared/platform/sandbox.js';
+import {
+  AUTHORIZE_PATH,
+  type FakeInstallTarget,
+  type FakeSlackApp,
+  fakeSlackInstalls,
+  type IssuedToken,
+} from './sandbox-install.js';
 
 /**
  * The fake Slack behind the sandbox and the tests: the Web API (`/api/<method>`, what SLACK_API_URL points
@@ -14,16 +21,23 @@ import { isSandboxModerator } from '../../shared/platform/sandbox.js';
  * - a `trigger_id` containing `expired` cannot open a modal: `expired_trigger_id`;
  * - `users.list` returns at most {@link USERS_PER_PAGE} members per page (Slack may return fewer than the
  *   `limit` asked and still have more), so a caller must follow the cursor.
+ *
+ * It serves several workspaces: each bot token belongs to one (the first workspace's is issued up front,
+ * the others' by the install flow of sandbox-install.ts), and every Web API answer is that workspace's.
+ * A token it never issued is `invalid_auth`.
  */
 
 /** Where the fake serves the Web API, like https://slack.com/api/<method>. */
 export const API_PREFIX = '/api/';
 
-/** Who the fake Slack serves. */
-export interface FakeSlackIdentity {
+/** Who the fake Slack serves: the app, its workspaces (the first installed up front) and an organisation. */
+export interface FakeSlackSetup {
+  readonly app: FakeSlackApp;
+  /** The first workspace's bot token, issued before any install flow. */
   readonly botToken: string;
-  readonly botUserId: string;
-  readonly teamId: string;
+  readonly workspaces: readonly [FakeInstallTarget, ...FakeInstallTarget[]];
+  /** An Enterprise Grid organisation: installing there is org-wide. */
+  readonly enterprise: FakeInstallTarget;
 }
 
 const HOOK_PATH = /^\/(commands|actions|app)\//;
@@ -44,14 +58,14 @@ interface DirectoryUser {
   readonly deleted?: boolean;
 }
 
-/** The sandbox workspace's members as `users.list` pages them; anyone else is looked up by name rule. */
-function directory(identity: FakeSlackIdentity): readonly DirectoryUser[] {
+/** A workspace's members as `users.list` pages them; anyone else is looked up by name rule. */
+function directory(workspace: FakeInstallTarget): readonly DirectoryUser[] {
   return [
     // Slackbot is listed as a member, not a bot.
     { id: 'USLACKBOT', name: 'slackbot' },
     { id: 'UALICE', name: 'alice' },
     { id: 'UMODSAM', name: 'modsam', is_admin: true },
-    { id: identity.botUserId, name: 'community-bot', is_bot: true },
+    { id: workspace.botUserId, name: 'community-bot', is_bot: true },
     { id: 'UMODGONE', name: 'modgone', is_admin: true, deleted: true },
     { id: 'UBOB', name: 'bob' },
     { id: 'UMODOWNER', name: 'modowner', is_owner: true, is_primary_owner: true },
@@ -61,9 +75,15 @@ function directory(identity: FakeSlackIdentity): readonly DirectoryUser[] {
 
 type Args = Record<string, string | undefined>;
 
-/** The fake's route: one per server, since it remembers the messages posted (for update and delete). */
-export function fakeSlackRoute(identity: FakeSlackIdentity): FakeRoute {
-  const members = directory(identity);
+/**
+ * The fake's route: one per server, since it remembers the messages posted (for update and delete) and the
+ * tokens and codes it issued.
+ */
+export function fakeSlackRoute(setup: FakeSlackSetup): FakeRoute {
+  const tokens = new Map<string, IssuedToken>([
+    [setup.botToken, { target: setup.workspaces[0], orgWide: false }],
+  ]);
+  const installs = fakeSlackInstalls(setup.app, setup.workspaces, setup.enterprise, tokens);
   const posted = new Set<string>();
   let sequence = 0;
   /** Message timestamps as Slack's: seconds now, and a sequence that keeps them unique. */
@@ -71,11 +91,35 @@ export function fakeSlackRoute(identity: FakeSlackIdentity): FakeRoute {
     sequence += 1;
     return `${Math.floor(Date.now() / 1000)}.${String(sequence).padStart(6, '0')}`;
   };
+  return (request: ReceivedRequest): FakeResponse => {
+    if (HOOK_PATH.test(request.path)) return answerHook(request);
+    if (request.path === AUTHORIZE_PATH) return installs.authorize(request);
+    if (!request.path.startsWith(API_PREFIX)) return { status: 404, body: { ok: false, error: 'not_found' } };
+    const method = request.path.slice(API_PREFIX.length);
+    const args = (request.payload ?? {}) as Args;
+    const auth = request.headers.authorization;
+    if (method === 'oauth.v2.access')
+      return { body: installs.access(args, typeof auth === 'string' ? auth : undefined) };
+    if (!auth) return { body: { ok: false, error: 'not_authed' } };
+    const issued = tokens.get(String(auth).replace(/^Bearer /, ''));
+    if (!issued) return { body: { ok: false, error: 'invalid_auth' } };
+    const methods = workspaceMethods(issued, posted, nextTs);
+    return { body: methods[method]?.(args) ?? { ok: false, error: 'unknown_method' } };
+  };
+}
+
+/** The Web API of one workspace, as its bot token sees it. */
+function workspaceMethods(
+  { target: workspace, orgWide }: IssuedToken,
+  posted: Set<string>,
+  nextTs: () => string,
+): Record<string, (args: Args) => object> {
+  const members = directory(workspace);
   const userOf = (id: string): DirectoryUser & { readonly team_id: string } => {
     const listed = members.find((member) => member.id === id);
     const name = id.slice(1).toLowerCase();
     return {
-      team_id: identity.teamId,
+      team_id: workspace.id,
       ...(listed ?? { id, name, is_admin: isSandboxModerator(name), deleted: id.startsWith('UGONE') }),
     };
   };
@@ -91,7 +135,7 @@ export function fakeSlackRoute(identity: FakeSlackIdentity): FakeRoute {
     return undefined;
   };
 
-  const methods: Record<string, (args: Args) => object> = {
+  return {
     'users.info': (args) => ({ ok: true, user: fullUser(userOf(args.user ?? '')) }),
     'users.list': (args) => {
       const start = Number(/^page:(\d+)$/.exec(args.cursor ?? '')?.[1] ?? 0);
@@ -100,7 +144,7 @@ export function fakeSlackRoute(identity: FakeSlackIdentity): FakeRoute {
       const next = start + size < members.length ? `page:${start + size}` : '';
       return { ok: true, members: page, response_metadata: { next_cursor: next } };
     },
-    'auth.test': () => authTest(identity),
+    'auth.test': () => authTest(workspace, orgWide),
     'chat.postMessage': (args) => {
       const refused = refusal(args.channel) ?? messageProblem(args);
       if (refused) return { ok: false, error: refused };
@@ -129,21 +173,9 @@ export function fakeSlackRoute(identity: FakeSlackIdentity): FakeRoute {
       const problem = viewProblem(args.view);
       if (problem)
         return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [problem] } };
-      sequence += 1;
-      return { ok: true, view: { ...(parseJson(args.view ?? '') as object), id: `V0SANDBOX${sequence}` } };
+      const id = nextTs().replace('.', '');
+      return { ok: true, view: { ...(parseJson(args.view ?? '') as object), id: `V0SANDBOX${id}` } };
     },
-  };
-
-  return (request: ReceivedRequest): FakeResponse => {
-    if (HOOK_PATH.test(request.path)) return answerHook(request);
-    if (!request.path.startsWith(API_PREFIX)) return { status: 404, body: { ok: false, error: 'not_found' } };
-    const auth = request.headers.authorization;
-    if (!auth) return { body: { ok: false, error: 'not_authed' } };
-    if (auth !== `Bearer ${identity.botToken}`) return { body: { ok: false, error: 'invalid_auth' } };
-    const method = methods[request.path.slice(API_PREFIX.length)];
-    return {
-      body: method ? method((request.payload ?? {}) as Args) : { ok: false, error: 'unknown_method' },
-    };
   };
 }
 
@@ -216,22 +248,40 @@ function fullUser(user: DirectoryUser & { readonly team_id: string }) {
   };
 }
 
-function authTest(identity: FakeSlackIdentity) {
+/** `auth.test` for a bot token: where it speaks and as whom (an org-wide token names its organisation). */
+function authTest(workspace: FakeInstallTarget, orgWide: boolean) {
   return {
     ok: true,
-    url: 'https://sandbox.slack.com/',
-    team: 'Sandbox',
+    url: orgWide
+      ? `https://${workspace.domain}.enterprise.slack.com/`
+      : `https://${workspace.domain}.slack.com/`,
+    team: workspace.name,
     user: 'community-bot',
-    team_id: identity.teamId,
-    user_id: identity.botUserId,
+    team_id: orgWide ? null : workspace.id,
+    ...(orgWide ? { enterprise_id: workspace.id } : {}),
+    user_id: workspace.botUserId,
+    bot_id: workspace.botId,
+    is_enterprise_install: orgWide,
   };
 }
 
 /** One human line saying what the bot did through this call, or `undefined` for bookkeeping calls. */
 export function describeSlackCall(request: ReceivedRequest): string | undefined {
   if (HOOK_PATH.test(request.path)) return describeHook(request.payload);
-  const args = (request.payload ?? {}) as Args;
-  switch (request.path.slice(API_PREFIX.length)) {
+  if (request.path === AUTHORIZE_PATH) {
+    const team = request.query.get('team');
+    return `showed the install page${team ? ` for ${team}` : ''}`;
+  }
+  const line = describeApiCall(request.path.slice(API_PREFIX.length), (request.payload ?? {}) as Args);
+  // Tokens issued by the install flow name their workspace: say where the bot spoke.
+  const team = /xoxb-sandbox-([A-Z0-9]+)-\d+$/.exec(String(request.headers.authorization ?? ''))?.[1];
+  return line && team ? `[${team}] ${line}` : line;
+}
+
+function describeApiCall(method: string, args: Args): string | undefined {
+  switch (method) {
+    case 'oauth.v2.access':
+      return 'exchanged an installation code for a bot token';
     case 'users.info': {
       const role = isSandboxModerator(String(args.user ?? '').slice(1)) ? 'a workspace admin' : 'a member';
       return `looked up ${args.user} (moderator check): ${role}`;

@@ -2,11 +2,12 @@ import { createHash, createHmac } from 'node:crypto';
 import { startFakeServer } from '../../shared/platform/fake-server.js';
 import type { PlatformSandbox, SandboxAction, SignedRequest } from '../../shared/platform/sandbox.js';
 import { API_PREFIX, describeSlackCall, fakeSlackRoute } from './sandbox-api.js';
+import { AUTHORIZE_PATH } from './sandbox-install.js';
 
 /**
- * The Slack sandbox: fixed, documented test secrets, a fake Slack (Web API and `response_url` hooks,
- * sandbox-api.ts), and correctly signed deliveries in Slack's documented shapes (Events API JSON, slash
- * command forms).
+ * The Slack sandbox: fixed, documented test secrets, a fake Slack (Web API, `response_url` hooks and the
+ * install flow, sandbox-api.ts and sandbox-install.ts), and correctly signed deliveries in Slack's documented
+ * shapes (Events API JSON, slash command forms), in the first workspace or a second one.
  */
 
 /** Fixed sandbox identities and secrets. None of them is real; never use them outside the sandbox. */
@@ -17,8 +18,102 @@ export const SLACK_SANDBOX = {
   botId: 'B0SANDBOX',
   botUserId: 'U0SANDBOXBOT',
   teamId: 'T0SANDBOX',
+  teamName: 'Sandbox',
+  teamDomain: 'sandbox',
   appId: 'A0SANDBOX',
+  /** The app's OAuth credentials, for the install flow (bots/slack/oauth/). */
+  clientId: '1000000000.2000000000',
+  clientSecret: 'sandbox-client-secret-not-a-real-one',
+  stateSecret: 'sandbox-state-secret-for-signing-oauth-state-only',
+  /** A second workspace: the app gets a token there only through the install flow. */
+  workspaceB: {
+    teamId: 'T0SANDBOXB',
+    teamName: 'Sandbox B',
+    teamDomain: 'sandbox-b',
+    botId: 'B0SANDBOXB',
+    botUserId: 'U0SANDBOXBOTB',
+  },
+  /** An Enterprise Grid organisation: installing there is org-wide (not supported by the bot yet). */
+  enterprise: {
+    id: 'E0SANDBOX',
+    name: 'Sandbox Org',
+    domain: 'sandbox-org',
+    botId: 'B0SANDBOXE',
+    botUserId: 'U0SANDBOXBOTE',
+  },
 } as const;
+
+/** A workspace of the sandbox: where a delivery comes from. */
+export interface SandboxWorkspace {
+  readonly teamId: string;
+  readonly teamDomain: string;
+  readonly botUserId: string;
+}
+
+/** The first workspace, where SLACK_BOT_TOKEN is the bot's token. */
+export const WORKSPACE_A: SandboxWorkspace = SLACK_SANDBOX;
+/** The second workspace, served once the app is installed there. */
+export const WORKSPACE_B: SandboxWorkspace = SLACK_SANDBOX.workspaceB;
+
+/**
+ * The sandbox workspace a short name stands for: `a` (or none) the first, `b` the second (`T0SANDBOXB`),
+ * any other `x` a workspace `T0SANDBOXX` of its own (the fake Slack knows only the first two).
+ */
+export function sandboxWorkspace(space?: string): SandboxWorkspace {
+  if (!space || space.toLowerCase() === 'a') return WORKSPACE_A;
+  const name = idPart(space);
+  if (name === 'B') return WORKSPACE_B;
+  return {
+    teamId: `T0SANDBOX${name}`,
+    teamDomain: `sandbox-${name.toLowerCase()}`,
+    botUserId: `U0SANDBOXBOT${name}`,
+  };
+}
+
+/** The fake Slack of the sandbox: both workspaces and the organisation, the app's OAuth credentials. */
+function fakeSlack() {
+  const { workspaceB, enterprise } = SLACK_SANDBOX;
+  return fakeSlackRoute({
+    app: {
+      appId: SLACK_SANDBOX.appId,
+      clientId: SLACK_SANDBOX.clientId,
+      clientSecret: SLACK_SANDBOX.clientSecret,
+    },
+    botToken: SLACK_SANDBOX.botToken,
+    workspaces: [
+      {
+        id: SLACK_SANDBOX.teamId,
+        name: SLACK_SANDBOX.teamName,
+        domain: SLACK_SANDBOX.teamDomain,
+        botId: SLACK_SANDBOX.botId,
+        botUserId: SLACK_SANDBOX.botUserId,
+      },
+      {
+        id: workspaceB.teamId,
+        name: workspaceB.teamName,
+        domain: workspaceB.teamDomain,
+        botId: workspaceB.botId,
+        botUserId: workspaceB.botUserId,
+      },
+    ],
+    enterprise,
+  });
+}
+
+/**
+ * The OAuth function's environment in the sandbox: the app's credentials, and Slack (its Web API and its
+ * authorize page) at the fake's `apiUrl`.
+ */
+export function slackInstallSandboxEnv(apiUrl: string): Record<string, string> {
+  const base = apiUrl.replace(/\/+$/, '');
+  return {
+    SLACK_CLIENT_ID: SLACK_SANDBOX.clientId,
+    SLACK_CLIENT_SECRET: SLACK_SANDBOX.clientSecret,
+    SLACK_STATE_SECRET: SLACK_SANDBOX.stateSecret,
+    SLACK_API_URL: `${base}${API_PREFIX}`,
+    SLACK_AUTHORIZE_URL: `${base}${AUTHORIZE_PATH}`,
+  };
+}
 
 const PATH = '/slack/events';
 /** Sandbox message ids are small numbers; Slack's are `seconds.micros` timestamps from here on. */
@@ -64,20 +159,30 @@ export const slackSandbox: PlatformSandbox = {
     // response_urls (https://hooks.slack.com/commands/...) are posted to the same fake.
     SLACK_HOOKS_URL: apiUrl.replace(/\/+$/, ''),
   }),
-  startFakeApi: (options = {}) => startFakeServer('slack', fakeSlackRoute(SLACK_SANDBOX), options),
+  startFakeApi: (options = {}) => startFakeServer('slack', fakeSlack(), options),
   describe: describeSlackCall,
   describeAnswer(body) {
     const answer = parseAnswer(body) as { response_type?: string; text?: string } | undefined;
     if (!answer?.text) return undefined;
     return `${answer.response_type === 'in_channel' ? 'publicly' : 'privately'}: ${answer.text}`;
   },
-  sign(action, now = new Date()) {
-    const timestamp = Math.floor(now.getTime() / 1000);
-    const { body, contentType } =
-      action.kind === 'command' ? commandDelivery(action, now) : eventDelivery(action, now);
-    return signedRequest(body, contentType, timestamp);
-  },
+  // `--space b` (npm run say) speaks in the second workspace, any other name in one of its own.
+  sign: (action, now = new Date()) => signSlackAction(action, sandboxWorkspace(action.space), now),
 };
+
+/** A sandbox delivery from one workspace of the sandbox, signed as Slack signs it. */
+export function signSlackAction(
+  action: SandboxAction,
+  workspace: SandboxWorkspace,
+  now = new Date(),
+): SignedRequest {
+  const timestamp = Math.floor(now.getTime() / 1000);
+  const { body, contentType } =
+    action.kind === 'command'
+      ? commandDelivery(action, workspace, now)
+      : eventDelivery(action, workspace, now);
+  return signedRequest(body, contentType, timestamp);
+}
 
 function signedRequest(body: string, contentType: string, timestamp: number): SignedRequest {
   return {
@@ -94,23 +199,44 @@ function signedRequest(body: string, contentType: string, timestamp: number): Si
 type EventAction = Exclude<SandboxAction, { kind: 'command' }>;
 
 /** An Events API delivery (`event_callback`), shaped like the examples on Slack's event reference pages. */
-function eventDelivery(action: EventAction, now: Date): { body: string; contentType: string } {
-  const { event, identity } = innerEvent(action, now);
+function eventDelivery(
+  action: EventAction,
+  workspace: SandboxWorkspace,
+  now: Date,
+): { body: string; contentType: string } {
+  const { event, identity } = innerEvent(action, workspace, now);
   const eventTs = event.event_ts as string;
   const body = {
     token: 'sandbox-verification-token',
-    team_id: SLACK_SANDBOX.teamId,
+    team_id: workspace.teamId,
     api_app_id: SLACK_SANDBOX.appId,
     event,
     type: 'event_callback',
     // The same action (same message id) is the same event: a redelivery, as Slack's retries are.
-    event_id: `Ev${digest(identity).slice(0, 10).toUpperCase()}`,
+    // The first workspace's ids are what they were before there was a second.
+    event_id: `Ev${digest(workspace === WORKSPACE_A ? identity : `${workspace.teamId}/${identity}`)
+      .slice(0, 10)
+      .toUpperCase()}`,
     event_time: Math.floor(Number(eventTs)),
+    // Who the event is delivered to: the app's bot in this workspace.
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: workspace.teamId,
+        user_id: workspace.botUserId,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
   };
   return { body: JSON.stringify(body), contentType: 'application/json' };
 }
 
-function innerEvent(action: EventAction, now: Date): { event: Record<string, unknown>; identity: string } {
+function innerEvent(
+  action: EventAction,
+  workspace: SandboxWorkspace,
+  now: Date,
+): { event: Record<string, unknown>; identity: string } {
   const user = sandboxUserId(action.user);
   const channel = sandboxChannelId(action.channel);
   switch (action.kind) {
@@ -132,7 +258,7 @@ function innerEvent(action: EventAction, now: Date): { event: Record<string, unk
         user,
         channel,
         channel_type: 'C',
-        team: SLACK_SANDBOX.teamId,
+        team: workspace.teamId,
       };
       // A join has no id of its own in the sandbox: the same join in the same second is one event.
       const eventTs = tsAt(now);
@@ -145,15 +271,20 @@ function innerEvent(action: EventAction, now: Date): { event: Record<string, unk
 }
 
 /** A slash command's form body, with the fields Slack's slash command docs list. */
-function commandDelivery(action: Extract<SandboxAction, { kind: 'command' }>, now: Date) {
+function commandDelivery(
+  action: Extract<SandboxAction, { kind: 'command' }>,
+  workspace: SandboxWorkspace,
+  now: Date,
+) {
   const [command = '/community', ...words] = action.text.trim().split(/\s+/);
   const text = words.join(' ');
   const seconds = Math.floor(now.getTime() / 1000);
-  const trigger = digest(`command/${action.user}/${action.channel}/${action.text}/${seconds}`);
+  const team = workspace === WORKSPACE_A ? '' : `${workspace.teamId}/`;
+  const trigger = digest(`command/${team}${action.user}/${action.channel}/${action.text}/${seconds}`);
   const fields = {
     token: 'sandbox-verification-token',
-    team_id: SLACK_SANDBOX.teamId,
-    team_domain: 'sandbox',
+    team_id: workspace.teamId,
+    team_domain: workspace.teamDomain,
     channel_id: sandboxChannelId(action.channel),
     channel_name: action.channel,
     user_id: sandboxUserId(action.user),
@@ -162,7 +293,7 @@ function commandDelivery(action: Extract<SandboxAction, { kind: 'command' }>, no
     text,
     api_app_id: SLACK_SANDBOX.appId,
     is_enterprise_install: 'false',
-    response_url: `https://hooks.slack.com/commands/${SLACK_SANDBOX.teamId}/${seconds}/sandbox`,
+    response_url: `https://hooks.slack.com/commands/${workspace.teamId}/${seconds}/sandbox`,
     // Same command in the same second: one invocation (a redelivery); later, a new one.
     trigger_id: `${seconds}.${parseInt(trigger.slice(0, 8), 16)}.${trigger.slice(8, 40)}`,
   };

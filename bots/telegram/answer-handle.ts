@@ -15,6 +15,11 @@ export interface TelegramAnswer {
   readonly topicId?: number;
   /** Sent in the member's private chat with the bot: every answer goes back there. */
   readonly privateChat: boolean;
+  /**
+   * In the private chat on behalf of this group: a press on a button of a private answer to something done
+   * there (render.ts). Buttons of its answers name the group again.
+   */
+  readonly groupChatId?: number;
 }
 
 export function toAnswerHandle(answer: TelegramAnswer): AnswerHandle {
@@ -23,12 +28,13 @@ export function toAnswerHandle(answer: TelegramAnswer): AnswerHandle {
 
 /** Reads a handle this adapter wrote; anything else is a programming error, not a member's mistake. */
 export function readAnswerHandle(handle: AnswerHandle): TelegramAnswer {
-  const { chatId, userId, messageId, topicId, privateChat } = handle;
+  const { chatId, userId, messageId, topicId, privateChat, groupChatId } = handle;
   if (
     !Number.isSafeInteger(chatId) ||
     !Number.isSafeInteger(userId) ||
     !Number.isSafeInteger(messageId) ||
     (topicId !== undefined && !Number.isSafeInteger(topicId)) ||
+    (groupChatId !== undefined && !Number.isSafeInteger(groupChatId)) ||
     typeof privateChat !== 'boolean'
   ) {
     throw new TypeError(`Not a Telegram answer handle: ${Object.keys(handle).join(', ')}`);
@@ -39,5 +45,6 @@ export function readAnswerHandle(handle: AnswerHandle): TelegramAnswer {
     messageId: messageId as number,
     ...(topicId === undefined ? {} : { topicId: topicId as number }),
     privateChat,
+    ...(groupChatId === undefined ? {} : { groupChatId: groupChatId as number }),
   };
 }

@@ -2,7 +2,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import { Bot, type Context } from 'grammy/web';
 import type { Community } from '../../shared/core/community.js';
 import { CommunityError } from '../../shared/core/errors.js';
-import type { InboundEvent, InteractionEvent, PrivateText } from '../../shared/core/events.js';
+import type { InboundEvent, InteractionEvent, PrivateText, SpaceChange } from '../../shared/core/events.js';
 import type { InteractionResponder, Messenger } from '../../shared/core/messenger.js';
 import type { Logger } from '../../shared/lambda/logger.js';
 import { type Ignored, ignore, isIgnored, logIgnored } from '../../shared/platform/ignored.js';
@@ -15,6 +15,7 @@ import {
   translateReaction,
 } from './parse.js';
 import { commandResponder, pressResponder } from './responders.js';
+import { translateMyChatMember } from './space-changes.js';
 
 /** A Bot API call that hangs fails after this long, well inside the webhook's own deadline. */
 export const API_TIMEOUT_SECONDS = 5;
@@ -52,7 +53,8 @@ export function createBot(token: string, botUsername: string, apiRoot: string): 
 /**
  * Each update type the webhook subscribes to (see set-webhook.ts) becomes core events: engagement is
  * recorded, commands and presses are answered through the dispatcher, text in a private chat is handed to
- * it. Errors are not caught here: grammY hands them to the webhook callback, and the edge turns them into
+ * it, and the bot's own arrival in or removal from a group, and a group's migration, change its space.
+ * Errors are not caught here: grammY hands them to the webhook callback, and the edge turns them into
  * status codes (a 5xx makes Telegram deliver again; the dispatcher answers once however often it comes).
  */
 export function registerUpdates(deps: TelegramAppDeps): void {
@@ -64,6 +66,7 @@ export function registerUpdates(deps: TelegramAppDeps): void {
     const updateId = ctx.update.update_id;
     const translation = translateMessage(ctx.message, updateId, deps.botUsername);
     if (isIgnored(translation)) return skip(ctx, translation, logger);
+    if (translation.spaceChange) return changeSpace(deps, updateId, translation.spaceChange);
     await record(ctx, translation);
     if (translation.command) {
       const { command } = translation;
@@ -75,6 +78,11 @@ export function registerUpdates(deps: TelegramAppDeps): void {
     record(ctx, translateReaction(ctx.messageReaction, ctx.update.update_id)),
   );
   bot.on('chat_member', (ctx) => record(ctx, translateChatMember(ctx.chatMember, ctx.update.update_id)));
+  bot.on('my_chat_member', async (ctx) => {
+    const translation = translateMyChatMember(ctx.myChatMember);
+    if (isIgnored(translation)) return skip(ctx, translation, logger);
+    await changeSpace(deps, ctx.update.update_id, translation.change);
+  });
   bot.on('callback_query', async (ctx) => {
     const updateId = ctx.update.update_id;
     const translation = translateCallbackQuery(ctx.callbackQuery, updateId, now());
@@ -117,9 +125,22 @@ export function botInfo(token: string, username: string): UserFromGetMe {
 async function recordAll(ctx: Context, translation: Translation, deps: TelegramAppDeps): Promise<void> {
   if (isIgnored(translation)) return skip(ctx, translation, deps.logger);
   for (const event of translation.events) {
+    // `private` (a private chat is never a space) and `not_served` (a space the bot does not serve) are
+    // deliberate: nothing is recorded, and the log line says which.
     const outcome = await deps.community.onEvent(event);
-    deps.logger.debug('event recorded', { updateId: ctx.update.update_id, ...describeEvent(event), outcome });
+    deps.logger.debug('event handled', { updateId: ctx.update.update_id, ...describeEvent(event), outcome });
   }
+}
+
+/** The bot added to or removed from a group, or a group migrated: the core applies it, idempotently. */
+async function changeSpace(
+  { community, logger }: TelegramAppDeps,
+  updateId: number,
+  change: SpaceChange,
+): Promise<void> {
+  await community.onSpaceChange(change);
+  const chatId = change.kind === 'space_migrated' ? change.to.id : change.space.id;
+  logger.info('space change handled', { updateId, kind: change.kind, chatId });
 }
 
 /** A command or press, answered once by the dispatcher; a concurrent redelivery is sent back to retry. */

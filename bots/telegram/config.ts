@@ -1,5 +1,6 @@
+import type { SpacesMode } from '../../shared/core/communities/model.js';
 import { ConfigError } from '../../shared/core/errors.js';
-import { type Env, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
+import { type Env, loadSpacesMode, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
 import { type LaterConfig, loadLaterConfig } from '../../shared/lambda/later-queue.js';
 import { type SecretSource, secretSource } from '../../shared/lambda/secrets.js';
 import type { PlatformSetting } from '../../shared/platform/descriptor.js';
@@ -60,6 +61,8 @@ export interface TelegramConfig {
    * than a moment (stats, feedback delivery) are handed, as an asynchronous invocation of this function.
    */
   readonly later: LaterConfig;
+  /** SPACES_MODE: whether a new space is served at once (`open`) or once linked or approved (`approved`). */
+  readonly spacesMode: SpacesMode;
 }
 
 const SECRET_NAMES: readonly TelegramSecretName[] = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_SECRET_TOKEN'];
@@ -73,6 +76,7 @@ export function loadTelegramConfig(env: Env): TelegramConfig {
     secrets: secretSource(env, SECRET_NAMES, 'TELEGRAM_SECRET_ARN'),
     store: loadStoreConfig(env),
     later: loadLaterConfig(env),
+    spacesMode: loadSpacesMode(env),
   });
 }
 

@@ -45,6 +45,7 @@ export function createTelegramHandler(config: TelegramConfig, deps: HandlerDeps 
           stores: store.core,
           messenger,
           moderatorRule: TELEGRAM_MODERATOR_RULE,
+          spacesMode: config.spacesMode,
           later,
           logger,
           now,

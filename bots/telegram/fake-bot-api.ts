@@ -4,9 +4,12 @@ import {
   CANNOT_INITIATE,
   describeSandboxUser,
   hasStartedBot,
+  isSandboxAdministrator,
   SANDBOX_BOT_TOKEN,
   SANDBOX_BOT_USER,
-  sandboxGroupName,
+  sandboxGroupTitle,
+  sandboxModeratorName,
+  sandboxSpaceOf,
   sandboxUserId,
 } from './sandbox-ids.js';
 
@@ -99,12 +102,12 @@ function createRoute() {
         return ok(true);
       }
       case 'getChatMember':
-        return ok(chatMember(Number(payload.user_id)));
+        return ok(chatMember(Number(payload.user_id), Number(payload.chat_id)));
       case 'getChatAdministrators':
         if (Number(payload.chat_id) > 0) {
           return fail(400, 'Bad Request: there are no administrators in the private chat');
         }
-        return ok(administrators());
+        return ok(administrators(Number(payload.chat_id)));
       case 'sendChatAction':
       case 'deleteWebhook':
         return ok(true);
@@ -143,7 +146,7 @@ function messageResult(payload: Payload, messageId: number) {
   const chat =
     chatId > 0
       ? { id: chatId, type: 'private', first_name: person.name ?? 'member' }
-      : { id: chatId, type: 'supergroup', title: sandboxGroupName(chatId) ?? 'group' };
+      : { id: chatId, type: 'supergroup', title: sandboxGroupTitle(chatId) ?? 'group' };
   const topic = payload.message_thread_id;
   return {
     message_id: messageId,
@@ -156,22 +159,30 @@ function messageResult(payload: Payload, messageId: number) {
   };
 }
 
-/** Every sandbox group has the same administrators: modann (creator), modsam and the bot itself. */
+/**
+ * Every group of a space has the same administrators: modann (creator), modsam and the bot itself in the
+ * first space, `modann-b` and `modsam-b` in space `b`, and so on (sandbox-ids.ts, isSandboxAdministrator).
+ */
 export const SANDBOX_ADMINISTRATORS = ['modann', 'modsam'] as const;
 
-function administrators() {
-  const [creator, ...admins] = SANDBOX_ADMINISTRATORS.map((name) => chatMember(sandboxUserId(name)));
+function administrators(chatId: number) {
+  const space = sandboxSpaceOf(chatId);
+  const [creator, ...admins] = SANDBOX_ADMINISTRATORS.map((name) =>
+    chatMember(sandboxUserId(sandboxModeratorName(name, space)), chatId),
+  );
   return [
     { status: 'creator', user: creator?.user, is_anonymous: false },
     ...admins,
-    { ...chatMember(SANDBOX_BOT_USER.id), user: SANDBOX_BOT_USER },
+    { ...chatMember(SANDBOX_BOT_USER.id, chatId), user: SANDBOX_BOT_USER },
   ];
 }
 
-function chatMember(userId: number) {
-  const { role, name } = describeSandboxUser(userId);
+function chatMember(userId: number, chatId: number) {
+  const { name } = describeSandboxUser(userId);
   const user = { id: userId, is_bot: false, first_name: name ?? 'member' };
-  if (role !== 'moderator' && userId !== SANDBOX_BOT_USER.id) return { status: 'member', user };
+  if (!isSandboxAdministrator(userId, chatId) && userId !== SANDBOX_BOT_USER.id) {
+    return { status: 'member', user };
+  }
   return {
     status: 'administrator',
     user,

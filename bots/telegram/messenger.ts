@@ -40,9 +40,12 @@ export interface TelegramMessengerDeps {
 const PLATFORM = 'telegram';
 
 export function createTelegramMessenger({ api, botUsername, isModerator }: TelegramMessengerDeps): Messenger {
-  /** A message in a member's private chat, or `unreachable` when Telegram refuses to start one. */
-  const sendToMember = async (space: Space, userId: number, message: OutboundMessage) => {
-    const { text, ...other } = renderMessage(message);
+  /**
+   * A message in a member's private chat, or `unreachable` when Telegram refuses to start one. `group`: the
+   * group it answers for, which its buttons name (render.ts).
+   */
+  const sendToMember = async (space: Space, userId: number, message: OutboundMessage, group?: number) => {
+    const { text, ...other } = renderMessage(message, group);
     try {
       const sent = await api.sendMessage(userId, text, other);
       return posted(space, String(userId), sent.message_id);
@@ -60,10 +63,10 @@ export function createTelegramMessenger({ api, botUsername, isModerator }: Teleg
       const answer = readAnswerHandle(handle);
       const space = spaceOf(answer.chatId);
       if (visibility === 'private' && !answer.privateChat) {
-        return sendToMember(space, answer.userId, message);
+        return sendToMember(space, answer.userId, message, answer.chatId);
       }
       // Public, or asked in the private chat itself: reply to the command there (and in its topic).
-      const { text, ...other } = renderMessage(message);
+      const { text, ...other } = renderMessage(message, answer.groupChatId);
       const sent = await api.sendMessage(answer.chatId, text, {
         ...other,
         ...(answer.topicId === undefined ? {} : { message_thread_id: answer.topicId }),

@@ -1,7 +1,6 @@
 import type {
   CallbackQuery,
   Chat,
-  ChatMember,
   ChatMemberUpdated,
   Message,
   MessageReactionUpdated,
@@ -21,12 +20,14 @@ import type {
   PrivateText,
   ReactionAdded,
   ReactionRemoved,
+  SpaceChange,
   ThreadReply,
 } from '../../shared/core/events.js';
 import { ignore, type Parsed } from '../../shared/platform/ignored.js';
 import { type TelegramAnswer, toAnswerHandle } from './answer-handle.js';
 import { readTypedCommand, type TypedCommand, writeTextMentions } from './command-text.js';
-import { CALLBACK_SEPARATOR } from './render.js';
+import { CALLBACK_SEPARATOR, GROUP_SEPARATOR } from './render.js';
+import { isInChat, messageSpaceChange, telegramSpace, titleOf } from './space-changes.js';
 
 /**
  * Telegram updates as core events. Pure functions over the Bot API's own objects: the webhook hands in
@@ -65,15 +66,21 @@ const PLATFORM = 'telegram' as const;
 
 /**
  * What one message means: engagement to record, a command to answer, text for the bot in a private chat
- * (a guided form's answer, a deep link's `/start <token>`), or why it is deliberately left alone.
+ * (a guided form's answer, a deep link's `/start <token>`), a change of the space itself (a migration), or
+ * why it is deliberately left alone.
  */
 export type MessageTranslation = Parsed<{
-  /** Recorded as engagement: a post or a reply (in a private chat too, as before). */
+  /**
+   * A post or a reply, for the core to record. In a private chat its location is `direct`, and the core
+   * records nothing (a private chat is never a space).
+   */
   readonly events: readonly (MessagePosted | ThreadReply)[];
   /** `/community ...`: answered (the dispatcher records it itself). */
   readonly command?: CommandInvoked;
   /** Sent to the bot in a private chat: dispatched, never recorded as text. */
   readonly privateText?: PrivateText;
+  /** A migration or a group created with the bot (space-changes.ts): not engagement. */
+  readonly spaceChange?: SpaceChange;
 }>;
 
 /** Where a deep link lands: Telegram sends `/start <payload>` when the member presses Start. */
@@ -82,14 +89,17 @@ const START_COMMAND = 'start';
 /**
  * A message becomes `command_invoked` (our `/community` command, or `/start` alone in a private chat),
  * `thread_reply` (a reply) or `message_posted`; in a private chat with the bot its text is also handed on
- * as `private_text`. Service messages (joins, pins, topic changes...), messages sent on behalf of a chat,
- * bots' messages and, in groups, commands for other bots are ignored.
+ * as `private_text`. A group's migration to a supergroup (sent on behalf of the chat in the new one) and a
+ * group created with the bot are space changes. Other service messages (joins, pins, topic changes...),
+ * messages sent on behalf of a chat, bots' messages and, in groups, commands for other bots are ignored.
  */
 export function translateMessage(
   message: Message,
   updateId: number,
   botUsername: string,
 ): MessageTranslation {
+  const spaceChange = messageSpaceChange(message);
+  if (spaceChange) return { events: [], spaceChange };
   const author = message.from;
   if (!author) return ignore('message without a sender');
   // Anonymous admins and linked channels post "as the chat"; `from` is then a placeholder account.
@@ -222,7 +232,10 @@ export function translateChatMember(
 
 /**
  * A press on one of our inline buttons: its `callback_data` is `<actionId>:<value>` (render.ts), split at
- * the first `:`; data without one is an action id alone.
+ * the first `:`; data without one is an action id alone. A button under a private answer names the group
+ * the answer was for (`<actionId>@<chatId>:<value>`): pressed in the private chat, it is a press in that
+ * group, answered in the private chat. Rights are asked of Telegram for the group, so naming a group in
+ * forged data gains nothing a member could not do there.
  */
 export function translateCallbackQuery(
   query: CallbackQuery,
@@ -234,20 +247,28 @@ export function translateCallbackQuery(
   const message = query.message;
   // An inaccessible message (date 0) still names its chat and id, not its topic.
   const accessible = message.date === 0 ? undefined : (message as Message);
-  const { actionId, value } = splitCallbackData(query.data);
+  const { actionId, value, group } = splitCallbackData(query.data);
+  const forGroup = message.chat.type === 'private' ? group : undefined;
   const answer: TelegramAnswer = {
     chatId: message.chat.id,
     userId: query.from.id,
     messageId: message.message_id,
     ...(accessible ? topicOf(accessible) : {}),
     privateChat: message.chat.type === 'private',
+    ...(forGroup === undefined ? {} : { groupChatId: forGroup }),
   };
+  const location =
+    forGroup !== undefined
+      ? groupLocation(forGroup)
+      : accessible
+        ? messageLocation(accessible)
+        : chatLocation(message.chat);
   return {
     events: [
       {
         id: String(updateId),
         kind: 'button_pressed',
-        location: accessible ? messageLocation(accessible) : chatLocation(message.chat),
+        location,
         member: member(query.from),
         // A callback query carries no date of its own.
         occurredAt: receivedAt,
@@ -259,9 +280,17 @@ export function translateCallbackQuery(
   };
 }
 
-export function splitCallbackData(data: string): { actionId: string; value?: string } {
+/** What a button's `callback_data` carries: the action id, the value, and the group it answers for. */
+export function splitCallbackData(data: string): { actionId: string; value?: string; group?: number } {
   const at = data.indexOf(CALLBACK_SEPARATOR);
-  return at < 0 ? { actionId: data } : { actionId: data.slice(0, at), value: data.slice(at + 1) };
+  const head = at < 0 ? data : data.slice(0, at);
+  const value = at < 0 ? {} : { value: data.slice(at + 1) };
+  const named = head.indexOf(GROUP_SEPARATOR);
+  if (named < 0) return { actionId: head, ...value };
+  const group = Number(head.slice(named + 1));
+  // Only a group's id (negative) can be named; anything else is dropped, and the press stays where it was.
+  const valid = /^-\d+$/.test(head.slice(named + 1)) && Number.isSafeInteger(group);
+  return { actionId: head.slice(0, named), ...value, ...(valid ? { group } : {}) };
 }
 
 /** Whether the message starts with a `bot_command` entity (how Telegram marks `/name`). */
@@ -294,28 +323,26 @@ function messageLocation(message: Message): Location {
   return { ...location, channelId: `${message.chat.id}/${message.message_thread_id}` };
 }
 
-/** A private chat with the bot is `direct`: nobody moderates it. */
+/** A group named by a button pressed in a private chat: its title is not in the payload. */
+function groupLocation(chatId: number): Location {
+  const space = telegramSpace(chatId);
+  return { space, channelId: space.id };
+}
+
+/**
+ * A private chat with the bot is `direct`: nobody moderates it, and it is never a space. A group is named by
+ * its title.
+ */
 function chatLocation(chat: Chat): Location {
-  const id = String(chat.id);
-  const location: Location = { space: { platform: PLATFORM, id }, channelId: id };
-  return chat.type === 'private' ? { ...location, direct: true } : location;
+  const space = telegramSpace(chat.id);
+  const location: Location = { space, channelId: space.id };
+  if (chat.type === 'private') return { ...location, direct: true };
+  const { name } = titleOf(chat);
+  return name ? { ...location, spaceName: name } : location;
 }
 
 function member(user: User): Member {
   return { platform: PLATFORM, id: String(user.id) };
-}
-
-function isInChat(chatMember: ChatMember): boolean {
-  switch (chatMember.status) {
-    case 'creator':
-    case 'administrator':
-    case 'member':
-      return true;
-    case 'restricted':
-      return chatMember.is_member;
-    default:
-      return false;
-  }
 }
 
 function reactionName(reaction: ReactionType): string {

@@ -19,6 +19,9 @@ export const CALLBACK_DATA_LIMIT = 64;
 /** Between a button's action id and its value in `callback_data`; parse.ts splits at the first one. */
 export const CALLBACK_SEPARATOR = ':';
 
+/** Between a button's action id and the group it answers for, in a private chat (see {@link callbackData}). */
+export const GROUP_SEPARATOR = '@';
+
 /** Telegram's limit for an answerCallbackQuery notification or alert, in characters. */
 export const CALLBACK_ALERT_LIMIT = 200;
 
@@ -34,9 +37,10 @@ export class ButtonPayloadError extends CommunityError {
 /**
  * Renders light format as Telegram HTML. Every piece of text is escaped, so nothing a message contains can
  * open a tag. Each button gets its own row; its `callback_data` is `<actionId>:<value>` (or the action id
- * alone), which comes back in the `callback_query` update.
+ * alone), which comes back in the `callback_query` update. `group`: the group a private answer is given
+ * for (see {@link callbackData}).
  */
-export function renderMessage(message: OutboundMessage): TelegramMessage {
+export function renderMessage(message: OutboundMessage, group?: number): TelegramMessage {
   const text = parseLightFormat(message.text).map(renderSegment).join('');
   if (!message.buttons?.length) return { text, parse_mode: 'HTML' };
   return {
@@ -44,7 +48,7 @@ export function renderMessage(message: OutboundMessage): TelegramMessage {
     parse_mode: 'HTML',
     reply_markup: {
       inline_keyboard: message.buttons.map((button) => [
-        { text: button.label, callback_data: callbackData(button) },
+        { text: button.label, callback_data: callbackData(button, group) },
       ]),
     },
   };
@@ -53,20 +57,31 @@ export function renderMessage(message: OutboundMessage): TelegramMessage {
 /**
  * `<actionId>:<value>`, at most {@link CALLBACK_DATA_LIMIT} bytes. A longer one would be refused by
  * Telegram with the whole message ("BUTTON_DATA_INVALID"); refusing here names the button instead.
+ *
+ * A button under a private answer to something done in a group also names the group:
+ * `<actionId>@<chatId>:<value>`. Its press then comes back as a press in that group (parse.ts), as a press
+ * on Slack's or Discord's in-place private answer does, so the core checks rights and acts there. When the
+ * group does not fit the 64 bytes, the button goes without it, and its press is one in the private chat.
  */
-export function callbackData(button: Button): string {
-  if (button.actionId.includes(CALLBACK_SEPARATOR) || !button.actionId) {
-    throw new ButtonPayloadError(`Button action id "${button.actionId}" must be non-empty and have no ':'`);
+export function callbackData(button: Button, group?: number): string {
+  const { actionId, value } = button;
+  if (!actionId || actionId.includes(CALLBACK_SEPARATOR) || actionId.includes(GROUP_SEPARATOR)) {
+    throw new ButtonPayloadError(`Button action id "${actionId}" must be non-empty and have no ':' or '@'`);
   }
-  const data =
-    button.value === undefined ? button.actionId : `${button.actionId}${CALLBACK_SEPARATOR}${button.value}`;
+  const data = join(actionId, value);
   const bytes = Buffer.byteLength(data);
   if (bytes > CALLBACK_DATA_LIMIT) {
     throw new ButtonPayloadError(
-      `Button ${button.actionId} carries ${bytes} bytes; Telegram's callback_data holds ${CALLBACK_DATA_LIMIT}`,
+      `Button ${actionId} carries ${bytes} bytes; Telegram's callback_data holds ${CALLBACK_DATA_LIMIT}`,
     );
   }
-  return data;
+  if (group === undefined) return data;
+  const withGroup = join(`${actionId}${GROUP_SEPARATOR}${group}`, value);
+  return Buffer.byteLength(withGroup) <= CALLBACK_DATA_LIMIT ? withGroup : data;
+}
+
+function join(head: string, value: string | undefined): string {
+  return value === undefined ? head : `${head}${CALLBACK_SEPARATOR}${value}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { User } from 'grammy/types';
+import { CommunityError } from '../../shared/core/errors.js';
 import { isSandboxModerator } from '../../shared/platform/sandbox.js';
 
 /*
@@ -25,8 +26,10 @@ export const SANDBOX_BOT_USER: User = {
 
 /*
  * Ids carry what the fake API must know, because `npm run say` signs in another process than the one the
- * fake runs in: a user id is `<role> * 10^15 + <name code>`, a group id `-(10^15 + <name code>)`. Names of
- * up to 9 characters of [a-z0-9_-] are coded reversibly (so replies can name them), longer ones hashed.
+ * fake runs in: a user id is `<role> * 10^15 + <name code>`, a group id `-(10^15 + <name code>)` in the
+ * first space (`a`) and `-(2 * 10^15 + <space> * 10^14 + <name code>)` in spaces `b` to `z`. Names of up to
+ * 9 characters of [a-z0-9_-] (8 in spaces `b` to `z`) are coded reversibly (so replies can name them),
+ * longer ones hashed. Every id stays within the 52 bits Telegram promises.
  */
 const ROLES = ['member', 'moderator', 'stranger'] as const;
 type Role = (typeof ROLES)[number];
@@ -36,6 +39,21 @@ const BASE = ALPHABET.length + 1;
 const CODED_LIMIT = BASE ** 9;
 /** The sandbox channel name of a member's private chat with the bot. */
 export const PRIVATE_CHANNEL = 'dm';
+
+/** The sandbox's first space: its groups keep the ids they had before there were others. */
+export const DEFAULT_SPACE = 'a';
+/** Spaces are one letter: `a` (the default) to `z`. */
+const SPACES = 'abcdefghijklmnopqrstuvwxyz';
+/** Where the groups of spaces `b` to `z` start, and how many ids each of those spaces has. */
+const OTHER_SPACES_START = 2 * ROLE_UNIT;
+const SPACE_UNIT = 1e14;
+const SPACE_CODED_LIMIT = BASE ** 8;
+
+/** A sandbox group: its channel name (when short enough to be read back) and its space. */
+export interface SandboxGroup {
+  readonly channel: string | undefined;
+  readonly space: string;
+}
 
 /** Sandbox names starting with `stranger` never started the bot, so it cannot write to them first. */
 export function isSandboxStranger(user: string): boolean {
@@ -92,14 +110,85 @@ export function sandboxUserId(user: string): number {
   return (ROLES.indexOf(roleOf(user)) + 1) * ROLE_UNIT + nameCode(user);
 }
 
-/** The channel name a sandbox group id was built from, when it is short enough to be coded. */
-export function sandboxGroupName(chatId: number): string | undefined {
-  return nameOf(-chatId - ROLE_UNIT);
+/** The index of a space name (`a` is 0); anything but one letter is refused. */
+function spaceIndex(space: string): number {
+  const index = space.length === 1 ? SPACES.indexOf(space.toLowerCase()) : -1;
+  if (index < 0) {
+    throw new CommunityError(
+      'sandbox_space_invalid',
+      `A sandbox space is one letter, a to z (got "${space}")`,
+    );
+  }
+  return index;
 }
 
-/** The chat id of a sandbox channel: a supergroup, or for `dm` the member's private chat with the bot. */
-export function sandboxChatId(channel: string, user: string): number {
-  return channel === PRIVATE_CHANNEL ? sandboxUserId(user) : -(ROLE_UNIT + nameCode(channel));
+/** A channel's code within a space other than the first: coded up to 8 characters, else hashed. */
+function channelCode(channel: string): number {
+  const code = channel.length <= 8 ? nameCode(channel) : CODED_LIMIT;
+  if (code < SPACE_CODED_LIMIT) return code;
+  return (
+    SPACE_CODED_LIMIT + (sandboxHash(`channel:${channel.toLowerCase()}`) % (SPACE_UNIT - SPACE_CODED_LIMIT))
+  );
+}
+
+/**
+ * The chat id of a sandbox channel: a supergroup of `space` (`a` unless given), or for `dm` the member's
+ * private chat with the bot (the same in every space: a member is one Telegram user).
+ */
+export function sandboxChatId(channel: string, user: string, space = DEFAULT_SPACE): number {
+  if (channel === PRIVATE_CHANNEL) return sandboxUserId(user);
+  const index = spaceIndex(space);
+  if (index === 0) return -(ROLE_UNIT + nameCode(channel));
+  return -(OTHER_SPACES_START + (index - 1) * SPACE_UNIT + channelCode(channel));
+}
+
+/** The space and channel a sandbox group id was built from; undefined for any other chat. */
+export function sandboxGroupOf(chatId: number): SandboxGroup | undefined {
+  const magnitude = -chatId;
+  if (!Number.isSafeInteger(chatId) || magnitude < ROLE_UNIT) return undefined;
+  if (magnitude < OTHER_SPACES_START) return { channel: nameOf(magnitude - ROLE_UNIT), space: DEFAULT_SPACE };
+  const offset = magnitude - OTHER_SPACES_START;
+  const space = SPACES[1 + Math.floor(offset / SPACE_UNIT)];
+  if (!space) return undefined;
+  const code = offset % SPACE_UNIT;
+  return { channel: code < SPACE_CODED_LIMIT ? nameOf(code) : undefined, space };
+}
+
+/** A sandbox group's title: its channel name, prefixed by its space outside the first (`b/general`). */
+export function sandboxGroupTitle(chatId: number): string | undefined {
+  const group = sandboxGroupOf(chatId);
+  if (!group?.channel) return undefined;
+  return group.space === DEFAULT_SPACE ? group.channel : `${group.space}/${group.channel}`;
+}
+
+/**
+ * The space a sandbox moderator administers: the letter after a final dash (`modann-b` runs the groups of
+ * space `b`), else the first space. So two spaces have different administrators, as two real groups do.
+ */
+function administeredSpace(name: string | undefined): string {
+  const suffix = /-([a-z])$/.exec(name ?? '')?.[1];
+  return suffix ?? DEFAULT_SPACE;
+}
+
+/**
+ * Whether getChatMember says `administrator` for this user in this chat: a sandbox moderator
+ * (`isSandboxModerator`) in a group of the space they administer. Chats that are no sandbox group (the
+ * documented fixtures' ids) belong to the first space.
+ */
+export function isSandboxAdministrator(userId: number, chatId: number): boolean {
+  const { role, name } = describeSandboxUser(userId);
+  if (role !== 'moderator' || chatId > 0) return false;
+  return administeredSpace(name) === sandboxSpaceOf(chatId);
+}
+
+/** A moderator's sandbox name in `space`: `modann` in the first space, `modann-b` in space `b`. */
+export function sandboxModeratorName(name: string, space = DEFAULT_SPACE): string {
+  return spaceIndex(space) === 0 ? name : `${name}-${space.toLowerCase()}`;
+}
+
+/** The space a sandbox chat belongs to (the first one for a chat that is no sandbox group). */
+export function sandboxSpaceOf(chatId: number): string {
+  return sandboxGroupOf(chatId)?.space ?? DEFAULT_SPACE;
 }
 
 /** The role and (short) name a sandbox user id was built from. */

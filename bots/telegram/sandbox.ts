@@ -1,7 +1,8 @@
-import type { Chat, Message, Update, User } from 'grammy/types';
+import type { Chat, Message, MessageEntity, Update, User } from 'grammy/types';
 import type { PlatformSandbox, SandboxAction, SignedRequest } from '../../shared/platform/sandbox.js';
 import { METHOD_PATH, type Payload, plainText, startFakeBotApi } from './fake-bot-api.js';
 import {
+  DEFAULT_SPACE,
   describeSandboxUser,
   sandboxHash as hash,
   hasStartedBot,
@@ -12,7 +13,7 @@ import {
   SANDBOX_BOT_USERNAME,
   SANDBOX_SECRET_TOKEN,
   sandboxChatId,
-  sandboxGroupName,
+  sandboxGroupTitle,
   sandboxUserId,
 } from './sandbox-ids.js';
 
@@ -25,6 +26,8 @@ export {
   SANDBOX_BOT_USERNAME,
   SANDBOX_SECRET_TOKEN,
   sandboxChatId,
+  sandboxGroupOf,
+  sandboxModeratorName,
   sandboxUserId,
 } from './sandbox-ids.js';
 
@@ -38,9 +41,11 @@ function userOf(name: string): User {
   return { id: sandboxUserId(name), is_bot: false, first_name: name, language_code: 'en' };
 }
 
-function chatOf(channel: string, user: string): Chat {
+/** A channel is a supergroup of the action's space; `dm` is the member's private chat with the bot. */
+function chatOf(channel: string, user: string, space?: string): Chat {
   if (channel === PRIVATE_CHANNEL) return { id: sandboxUserId(user), type: 'private', first_name: user };
-  return { id: sandboxChatId(channel, user), type: 'supergroup', title: channel };
+  const id = sandboxChatId(channel, user, space);
+  return { id, type: 'supergroup', title: sandboxGroupTitle(id) ?? channel };
 }
 
 /**
@@ -48,10 +53,13 @@ function chatOf(channel: string, user: string): Chat {
  * (or, for actions without one, the instant), so signing the same action again is a redelivery.
  */
 export function sandboxUpdate(action: SandboxAction, now: Date): Update {
-  const identity = 'messageId' in action && action.messageId ? action : { ...action, at: now.toISOString() };
+  // The first space's updates keep the ids they had before there were others.
+  const { space, ...activity } = action;
+  const named = space === undefined || space.toLowerCase() === DEFAULT_SPACE ? activity : action;
+  const identity = 'messageId' in named && named.messageId ? named : { ...named, at: now.toISOString() };
   const update_id = hash(`update:${JSON.stringify(identity)}`);
   const date = Math.floor(now.getTime() / 1000);
-  const chat = chatOf(action.channel, action.user);
+  const chat = chatOf(action.channel, action.user, action.space);
   const from = userOf(action.user);
   switch (action.kind) {
     // The grammy types narrow `message` per chat type; these builders produce plain Bot API objects.
@@ -98,18 +106,41 @@ function messageOf(
   return { ...base, reply_to_message: repliedTo } as Message;
 }
 
-/** `stats` and `/community stats` both work; the command is marked with a bot_command entity. */
+/**
+ * `stats` and `/community stats` both work; the command is marked with a bot_command entity. `@name` after
+ * it is a member picked from the list that opens as you type @: sandbox members have no username, so
+ * Telegram writes their name and attaches them as a `text_mention`.
+ */
 function commandOf(text: string, chat: Chat, from: User, date: number, updateId: number): Message {
-  const command = text.trim().startsWith('/') ? text.trim() : `/community ${text.trim()}`;
-  const length = command.split(/\s/)[0]?.length ?? 0;
+  const typed = text.trim().startsWith('/') ? text.trim() : `/community ${text.trim()}`;
+  const length = typed.split(/\s/)[0]?.length ?? 0;
+  const { text: written, mentions } = pickMentions(typed, length);
   return {
     message_id: updateId % 2 ** 31,
     from,
     chat,
     date,
-    text: command,
-    entities: [{ type: 'bot_command', offset: 0, length }],
+    text: written,
+    entities: [{ type: 'bot_command', offset: 0, length }, ...mentions],
   } as Message;
+}
+
+const MENTION = /(?<=\s)@([a-z0-9_-]+)(?=\s|$)/gi;
+
+/** Each `@name` after the command word becomes the name, with a text mention of that sandbox member. */
+function pickMentions(text: string, from: number): { text: string; mentions: MessageEntity[] } {
+  const mentions: MessageEntity[] = [];
+  let written = text.slice(0, from);
+  let last = from;
+  for (const match of text.slice(from).matchAll(MENTION)) {
+    const name = match[1] ?? '';
+    const at = from + (match.index ?? 0);
+    written += text.slice(last, at);
+    mentions.push({ type: 'text_mention', offset: written.length, length: name.length, user: userOf(name) });
+    written += name;
+    last = at + match[0].length;
+  }
+  return { text: written + text.slice(last), mentions };
 }
 
 /** A press on a button of a message the bot sent (`chatId`, `messageId` from its sendMessage result). */
@@ -128,7 +159,7 @@ export function signPress(press: SandboxPress, now = new Date()): SignedRequest 
   const chat: Chat =
     press.chatId > 0
       ? { id: press.chatId, type: 'private', first_name: describeSandboxUser(press.chatId).name ?? 'member' }
-      : { id: press.chatId, type: 'supergroup', title: sandboxGroupName(press.chatId) ?? 'group' };
+      : { id: press.chatId, type: 'supergroup', title: sandboxGroupTitle(press.chatId) ?? 'group' };
   const update: Update = {
     update_id: hash(`press:${press.queryId}`),
     callback_query: {
@@ -158,7 +189,7 @@ function signedBody(body: string): SignedRequest {
 /** `privately to alice` or `in #general`. */
 function placeOf(chatId: number): string {
   if (chatId > 0) return `privately to ${describeSandboxUser(chatId).name ?? `user ${chatId}`}`;
-  return `in #${sandboxGroupName(chatId) ?? chatId}`;
+  return `in #${sandboxGroupTitle(chatId) ?? chatId}`;
 }
 
 function buttonsOf(payload: Payload): string {

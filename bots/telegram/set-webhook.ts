@@ -11,9 +11,16 @@ import { telegramApiRoot } from './config.js';
 
 /**
  * The update types the bot handles. Telegram sends `chat_member` and `message_reaction` only when asked
- * for by name (and only to a bot that is an administrator of the chat).
+ * for by name (and only to a bot that is an administrator of the chat); a list given here replaces the
+ * default one, so `my_chat_member` (the bot added to or removed from a group) must be named too.
  */
-export const ALLOWED_UPDATES = ['message', 'message_reaction', 'chat_member', 'callback_query'] as const;
+export const ALLOWED_UPDATES = [
+  'message',
+  'message_reaction',
+  'chat_member',
+  'my_chat_member',
+  'callback_query',
+] as const;
 
 /** What setWebhook needs. */
 export interface WebhookSetup {

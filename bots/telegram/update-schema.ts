@@ -55,7 +55,19 @@ function isObject(input: unknown): boolean {
 /** `is_bot` is optional: the examples on Telegram's own webhook page predate it; a missing one means a person. */
 const user = object({ id: integerId, is_bot: v.optional(v.boolean()) });
 
-const chat = object({ id: integerId, type: v.string() });
+/**
+ * Longest group title kept: Telegram allows 128 characters; the title becomes the space's name in the table,
+ * whose items have a size limit.
+ */
+const MAX_TITLE_LENGTH = 255;
+
+const chat = object({
+  id: integerId,
+  type: v.string(),
+  title: v.optional(
+    v.pipe(v.string(), v.maxLength(MAX_TITLE_LENGTH, `a title of at most ${MAX_TITLE_LENGTH} characters`)),
+  ),
+});
 
 /** Where a message was posted: its chat and, in a forum, its topic. */
 const placement = {
@@ -91,6 +103,10 @@ const message = object({
   entities: v.optional(v.array(entity)),
   // Not the whole message: only its id and whether it opened a forum topic are read, however deep it nests.
   reply_to_message: v.optional(object({ message_id: integerId, forum_topic_created: v.optional(present) })),
+  // The space changes a service message carries (space-changes.ts).
+  migrate_to_chat_id: v.optional(integerId),
+  migrate_from_chat_id: v.optional(integerId),
+  group_chat_created: v.optional(present),
 });
 
 const reactionName = v.pipe(
@@ -116,6 +132,14 @@ const reaction = v.pipe(
 /** A ChatMember as far as "is this member in the chat?" goes; `is_member` only matters when restricted. */
 const memberStatus = { status: v.string(), is_member: v.optional(v.boolean()) };
 
+/** A ChatMemberUpdated: whose status went from what to what, where. */
+const memberUpdate = object({
+  chat,
+  date: unixTime,
+  old_chat_member: object(memberStatus),
+  new_chat_member: object({ ...memberStatus, user }),
+});
+
 /**
  * One schema per update kind the bot subscribes to (`satisfies` keeps it in step with set-webhook.ts).
  * Any other kind is not read beyond `update_id`, so it needs none.
@@ -130,12 +154,9 @@ const HANDLED = {
     old_reaction: v.array(reaction),
     new_reaction: v.array(reaction),
   }),
-  chat_member: object({
-    chat,
-    date: unixTime,
-    old_chat_member: object(memberStatus),
-    new_chat_member: object({ ...memberStatus, user }),
-  }),
+  chat_member: memberUpdate,
+  // The bot's own status: only the chat and the two statuses are read.
+  my_chat_member: memberUpdate,
   callback_query: object({
     // answerCallbackQuery sends it back.
     id: v.string(),

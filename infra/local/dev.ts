@@ -34,6 +34,7 @@ try {
 Community bots running locally
   webhooks   ${webhooks.join('\n             ')}
   health     GET  ${runtime.url}/health
+  install    GET  ${runtime.url}/slack/install  (Slack's install flow; in the sandbox, pick "Sandbox B")
   DynamoDB   ${runtime.dynamoEndpoint}  table ${runtime.tableName}  data in ${shownDataDir}
 
 Next, in another terminal, act as a community member (names starting with "mod" are moderators):

@@ -13,13 +13,17 @@ export interface HttpRequestParts {
 
 /**
  * The API Gateway HTTP API event (payload 2.0) Lambda receives for a request, so the local server, the
- * tests and the bench all run the very same handlers as AWS. Header names are lower-cased, as API Gateway
- * does.
+ * tests and the bench all run the very same handlers as AWS. Header names are lower-cased and the Cookie
+ * header becomes the `cookies` list, as API Gateway does.
  */
 export function buildHttpEvent(parts: HttpRequestParts): HttpEvent {
   const method = parts.method ?? 'POST';
   const headers: Record<string, string> = { 'content-length': String(Buffer.byteLength(parts.body)) };
-  for (const [name, value] of Object.entries(parts.headers ?? {})) headers[name.toLowerCase()] = value;
+  let cookies: string[] | undefined;
+  for (const [name, value] of Object.entries(parts.headers ?? {})) {
+    if (name.toLowerCase() === 'cookie') cookies = value.split(/;\s*/).filter(Boolean);
+    else headers[name.toLowerCase()] = value;
+  }
   const now = new Date();
   const routeKey = `${method} ${parts.path}`;
   return {
@@ -48,6 +52,7 @@ export function buildHttpEvent(parts: HttpRequestParts): HttpEvent {
     },
     body: parts.body,
     isBase64Encoded: false,
+    ...(cookies ? { cookies } : {}),
   };
 }
 
@@ -75,10 +80,14 @@ export async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Writes a handler's result back as the HTTP response API Gateway would send. */
+/** Writes a handler's result back as the HTTP response API Gateway would send (`cookies` as Set-Cookie). */
 export function writeResult(response: ServerResponse, result: HttpResult): void {
   const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? '');
-  response.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string> | undefined) });
+  const headers: Record<string, string | string[]> = {
+    ...(result.headers as Record<string, string> | undefined),
+  };
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  response.writeHead(result.statusCode ?? 200, headers);
   response.end(body);
 }
 

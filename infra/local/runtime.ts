@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { slackInstall } from '../../bots/slack/oauth/platform.js';
 import type { RecordObserver } from '../../shared/core/community.js';
 import { ConfigError } from '../../shared/core/errors.js';
 import type { Platform } from '../../shared/core/events.js';
@@ -46,10 +47,17 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
+/** What `npm run dev` serves unless SPACES_MODE says otherwise: every new space at once. */
+export const LOCAL_SPACES_MODE = 'open';
+
 /**
  * Everything `npm run dev` runs, in one process: embedded DynamoDB, the table, a fake API per sandboxed
  * platform, and one HTTP server that mounts every bot's real handler (built by its descriptor's factory) at
- * its AWS paths.
+ * its AWS paths, and Slack's installation flow on its GET paths.
+ *
+ * In a sandbox, a platform setting given as empty (`SLACK_BOT_TOKEN= npm run dev`) is left out of the
+ * sandbox's settings: without a bot token the Slack bot serves the workspaces installed through
+ * `/slack/install`, as in AWS.
  */
 export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const tableName = options.env.TABLE_NAME?.trim() || TABLE.localName;
@@ -83,19 +91,28 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     closers.unshift(() => lambda.close());
     const said: SaidLine[] = [];
     const routes = new Map<string, HttpHandler>();
+    const pages = new Map<string, HttpHandler>();
+    // Listening first: the installation flow's redirect URL is this server's.
+    const server = await listen(options.port, { routes, pages }, said, modes, tableName, () => lambda.idle());
+    closers.unshift(() => closeServer(server));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const shared = {
+      TABLE_NAME: tableName,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      SPACES_MODE: options.env.SPACES_MODE?.trim() || LOCAL_SPACES_MODE,
+    };
     for (const bot of PLATFORM_DESCRIPTORS) {
       const fake =
         modes[bot.platform] === 'sandbox' ? await startSandboxApi(bot, said, options.log) : undefined;
       if (fake) closers.unshift(() => fake.close());
       const env = {
         ...(fake
-          ? bot.sandbox.env(fake.url)
+          ? withoutEmptied(bot.sandbox.env(fake.url), options.env)
           : pick(
               options.env,
               bot.settings.map((setting) => setting.name),
             )),
-        TABLE_NAME: tableName,
-        DYNAMODB_ENDPOINT: dynamo.endpoint,
+        ...shared,
         AWS_LAMBDA_FUNCTION_NAME: `community-${bot.platform}`,
         LAMBDA_ENDPOINT: lambda.url,
       };
@@ -112,10 +129,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
           }
         : handler;
       for (const path of bot.webhookPaths) routes.set(path, mounted);
+      if (fake) {
+        const extra = bot.sandboxRoutes?.(env, { onRecorded: recordedLine(bot.platform, options.log) }) ?? {};
+        for (const [path, route] of Object.entries(extra)) routes.set(path, route);
+      }
+      if (bot.platform === 'slack') mountSlackInstall(pages, fake, { ...options.env, ...shared }, url);
     }
-    const server = await listen(options.port, routes, said, modes, tableName, () => lambda.idle());
-    closers.unshift(() => closeServer(server));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     lock?.publish({ url });
     return {
       url,
@@ -144,6 +163,35 @@ function modeOf(bot: PlatformDescriptor, env: Env): PlatformMode {
   throw new ConfigError(
     `${bot.title}: set all of ${settings.join(', ')} to talk to the real ${bot.title}, or none to use the ` +
       `sandbox (missing ${missing.join(', ')})`,
+  );
+}
+
+/**
+ * Slack's installation flow on its GET paths: against the fake Slack in the sandbox, or with the OAuth
+ * settings of the environment (installation is not offered without SLACK_CLIENT_ID).
+ */
+function mountSlackInstall(
+  pages: Map<string, HttpHandler>,
+  fake: FakeServer | undefined,
+  env: Env,
+  url: string,
+) {
+  const names = slackInstall.settings.map((setting) => setting.name);
+  const handler = slackInstall.createHandler({
+    ...(fake ? slackInstall.sandboxEnv(fake.url) : pick(env, names)),
+    TABLE_NAME: env.TABLE_NAME,
+    DYNAMODB_ENDPOINT: env.DYNAMODB_ENDPOINT,
+    SPACES_MODE: env.SPACES_MODE,
+    ...slackInstall.servedAt(url, env),
+  });
+  pages.set(slackInstall.paths.install, handler);
+  pages.set(slackInstall.paths.redirect, handler);
+}
+
+/** A sandbox's settings without those the environment gives as empty (`SLACK_BOT_TOKEN=`). */
+function withoutEmptied(settings: Record<string, string>, env: Env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(settings).filter(([name]) => env[name] === undefined || env[name]?.trim() !== ''),
   );
 }
 
@@ -185,7 +233,7 @@ async function startSandboxApi(
 
 async function listen(
   port: number,
-  routes: Map<string, HttpHandler>,
+  { routes, pages }: { routes: Map<string, HttpHandler>; pages: Map<string, HttpHandler> },
   said: readonly SaidLine[],
   modes: Readonly<Partial<Record<Platform, PlatformMode>>>,
   tableName: string,
@@ -195,6 +243,8 @@ async function listen(
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handler = routes.get(url.pathname);
     if (request.method === 'POST' && handler) return void serveWithHandler(handler, request, response);
+    const page = pages.get(url.pathname);
+    if (request.method === 'GET' && page) return void serveWithHandler(page, request, response);
     if (request.method === 'GET' && url.pathname === '/health') {
       return writeResult(
         response,

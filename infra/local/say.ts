@@ -8,6 +8,9 @@
  *   npm run say -- --platform telegram --user bob --react 42        a reaction to message 42
  *   npm run say -- --platform telegram --user carol --join          carol joins
  *   npm run say -- --platform slack --user modsam "/community stats"
+ *   npm run say -- --platform telegram --space b --user modann-b "/community link"
+ *
+ * `--space` picks the workspace, server or group: `a` by default, `b` for a second community beside it.
  *
  * It finds the dev server through the data folder (DATA_DIR, `.data` by default), unless --url or PORT says
  * where it is.
@@ -20,12 +23,15 @@ import { descriptorOf } from '../platforms.js';
 import { readDevServer } from './data-dir.js';
 import type { SaidLine } from './runtime.js';
 
-const USAGE = `usage: npm run say -- --platform <${PLATFORMS.join('|')}> [--user alice] [--channel general]
-       [--id <message id>] [--reply-to <message id>] [--react <message id> [--emoji 👍]] [--join]
-       [--repeat N] [--url http://127.0.0.1:3000] ["text" | "/community <subcommand>"]`;
+const USAGE = `usage: npm run say -- --platform <${PLATFORMS.join('|')}> [--space a|b] [--user alice]
+       [--channel general] [--id <message id>] [--reply-to <message id>]
+       [--react <message id> [--emoji 👍]] [--join] [--repeat N] [--url http://127.0.0.1:3000]
+       ["text" | "/community <subcommand>"]`;
 
 const OPTIONS = {
   platform: { type: 'string', short: 'p' },
+  // The workspace, server or group: `a` (the default) or another, for two communities side by side.
+  space: { type: 'string', short: 's' },
   user: { type: 'string', short: 'u', default: 'alice' },
   channel: { type: 'string', short: 'c', default: 'general' },
   id: { type: 'string' },
@@ -55,6 +61,10 @@ function readArgs() {
 const { values, positionals } = readArgs();
 
 function actionFromArgs(): SandboxAction {
+  return { ...activityFromArgs(), ...(values.space ? { space: values.space } : {}) };
+}
+
+function activityFromArgs(): SandboxAction {
   const user = values.user;
   const channel = values.channel;
   const text = positionals.join(' ').trim();

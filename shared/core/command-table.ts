@@ -35,6 +35,8 @@ export interface CommandSpec {
   readonly name: string;
   readonly summary: string;
   readonly moderatorOnly: boolean;
+  /** For community moderators only (what spans spaces); implies {@link moderatorOnly}. */
+  readonly communityOnly?: boolean;
   readonly options: readonly OptionSpec[];
 }
 

@@ -4,10 +4,12 @@
  * imported on the first interaction. The bundles split it into chunks (infra/bundling.ts), so a cold start
  * that only records a message never reads it.
  */
+import type { SpaceRecord, SpacesMode } from './communities/model.js';
+import { createSpaceGate, type SpaceGate } from './communities/spaces.js';
 import { type EngagementRecord, type RecordOutcome, toEngagementRecord } from './engagement.js';
-import type { InboundEvent, InteractionEvent, PrivateText } from './events.js';
+import type { InboundEvent, InteractionEvent, PrivateText, SpaceChange } from './events.js';
 import type { CoreLogger, CoreStores, Feature } from './feature.js';
-import type { LaterJob, LaterQueue } from './later.js';
+import { LATER_JOB_SOURCE, type LaterJob, type LaterQueue } from './later.js';
 import type { InteractionResponder, Messenger } from './messenger.js';
 
 /** Told about every recording, after the store answered (the dev terminal prints one line per event). */
@@ -21,6 +23,8 @@ export interface CommunityDeps {
   readonly moderatorRule: string;
   readonly later: LaterQueue;
   readonly logger: CoreLogger;
+  /** Whether a new space is served at once (`open`) or once linked or approved (`approved`, the default). */
+  readonly spacesMode?: SpacesMode;
   /** Injected so tests and the bench can pin time. */
   readonly now?: () => Date;
   readonly onRecorded?: RecordObserver;
@@ -31,9 +35,17 @@ export interface CommunityDeps {
 /** What became of an interaction. */
 export type InteractionResult = 'answered' | 'deferred' | 'duplicate' | 'in_progress';
 
+/**
+ * What became of an event: recorded once, or not at all because it happened in a private chat (never
+ * community engagement) or in a space the bot does not serve (approved mode, or the bot was removed).
+ */
+export type EventOutcome = RecordOutcome | 'private' | 'not_served';
+
 export interface Community {
   /** Records a message, reply, reaction, join or leave exactly once however often it is delivered. */
-  onEvent(event: InboundEvent): Promise<RecordOutcome>;
+  onEvent(event: InboundEvent): Promise<EventOutcome>;
+  /** The bot was added to or removed from a space, or a Telegram group moved to a new id. */
+  onSpaceChange(change: SpaceChange): Promise<void>;
   /**
    * Records and answers a command, press or form submission, exactly once: the responder is used once
    * (to answer, update, open a form, defer, or only acknowledge a repeated delivery). `isModerator` is the
@@ -53,10 +65,11 @@ export interface Community {
 
 export function createCommunity(deps: CommunityDeps): Community {
   const now = deps.now ?? (() => new Date());
-  let dispatcher: Promise<Omit<Community, 'onEvent'>> | undefined;
+  const gate = createSpaceGate(deps.stores.spaces, deps.spacesMode ?? 'approved');
+  let dispatcher: Promise<Dispatcher> | undefined;
   const load = () => {
     dispatcher ??= import('./dispatcher.js')
-      .then(({ createDispatcher }) => createDispatcher(deps))
+      .then(({ createDispatcher }) => createDispatcher(deps, gate, noticeIfNew))
       .catch((error: unknown) => {
         dispatcher = undefined;
         throw error;
@@ -67,14 +80,40 @@ export function createCommunity(deps: CommunityDeps): Community {
     // Every delivery of one event maps to the same key and the store writes a key at most once, so
     // replays (sequential or concurrent) never double-count.
     async onEvent(event) {
-      const item = toEngagementRecord(event, now());
+      const at = now();
+      const space = await gate.resolve(event.location, at);
+      if (!space) return 'private';
+      if (space.status !== 'active') return 'not_served';
+      await noticeIfNew(space, event.location.channelId);
+      const item = toEngagementRecord(event, at);
       const outcome = await deps.stores.engagement.record(item);
       deps.onRecorded?.(item, outcome);
       return outcome;
+    },
+    async onSpaceChange(change) {
+      const record = await gate.change(change, now());
+      deps.logger.info('space changed', { kind: change.kind, status: record?.status });
+      if (record && change.kind === 'bot_added') await noticeIfNew(record, change.channelId);
     },
     onInteraction: async (event, responder, isModerator) =>
       (await load()).onInteraction(event, responder, isModerator),
     onPrivateText: async (event) => (await load()).onPrivateText(event),
     runLater: async (job) => (await load()).runLater(job),
   };
+
+  /** The first activity a served space shows hands its registration notice to a later job (posted once). */
+  async function noticeIfNew(space: SpaceRecord, channelId: string): Promise<void> {
+    if (!gate.takeNotice(space)) return;
+    const notice = { space: { platform: space.platform, id: space.id }, channelId };
+    // The notice must not cost the event its record: another event (or instance) hands it over again.
+    await deps.later.enqueue({ source: LATER_JOB_SOURCE, notice }).catch((error: unknown) => {
+      gate.noticeFailed(space);
+      deps.logger.warn('space notice not handed over', { space: `${space.platform}:${space.id}`, error });
+    });
+  }
 }
+
+/** The interaction side, loaded on first use (dispatcher.ts). */
+export type Dispatcher = Omit<Community, 'onEvent' | 'onSpaceChange'>;
+
+export type { SpaceGate };

@@ -13,7 +13,10 @@ import {
 } from './answers.js';
 import { isProblem, readCommand } from './command-grammar.js';
 import { COMMAND_NAME } from './command-table.js';
-import type { Community, CommunityDeps, InteractionResult } from './community.js';
+import type { SpaceRecord } from './communities/model.js';
+import { isCommunityModerator } from './communities/rights.js';
+import { notEnabledText, SPACE_NOTICE } from './communities/spaces.js';
+import type { CommunityDeps, Dispatcher, InteractionResult, SpaceGate } from './community.js';
 import { toEngagementRecord } from './engagement.js';
 import type { InteractionEvent, PrivateText } from './events.js';
 import {
@@ -26,13 +29,17 @@ import {
 } from './feature.js';
 import { FEATURES, featureRegistry } from './features.js';
 import { continueGuided, promptFor } from './forms.js';
-import { fromLaterJob, toLaterJob } from './later.js';
+import { fromLaterJob, type NoticeJob, toLaterJob } from './later.js';
 import type { InteractionResponder, Messenger, OutboundMessage, PrivateDelivery } from './messenger.js';
 
-/** The interaction side of the community, loaded on first use (see community.ts). */
-export type Dispatcher = Omit<Community, 'onEvent'>;
+/** Hands a served space's registration notice to a later job if it was never posted (community.ts). */
+export type NoticeHandOver = (space: SpaceRecord, channelId: string) => Promise<void>;
 
-export function createDispatcher(deps: CommunityDeps): Dispatcher {
+export function createDispatcher(
+  deps: CommunityDeps,
+  gate: SpaceGate,
+  noticeIfNew: NoticeHandOver,
+): Dispatcher {
   const { stores, messenger, later, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const registry = featureRegistry(deps.features ?? FEATURES);
@@ -44,12 +51,26 @@ export function createDispatcher(deps: CommunityDeps): Dispatcher {
     table: registry.table,
   };
 
-  const turnOf = (event: InteractionEvent, at: Date, rights?: () => Promise<boolean>): Turn => ({
-    event,
-    now: at,
-    services,
-    isModerator: memoize(rights ?? (() => messenger.isModerator(event.location.space, event.member))),
-  });
+  /** A handler's turn: the space as stored now, and the member's rights, each asked at most once. */
+  async function turnOf(event: InteractionEvent, at: Date, rights?: () => Promise<boolean>): Promise<Turn> {
+    const space = await gate.resolve(event.location, at, true);
+    const platformSays = memoize(rights ?? (() => messenger.isModerator(event.location.space, event.member)));
+    const isModerator = memoize(
+      async () =>
+        (await platformSays()) ||
+        (space !== undefined && (await stores.communities.isModerator(space.communityId, event.member))),
+    );
+    return {
+      event,
+      now: at,
+      services,
+      ...(space ? { space } : {}),
+      isModerator,
+      isCommunityModerator: memoize(() =>
+        isCommunityModerator(stores.communities, space, event.member, platformSays),
+      ),
+    };
+  }
 
   /** The handler for an event, or the answer when there is none to run (a refusal, a problem). */
   async function route(
@@ -62,31 +83,52 @@ export function createDispatcher(deps: CommunityDeps): Dispatcher {
         const call = readCommand(registry.table, event.input, event.location.space.platform);
         if (isProblem(call)) return answer(`${call.problem}\nSee \`/${COMMAND_NAME} help\`.`);
         const { spec, path } = call.command;
-        if (spec.moderatorOnly && checkRights) {
-          const refusal = await moderatorRefusal(turn, path);
-          if (refusal) return refusal;
-        }
         const handler = registry.commands.get(path) as Handler<Turn> | undefined;
         if (!handler) throw new Error(`No handler for /${COMMAND_NAME} ${path}`);
+        const unserved = unservedRefusal(turn, handler);
+        if (unserved) return unserved;
+        if ((spec.moderatorOnly || spec.communityOnly) && checkRights) {
+          const refusal = await moderatorRefusal(turn, path, spec.communityOnly === true);
+          if (refusal) return refusal;
+        }
         const commandTurn: CommandTurn = { ...turn, event, command: call.command, values: call.values };
         return { handler, turn: commandTurn };
       }
       case 'button_pressed': {
         const handler = registry.buttons.get(event.actionId) as Handler<Turn> | undefined;
-        return handler ? { handler, turn } : answer('This button is no longer in use.');
+        if (!handler) return answer('This button is no longer in use.');
+        return unservedRefusal(turn, handler) ?? { handler, turn };
       }
       case 'form_submitted': {
         const handler = registry.forms.get(event.formId) as Handler<Turn> | undefined;
-        return handler ? { handler, turn } : answer('This form is not handled by this bot.');
+        if (!handler) return answer('This form is not handled by this bot.');
+        return unservedRefusal(turn, handler) ?? { handler, turn };
       }
     }
   }
 
-  async function moderatorRefusal(turn: Turn, path: string): Promise<Outcome | undefined> {
+  /** In a space the bot does not serve (yet), only what links it runs. */
+  function unservedRefusal(turn: Turn, handler: Handler<Turn>): Outcome | undefined {
+    if (!turn.space || turn.space.status === 'active' || handler.beforeApproval) return undefined;
+    return answer(notEnabledText(turn.space));
+  }
+
+  async function moderatorRefusal(
+    turn: Turn,
+    path: string,
+    communityWide: boolean,
+  ): Promise<Outcome | undefined> {
     const { location } = turn.event;
     if (location.direct) {
       return answer(
         `\`/${COMMAND_NAME} ${path}\` is for moderators, in their community: send it there, not in a private chat.`,
+      );
+    }
+    if (communityWide) {
+      if (await turn.isCommunityModerator()) return undefined;
+      return answer(
+        `Sorry, \`/${COMMAND_NAME} ${path}\` is for this community's moderators only ` +
+          `(\`/${COMMAND_NAME} moderators list\` names them). Try \`/${COMMAND_NAME} help\`.`,
       );
     }
     if (await turn.isModerator()) return undefined;
@@ -164,8 +206,11 @@ export function createDispatcher(deps: CommunityDeps): Dispatcher {
       return claim === 'completed' ? 'duplicate' : 'in_progress';
     }
     let result: InteractionResult;
+    let space: SpaceRecord | undefined;
     try {
-      const routed = await route(turnOf(event, at, rights));
+      const turn = await turnOf(event, at, rights);
+      space = turn.space;
+      const routed = await route(turn);
       const answer = 'handler' in routed ? await routed.handler.run(routed.turn) : routed;
       await apply(answer, event, responder, at);
       result = answer.kind === 'later' ? 'deferred' : 'answered';
@@ -181,6 +226,8 @@ export function createDispatcher(deps: CommunityDeps): Dispatcher {
         logger.error('answer given but not marked complete', { key: item.key, error });
       });
     }
+    // A space first heard from through a command (Discord has no other way yet) gets its notice too.
+    if (space) await noticeIfNew(space, event.location.channelId);
     return result;
   }
 
@@ -199,10 +246,11 @@ export function createDispatcher(deps: CommunityDeps): Dispatcher {
       return result;
     },
     async runLater(job) {
+      if ('notice' in job) return postNotice(job);
       const event = fromLaterJob(job);
       const result = await once(event, `later:${event.kind}:${event.id}`, LATER_MS, async (at) => {
         // Rights were checked in the request that handed this job over; asking again could only disagree.
-        const routed = await route(turnOf(event, at), false);
+        const routed = await route(await turnOf(event, at), false);
         const message =
           'handler' in routed && routed.handler.later
             ? await routed.handler.later(routed.turn)
@@ -218,6 +266,23 @@ export function createDispatcher(deps: CommunityDeps): Dispatcher {
       }
     },
   };
+
+  /** The registration notice, posted once per space however often it was handed over. */
+  async function postNotice({ notice }: NoticeJob): Promise<void> {
+    const { space, channelId } = notice;
+    const result = await answerOnce(
+      stores.ledger,
+      logger,
+      { space, key: 'space-notice', inProgressMs: LATER_MS, now },
+      () => messenger.post({ space, channelId }, SPACE_NOTICE),
+    );
+    if (result === 'in_progress') return;
+    // Posted (now or before): noted on the space so no instance hands it over again. A failure here only
+    // costs another hand-over, which the ledger answers as a duplicate.
+    await stores.spaces.markNoticed(space, now()).catch((error: unknown) => {
+      logger.warn('space notice posted but not noted', { space: `${space.platform}:${space.id}`, error });
+    });
+  }
 
   async function deliverPending(event: PrivateText, at: Date): Promise<'handled'> {
     const token = event.startToken ?? '';

@@ -6,7 +6,7 @@ import { utcDay } from './time.js';
  * One act of engagement, as stored. Ids, times and sizes only: the text of a message is never kept.
  */
 export interface EngagementRecord {
-  /** `<platform>:<platform event id>`: the same for every delivery of one event. */
+  /** `<platform>:<space>:<platform event id>`: the same for every delivery of one event. */
   readonly key: string;
   readonly platform: Platform;
   readonly kind: InboundEventKind;
@@ -68,10 +68,39 @@ export interface DayTotals {
   readonly members: readonly string[];
 }
 
+/** Which stats column each kind of record adds to; kinds not listed only count towards members seen. */
+export const COLUMN_OF_KIND: Partial<
+  Record<InboundEventKind, 'messages' | 'replies' | 'reactions' | 'joins'>
+> = {
+  message_posted: 'messages',
+  thread_reply: 'replies',
+  reaction_added: 'reactions',
+  member_joined: 'joins',
+};
+
+/**
+ * What counts as community engagement, in one place. Running a bot command, pressing its button or filling
+ * its form is using the bot, not taking part in the community: those records exist only as the answer's
+ * claim, and expire with it. A departure is recorded but does not make a member "seen".
+ */
+export function isEngagement(kind: InboundEventKind): boolean {
+  return !INTERACTION_KINDS.has(kind);
+}
+
+export function makesMemberSeen(kind: InboundEventKind): boolean {
+  return isEngagement(kind) && kind !== 'member_left';
+}
+
+const INTERACTION_KINDS: ReadonlySet<InboundEventKind> = new Set([
+  'command_invoked',
+  'button_pressed',
+  'form_submitted',
+]);
+
 /** Builds the stored record for an event; `receivedAt` is when this delivery arrived. */
 export function toEngagementRecord(event: InboundEvent, receivedAt: Date): EngagementRecord {
   const base = {
-    key: `${event.location.space.platform}:${event.id}`,
+    key: `${event.location.space.platform}:${event.location.space.id}:${event.id}`,
     platform: event.location.space.platform,
     kind: event.kind,
     spaceId: event.location.space.id,

@@ -34,6 +34,8 @@ export interface Location {
    * channel: nobody moderates it.
    */
   readonly direct?: boolean;
+  /** The platform's name for the space when the payload carries one (a Telegram group title, a Slack team domain). */
+  readonly spaceName?: string;
 }
 
 interface EventBase {
@@ -152,3 +154,21 @@ export type InboundEvent =
   | FormSubmitted;
 
 export type InboundEventKind = InboundEvent['kind'];
+
+/**
+ * The bot's own place in a space changed. Adapters report these; the core registers, deactivates or moves the
+ * space (communities/spaces.ts).
+ */
+export type SpaceChange =
+  /** The bot was added (Telegram `my_chat_member`, a Slack installation, a Discord GUILD_CREATE). */
+  | {
+      readonly kind: 'bot_added';
+      readonly space: Space;
+      /** Where the registration notice goes (the group itself, the channel it was added in). */
+      readonly channelId: string;
+      readonly name?: string;
+    }
+  /** The bot was removed (Telegram left/kicked, Slack `app_uninstalled` / `tokens_revoked`). */
+  | { readonly kind: 'bot_removed'; readonly space: Space }
+  /** A Telegram group became a supergroup (`migrate_to_chat_id` / `migrate_from_chat_id`). */
+  | { readonly kind: 'space_migrated'; readonly from: Space; readonly to: Space };

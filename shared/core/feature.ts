@@ -5,6 +5,7 @@
  */
 import type { AnswerLedger, PendingAnswerStore } from './answers.js';
 import type { OptionValue, ResolvedCommand, TableEntry } from './command-table.js';
+import type { CommunityStore, SpaceRecord, SpaceStore } from './communities/model.js';
 import type { EngagementStore } from './engagement.js';
 import type { ButtonPressed, CommandInvoked, FormSubmitted, InteractionEvent } from './events.js';
 import type { FeedbackStore } from './feedback/store.js';
@@ -18,6 +19,8 @@ export interface CoreStores {
   readonly pending: PendingAnswerStore;
   readonly forms: FormSessionStore;
   readonly feedback: FeedbackStore;
+  readonly spaces: SpaceStore;
+  readonly communities: CommunityStore;
 }
 
 /** The small logging port the core writes to (shared/lambda/logger.ts satisfies it). */
@@ -43,8 +46,18 @@ export interface Turn<E extends InteractionEvent = InteractionEvent> {
   readonly event: E;
   readonly now: Date;
   readonly services: CoreServices;
-  /** Whether the acting member moderates the event's space, as the platform says. */
+  /** The space the event happened in, as stored; undefined in a private chat with the bot. */
+  readonly space?: SpaceRecord;
+  /**
+   * Whether the acting member moderates the event's space: the platform says so, or they are one of its
+   * community's moderators.
+   */
   isModerator(): Promise<boolean>;
+  /**
+   * Whether the acting member may act for the whole community (communities/rights.ts): a community moderator,
+   * or, while the community has none (a space nobody linked yet), a moderator of the space.
+   */
+  isCommunityModerator(): Promise<boolean>;
 }
 
 export interface CommandTurn extends Turn<CommandInvoked> {
@@ -64,6 +77,8 @@ export type Outcome =
   | { readonly kind: 'later' };
 
 export interface Handler<T extends Turn = Turn> {
+  /** Runs in a space the bot does not serve yet (how a waiting space gets linked); others are refused there. */
+  readonly beforeApproval?: boolean;
   /** Runs inside the request: must be quick (well under a second). */
   run(turn: T): Promise<Outcome>;
   /** Runs in a later invocation when `run` returned `later`; its message is the private answer. */

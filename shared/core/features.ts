@@ -4,13 +4,14 @@
  */
 import type { ResolvedCommand, TableEntry } from './command-table.js';
 import { listCommands } from './command-table.js';
+import { communitiesFeature } from './communities/feature.js';
 import type { ButtonPressed, FormSubmitted } from './events.js';
 import type { CommandTurn, Feature, Handler, Turn } from './feature.js';
 import { feedbackFeature } from './feedback/feedback.js';
 import { helpFeature } from './help/help.js';
 import { statsFeature } from './stats/stats.js';
 
-export const FEATURES: readonly Feature[] = [helpFeature, feedbackFeature, statsFeature];
+export const FEATURES: readonly Feature[] = [helpFeature, feedbackFeature, statsFeature, communitiesFeature];
 
 /** The command table: every feature's entries. */
 export const COMMAND_TABLE: readonly TableEntry[] = FEATURES.flatMap((feature) => feature.commands);

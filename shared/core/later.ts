@@ -6,7 +6,7 @@
  * job's ledger claim makes every retry or duplicate run answer at most once). `npm run dev` and the tests
  * run the same path against a local Lambda Invoke endpoint (infra/local/fake-lambda.ts).
  */
-import type { InteractionEvent } from './events.js';
+import type { InteractionEvent, Space } from './events.js';
 
 /** Marks an invocation as a job rather than an HTTP request. */
 export const LATER_JOB_SOURCE = 'community.later';
@@ -14,28 +14,45 @@ export const LATER_JOB_SOURCE = 'community.later';
 /** An interaction event as JSON: its date as an ISO string. */
 export type SerializedInteraction = Omit<InteractionEvent, 'occurredAt'> & { readonly occurredAt: string };
 
-/** The payload of a later invocation. */
-export interface LaterJob {
+/** An interaction whose answer is given later. */
+export interface InteractionJob {
   readonly source: typeof LATER_JOB_SOURCE;
   readonly event: SerializedInteraction;
 }
+
+/** The one notice a space gets when the bot starts serving it, posted where the bot first heard activity. */
+export interface NoticeJob {
+  readonly source: typeof LATER_JOB_SOURCE;
+  readonly notice: { readonly space: Space; readonly channelId: string };
+}
+
+/** The payload of a later invocation. */
+export type LaterJob = InteractionJob | NoticeJob;
 
 /** Hands a job to a later invocation (shared/lambda/later-queue.ts). */
 export interface LaterQueue {
   enqueue(job: LaterJob): Promise<void>;
 }
 
-export function toLaterJob(event: InteractionEvent): LaterJob {
+export function toLaterJob(event: InteractionEvent): InteractionJob {
   return { source: LATER_JOB_SOURCE, event: { ...event, occurredAt: event.occurredAt.toISOString() } };
 }
 
 /** Whether an invocation's payload is a job (an HTTP event never has this `source`). */
 export function isLaterJob(payload: unknown): payload is LaterJob {
   if (typeof payload !== 'object' || payload === null) return false;
-  const { source, event } = payload as { source?: unknown; event?: unknown };
-  return source === LATER_JOB_SOURCE && typeof event === 'object' && event !== null;
+  const { source, event, notice } = payload as { source?: unknown; event?: unknown; notice?: unknown };
+  const isObject = (value: unknown) => typeof value === 'object' && value !== null;
+  return source === LATER_JOB_SOURCE && (isObject(event) || isObject(notice));
 }
 
-export function fromLaterJob(job: LaterJob): InteractionEvent {
+/** The ids a job is logged with (never its content). */
+export function describeLaterJob(job: LaterJob): Readonly<Record<string, string>> {
+  return 'event' in job
+    ? { eventId: job.event.id, kind: job.event.kind }
+    : { kind: 'space_notice', space: `${job.notice.space.platform}:${job.notice.space.id}` };
+}
+
+export function fromLaterJob(job: InteractionJob): InteractionEvent {
   return { ...job.event, occurredAt: new Date(job.event.occurredAt) } as InteractionEvent;
 }

@@ -1,5 +1,5 @@
 import { CommunityError, MalformedRequestError } from '../core/errors.js';
-import type { LaterJob } from '../core/later.js';
+import { describeLaterJob, type LaterJob } from '../core/later.js';
 import type { HttpResult } from './http.js';
 import { jsonResult } from './http.js';
 import type { Logger } from './logger.js';
@@ -45,7 +45,7 @@ export async function runLaterJob(
   run: (job: LaterJob) => Promise<void>,
   logger: Logger,
 ): Promise<HttpResult> {
-  const ids = { eventId: job.event.id, kind: job.event.kind };
+  const ids = describeLaterJob(job);
   try {
     await run(job);
   } catch (error) {

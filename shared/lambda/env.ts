@@ -1,3 +1,4 @@
+import { SPACES_MODES, type SpacesMode } from '../core/communities/model.js';
 import { ConfigError } from '../core/errors.js';
 import type { StoreConfig } from '../store/client.js';
 
@@ -30,4 +31,17 @@ export function urlEnv(env: Env, name: string, fallback: string): string {
   } catch (error) {
     throw new ConfigError(`${name} is not a URL: ${value}`, { cause: error });
   }
+}
+
+/**
+ * SPACES_MODE: `open` (every new space is a community of its own) or `approved` (a new space waits for a link
+ * or for ops). Unset means `approved`, the safe side: the stack sets it explicitly, and `npm run dev` and the
+ * tests set `open`.
+ */
+export function loadSpacesMode(env: Env): SpacesMode {
+  const value = optionalEnv(env, 'SPACES_MODE', 'approved');
+  if (!(SPACES_MODES as readonly string[]).includes(value)) {
+    throw new ConfigError(`SPACES_MODE must be one of ${SPACES_MODES.join(', ')}, not ${value}`);
+  }
+  return value as SpacesMode;
 }

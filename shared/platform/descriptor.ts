@@ -35,6 +35,11 @@ export interface PlatformDescriptor {
    * call until the first request.
    */
   createHandler(env: Env, deps?: HandlerDeps): BotHandler;
+  /**
+   * Extra routes `npm run dev` mounts for this platform in sandbox mode only, by path: a stand-in for what
+   * reaches the bot outside its webhook (Discord's gateway, until its relay runs locally).
+   */
+  sandboxRoutes?(env: Env, deps?: HandlerDeps): Readonly<Record<string, BotHandler>>;
 }
 
 /** Where a setting's value comes from in AWS. */

@@ -4,9 +4,12 @@ import type { FakeResponse, FakeServer, ReceivedRequest } from './fake-server.js
 /**
  * What a member does in the sandbox. `user` and `channel` are short names (`alice`, `general`); each
  * platform turns them into ids of its own shape. Ids are deterministic, so saying the same thing twice
- * with the same `messageId` is a redelivery, not a new event.
+ * with the same `messageId` is a redelivery, not a new event. `space` picks the workspace, server or
+ * group: `a` (the default) or another short name such as `b`, for trying two communities side by side.
  */
-export type SandboxAction =
+export type SandboxAction = SandboxActivity & { readonly space?: string };
+
+type SandboxActivity =
   | {
       readonly kind: 'message';
       readonly user: string;

@@ -6,10 +6,19 @@ import {
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Claim } from '../core/answers.js';
-import type { DayTotals, EngagementRecord, EngagementStore, RecordOutcome } from '../core/engagement.js';
+import { COMPLETED_FOR_SECONDS } from '../core/answers.js';
+import {
+  COLUMN_OF_KIND,
+  type DayTotals,
+  type EngagementRecord,
+  type EngagementStore,
+  isEngagement,
+  makesMemberSeen,
+  type RecordOutcome,
+} from '../core/engagement.js';
 import type { InboundEventKind, Space } from '../core/events.js';
 import { endOfDay } from '../core/time.js';
-import { type Item, readNumber, readString, readStringSet, toItem } from './attributes.js';
+import { epochSeconds, type Item, readNumber, readString, readStringSet, toItem } from './attributes.js';
 import { isConditionalCheckFailed, StoreError } from './errors.js';
 import { completeClaim, recordAndClaim, release } from './interaction-claims.js';
 import { TABLE } from './table.js';
@@ -22,17 +31,6 @@ export const DAY_CLOSES_AFTER_MS = 15 * 60 * 1000;
 
 /** How many days are queried at once per platform when rollups are missing. */
 const QUERY_CONCURRENCY = 6;
-
-/** Which stats column each kind of record adds to; kinds not listed only count towards members seen. */
-const COLUMN_OF_KIND: Partial<Record<InboundEventKind, 'messages' | 'replies' | 'reactions' | 'joins'>> = {
-  message_posted: 'messages',
-  thread_reply: 'replies',
-  reaction_added: 'reactions',
-  member_joined: 'joins',
-};
-
-/** A departure is recorded, but it does not make a member "seen". */
-const NOT_ENGAGEMENT: ReadonlySet<InboundEventKind> = new Set(['member_left']);
 
 const { byDay } = TABLE.indexes;
 
@@ -147,7 +145,7 @@ export class EngagementRepository implements EngagementStore {
         const column = COLUMN_OF_KIND[kind];
         if (column) totals[column] += 1;
         const member = readString(item, 'memberId');
-        if (member && !NOT_ENGAGEMENT.has(kind)) members.add(member);
+        if (member && makesMemberSeen(kind)) members.add(member);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -202,14 +200,35 @@ function recordKey(key: string): Item {
   return toItem({ [TABLE.partitionKey]: `EVT#${key}`, [TABLE.sortKey]: 'EVT' });
 }
 
+/**
+ * Written attribute by attribute, so renaming a field of the record never changes what is stored. Only
+ * engagement enters the byDay index; an interaction's item is its answer's claim, and expires with it.
+ */
 function toRecordItem(record: EngagementRecord, delivery: string): Item {
+  const engagement = isEngagement(record.kind);
+  const space = { platform: record.platform, id: record.spaceId };
   return {
     ...recordKey(record.key),
     ...toItem({
-      [byDay.partitionKey]: dayPartition({ platform: record.platform, id: record.spaceId }, record.day),
-      [byDay.sortKey]: `${record.kind}#${record.key}`,
-      ...record,
+      [byDay.partitionKey]: engagement ? dayPartition(space, record.day) : undefined,
+      [byDay.sortKey]: engagement ? `${record.kind}#${record.key}` : undefined,
+      key: record.key,
+      platform: record.platform,
+      kind: record.kind,
+      spaceId: record.spaceId,
+      channelId: record.channelId,
+      memberId: record.memberId,
+      occurredAt: record.occurredAt,
+      recordedAt: record.recordedAt,
+      day: record.day,
+      messageId: record.messageId,
+      replyToId: record.replyToId,
+      textLength: record.textLength,
+      reaction: record.reaction,
       delivery,
+      [TABLE.timeToLiveAttribute]: engagement
+        ? undefined
+        : epochSeconds(new Date(record.recordedAt)) + COMPLETED_FOR_SECONDS,
     }),
   };
 }

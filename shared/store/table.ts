@@ -2,15 +2,23 @@
  * The one DynamoDB table, defined once. The CDK stack (infra/) and the local/test set-up
  * (infra/local) both build the table from this, so keys, index and TTL cannot drift apart.
  *
- * Items (single-table design):
- * | item               | pk                        | sk          | byDay index (gsi1pk / gsi1sk)          |
- * | engagement record  | `EVT#<platform>:<id>`     | `EVT`       | `DAY#<platform>:<space>#<day>` / `<kind>#<key>` |
- * | day rollup         | `ROLLUP#<platform>:<space>` | `<day>`   | -                                       |
- * | cache entry        | `CACHE#<name>`            | `<key>`     | -  (expires via `expiresAt`)            |
- * | answer claim       | `ONCE#<platform>:<space>` | `<key>`     | -  (in progress / completed, expires)   |
- * | deep-link answer   | `PENDING#<platform>:<space>` | `<random>` | -  (single use, expires)             |
- * | guided form        | `FORM#<platform>:<member>` | `FORM`     | -  (the member's private chat; expires) |
- * | feedback note      | `FEEDBACK#<platform>:<space>` | `<id>`  | -  (text removed when read; expires)    |
+ * Items (single-table design). Every key names the space or the community it belongs to; the one exception
+ * is a link code, which is how a space finds a community it does not belong to yet (keyed by a digest).
+ * | item               | pk                           | sk                 | byDay index (gsi1pk / gsi1sk)       |
+ * | engagement record  | `EVT#<platform>:<space>:<id>` | `EVT`             | `DAY#<platform>:<space>#<day>` / `<kind>#<key>` (engagement only) |
+ * | day rollup         | `ROLLUP#<platform>:<space>`  | `<day>`            | -                                   |
+ * | space              | `SPACE#<platform>:<space>`   | `SPACE`            | `SPACES#<community>` / `<platform>:<space>` |
+ * | Slack installation | `SPACE#slack:<team>`         | `INSTALLATION`     | -                                   |
+ * | community moderator| `COMMUNITY#<community>`      | `MOD#<platform>:<member>` | -                            |
+ * | audit entry        | `COMMUNITY#<community>`      | `AUDIT#<time>#<random>` | -  (expires after a year)      |
+ * | link code          | `LINKCODE#<digest>`          | `LINKCODE`         | -  (single use, expires)            |
+ * | cache entry        | `CACHE#<name>`               | `<key>`            | -  (expires via `expiresAt`)        |
+ * | answer claim       | `ONCE#<platform>:<space>`    | `<key>`            | -  (in progress / completed, expires) |
+ * | deep-link answer   | `PENDING#<platform>:<space>` | `<random>`         | -  (single use, expires)            |
+ * | guided form        | `FORM#<platform>:<member>`   | `FORM`             | -  (the member's private chat; expires) |
+ * | feedback note      | `FEEDBACK#<platform>:<space>` | `<id>`            | -  (text removed when read; expires) |
+ *
+ * The `byDay` index groups items: a space-day's engagement records (stats), and a community's spaces.
  */
 export const TABLE = {
   /** Default physical name for local runs; in AWS the stack names it and passes TABLE_NAME. */

@@ -5,7 +5,9 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slackInstall } from '../../bots/slack/oauth/platform.js';
 import { esbuildOptions } from '../../infra/bundling.js';
+import { buildHttpEvent } from '../../infra/local/http-bridge.js';
 import { descriptorOf } from '../../infra/platforms.js';
 import { PLATFORMS, type Platform } from '../../shared/core/events.js';
 import { startFakeServer } from '../../shared/platform/fake-server.js';
@@ -95,6 +97,11 @@ describe('platform stubs', () => {
   it('leaves @slack/types and path-to-regexp out of the Slack bundle', () => {
     expect(packagesIn('slack', /^(@slack\/types|path-to-regexp)$/)).toEqual([]);
   });
+
+  it('leaves the installation flow (@slack/oauth, its JWT state) out of the Slack events bundle', () => {
+    expect(packagesIn('slack', /^(@slack\/oauth|jsonwebtoken|jws)$/)).toEqual([]);
+    expect(bundleOf('slack').inputs.filter((path) => path.startsWith('bots/slack/oauth/'))).toEqual([]);
+  });
 });
 
 describe('the bundled handlers', () => {
@@ -133,6 +140,8 @@ describe('the bundled handlers', () => {
           TABLE_NAME: table.tableName,
           DYNAMODB_ENDPOINT: table.endpoint,
           POWERTOOLS_LOG_LEVEL: 'SILENT',
+          // A new space is served at once, as in `npm run dev` (the stack's default waits for approval).
+          SPACES_MODE: 'open',
         },
       });
       await api.close();
@@ -142,6 +151,33 @@ describe('the bundled handlers', () => {
       expect(await table.engagementItems()).toHaveLength(before + 1);
     },
   );
+});
+
+describe('the bundled Slack installation flow', () => {
+  it('starts an installation in a fresh Node process: a 302 to Slack with the state cookie', async () => {
+    // Prepare: bundled as the stack bundles it, with the sandbox's settings.
+    const dir = join(outdir, 'slack-install');
+    await build(esbuildOptions(slackInstall, slackInstall.handlerEntry, dir));
+    const eventFile = join(outdir, 'slack-install-event.json');
+    writeFileSync(
+      eventFile,
+      JSON.stringify(buildHttpEvent({ method: 'GET', path: '/slack/install', body: '' })),
+    );
+
+    // Act
+    const { stdout } = await run(process.execPath, [COLD_START, join(dir, 'index.mjs'), eventFile], {
+      env: {
+        PATH: process.env.PATH,
+        ...slackInstall.sandboxEnv('http://127.0.0.1:9'),
+        TABLE_NAME: 'community-test',
+        DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
+    });
+
+    // Assess: no table or Slack call is needed to start.
+    expect(JSON.parse(stdout)).toMatchObject({ status: 302 });
+  });
 });
 
 describe('the credential stub', () => {

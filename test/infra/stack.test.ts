@@ -5,15 +5,21 @@ import { join } from 'node:path';
 import { App, type CfnElement, type PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discordPlatform } from '../../bots/discord/platform.js';
 import { slackPlatform } from '../../bots/slack/platform.js';
-import { BOT_TABLE_ACTIONS, BotFunction } from '../../infra/bot-function.js';
+import { BOT_TABLE_ACTIONS, BotFunction, TABLE_KEY_ACTIONS } from '../../infra/bot-function.js';
 import { BOT_ALIASES, BOT_BUNDLE, esbuildOptions, UNUSED_MODULE_STUB } from '../../infra/bundling.js';
 import { CommunityStack } from '../../infra/community-stack.js';
 import { descriptorOf } from '../../infra/platforms.js';
+import {
+  INSTALL_LEADING_KEYS,
+  INSTALL_TABLE_ACTIONS,
+  type SlackInstallFunction,
+} from '../../infra/slack-install-function.js';
 import { EXTENSION_DEFAULT_PORT } from '../../shared/lambda/secrets.js';
 import { TABLE } from '../../shared/store/table.js';
 
@@ -36,8 +42,16 @@ const BOTS = [
   {
     platform: 'slack',
     route: 'POST /slack/events',
-    env: ['TABLE_NAME', 'SLACK_SECRET_ARN', 'SLACK_BOT_ID', 'SLACK_BOT_USER_ID', ...EXTENSION_ENV],
-    secretKeys: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
+    env: [
+      'TABLE_NAME',
+      'SLACK_SECRET_ARN',
+      'SLACK_BOT_ID',
+      'SLACK_BOT_USER_ID',
+      'SPACES_MODE',
+      ...EXTENSION_ENV,
+    ],
+    // The installation flow's secrets live beside the bot's.
+    secretKeys: ['SLACK_BOT_TOKEN', 'SLACK_CLIENT_SECRET', 'SLACK_SIGNING_SECRET', 'SLACK_STATE_SECRET'],
     secretsExtension: true,
   },
   {
@@ -48,6 +62,7 @@ const BOTS = [
       'DISCORD_SECRET_ARN',
       'DISCORD_APPLICATION_ID',
       'DISCORD_PUBLIC_KEY',
+      'SPACES_MODE',
       ...EXTENSION_ENV,
     ],
     secretKeys: ['DISCORD_BOT_TOKEN'],
@@ -57,7 +72,7 @@ const BOTS = [
   {
     platform: 'telegram',
     route: 'POST /telegram/webhook',
-    env: ['TABLE_NAME', 'TELEGRAM_SECRET_ARN', 'TELEGRAM_BOT_USERNAME', ...EXTENSION_ENV],
+    env: ['TABLE_NAME', 'TELEGRAM_SECRET_ARN', 'TELEGRAM_BOT_USERNAME', 'SPACES_MODE', ...EXTENSION_ENV],
     secretKeys: ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_SECRET_TOKEN'],
     secretsExtension: true,
   },
@@ -93,7 +108,31 @@ function botFunction(platform: string): { logicalId: string; properties: Record<
   return { logicalId, properties: resource.Properties };
 }
 
-type Statement = { Action: unknown; Resource: unknown };
+/** The Slack installation function's resource and its role's policy statements. */
+function installFunction(): {
+  logicalId: string;
+  properties: Record<string, unknown>;
+  statements: Statement[];
+} {
+  const install = stack.node.findChild('SlackInstall') as SlackInstallFunction;
+  const logicalId = stack.getLogicalId(install.function.node.defaultChild as CfnElement);
+  const resource = (template.findResources('AWS::Lambda::Function') as Resources)[logicalId];
+  if (!resource) throw new Error('No installation function');
+  const roleId = getAttOf(resource.Properties.Role);
+  const policies = Object.values(
+    template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }) as Resources,
+  );
+  return { logicalId, properties: resource.Properties, statements: policies.flatMap(statementsOf) };
+}
+
+/** The logical id of the table's key. */
+function tableKeyId(): string {
+  const [id, ...others] = Object.keys(template.findResources('AWS::KMS::Key'));
+  if (!id || others.length > 0) throw new Error('expected one KMS key');
+  return id;
+}
+
+type Statement = { Action: unknown; Resource: unknown; Condition?: unknown };
 
 function statementsOf(policy: Resources[string] | undefined): Statement[] {
   if (!policy) throw new Error('No policy');
@@ -135,6 +174,23 @@ describe('table', () => {
     });
   });
 
+  it('is encrypted at rest with a customer-managed key of its own, rotated yearly and retained with it', () => {
+    const keyId = tableKeyId();
+
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: {
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      },
+    });
+    template.hasResource('AWS::KMS::Key', {
+      Properties: Match.objectLike({ EnableKeyRotation: true }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
   it('is retained and protected from deletion by default', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
@@ -158,10 +214,13 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('runs three bots on nodejs24.x, arm64, 512 MB, 10 s', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
-    for (const { platform } of BOTS) {
-      expect(botFunction(platform).properties).toMatchObject({
+  it('runs three bots and the Slack installation flow on nodejs24.x, arm64, 512 MB, 10 s', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 4);
+    for (const properties of [
+      ...BOTS.map(({ platform }) => botFunction(platform).properties),
+      installFunction().properties,
+    ]) {
+      expect(properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: 512,
@@ -228,6 +287,7 @@ describe('functions', () => {
       new BotFunction(stack, 'Bot', {
         bot: slackPlatform,
         table,
+        tableKey: new Key(stack, 'K'),
         secret,
         environment: { SLACK_BOT_TOKEN: 'x' },
       });
@@ -240,8 +300,11 @@ describe('functions', () => {
 describe('permissions', () => {
   it('allows exactly the bot table actions on the table and its byDay index', () => {
     const tableId = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0];
+    const installRole = getAttOf(installFunction().properties.Role);
     const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter(
-      (policy) => !JSON.stringify(policy).includes('lambda:InvokeFunction'),
+      (policy) =>
+        !JSON.stringify(policy).includes('lambda:InvokeFunction') &&
+        !JSON.stringify(policy.Properties.Roles).includes(installRole),
     );
     expect(policies).toHaveLength(3);
     expect(BOT_TABLE_ACTIONS).not.toContain('dynamodb:Scan');
@@ -286,9 +349,11 @@ describe('permissions', () => {
       ]);
       const secretRead = statements.find((s) => s.Action === 'secretsmanager:GetSecretValue');
       const logWrite = statements.find((s) => [s.Action].flat().includes('logs:PutLogEvents'));
+      const keyUse = statements.find((s) => [s.Action].flat().includes('kms:Decrypt'));
       const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
-      expect(statements).toHaveLength(secretsExtension ? 3 : 2);
+      expect(statements).toHaveLength(secretsExtension ? 4 : 3);
+      expect(keyUse).toEqual(tableKeyStatement());
       expect(secretRead?.Resource).toEqual(variables[`${platform.toUpperCase()}_SECRET_ARN`]);
       if (!secretsExtension) expect(secretRead).toBeUndefined();
       expect(getAttOf(logWrite?.Resource)).toBe(
@@ -299,6 +364,116 @@ describe('permissions', () => {
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
   });
 });
+
+/** What every function that uses the table may do with its key: DynamoDB's calls on its behalf, nothing else. */
+function tableKeyStatement() {
+  return {
+    Effect: 'Allow',
+    Action: [...TABLE_KEY_ACTIONS],
+    Resource: { 'Fn::GetAtt': [tableKeyId(), 'Arn'] },
+    Condition: {
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+      },
+    },
+  };
+}
+
+describe('the Slack installation function', () => {
+  it('may put, get, update and delete only Slack space and claim items, use the key, read the Slack secret, log', () => {
+    const { statements, properties } = installFunction();
+    const tableId = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0];
+    const slackSecret = refOf(botFunctionVariables('slack').SLACK_SECRET_ARN);
+    const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const logWrite = statements.find((s) => [s.Action].flat().includes('logs:PutLogEvents'));
+
+    expect(statements).toHaveLength(4);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: [...INSTALL_TABLE_ACTIONS],
+      Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...INSTALL_LEADING_KEYS] } },
+    });
+    expect(statements).toContainEqual(tableKeyStatement());
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: { Ref: slackSecret },
+    });
+    expect(getAttOf(logWrite?.Resource)).toBe(
+      refOf((properties.LoggingConfig as { LogGroup: unknown }).LogGroup),
+    );
+    // Nothing to invoke, no query or scan, no index, no other secret.
+    expect(JSON.stringify(statements)).not.toMatch(/lambda:|dynamodb:(Query|Scan|Batch)|\/index\//);
+    expect(refOf(variables.SLACK_SECRET_ARN)).toBe(slackSecret);
+  });
+
+  it('gets the table, the Slack secret ARN, its client id, its redirect URL and SPACES_MODE, no secret value', () => {
+    const variables = (installFunction().properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+
+    expect(Object.keys(variables).sort()).toEqual(
+      [
+        'TABLE_NAME',
+        'SLACK_SECRET_ARN',
+        'SLACK_CLIENT_ID',
+        'SLACK_REDIRECT_URI',
+        'SPACES_MODE',
+        ...EXTENSION_ENV,
+      ].sort(),
+    );
+    expect(variables.SLACK_CLIENT_ID).toEqual({ Ref: 'SlackClientId' });
+    expect(JSON.stringify(variables.SLACK_REDIRECT_URI)).toContain('/slack/oauth_redirect');
+  });
+
+  it('serves GET /slack/install and GET /slack/oauth_redirect, and gives both URLs as outputs', () => {
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Resources;
+    for (const route of ['GET /slack/install', 'GET /slack/oauth_redirect']) {
+      const found = Object.values(
+        template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: route } }) as Resources,
+      );
+      const target = found[0]?.Properties.Target as { 'Fn::Join': [string, [string, unknown]] };
+
+      expect(found).toHaveLength(1);
+      expect(integrations[refOf(target['Fn::Join'][1][1])]?.Properties).toMatchObject({
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [installFunction().logicalId, 'Arn'] },
+      });
+    }
+    template.hasOutput('SlackOauthRedirectUrl', {
+      Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('slack/oauth_redirect$')])] },
+    });
+  });
+});
+
+describe('spaces mode', () => {
+  const modeOf = (context: Record<string, unknown>) => {
+    const throwaway = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+    const functions = Template.fromStack(new CommunityStack(throwaway, 'Modes')).findResources(
+      'AWS::Lambda::Function',
+    ) as Resources;
+    return Object.values(functions).map(
+      (fn) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.SPACES_MODE,
+    );
+  };
+
+  it('sets SPACES_MODE on every function: approved by default, open when the context says so', () => {
+    expect(
+      Object.values(template.findResources('AWS::Lambda::Function') as Resources).map(
+        (fn) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.SPACES_MODE,
+      ),
+    ).toEqual(['approved', 'approved', 'approved', 'approved']);
+    expect(modeOf({ spacesMode: 'open' })).toEqual(['open', 'open', 'open', 'open']);
+  });
+
+  it('fails the synth on a spacesMode that does not exist, naming the ones that do', () => {
+    expect(() => modeOf({ spacesMode: 'opne' })).toThrow(/spacesMode must be one of open, approved.*"opne"/);
+  });
+});
+
+function botFunctionVariables(platform: string): Record<string, unknown> {
+  return (botFunction(platform).properties.Environment as { Variables: Record<string, unknown> }).Variables;
+}
 
 describe('later jobs', () => {
   it('retries a failed later job twice, within the 15 minutes an interaction can still be answered', () => {
@@ -329,7 +504,7 @@ describe('http api', () => {
         IntegrationUri: { 'Fn::GetAtt': [botFunction(platform).logicalId, 'Arn'] },
       });
     }
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
   });
 
   it('throttles and access-logs the $default stage', () => {
@@ -380,6 +555,8 @@ describe('outputs', () => {
     expect(outputs.sort()).toEqual(
       [
         'SlackEventsUrl',
+        'SlackInstallUrl',
+        'SlackOauthRedirectUrl',
         'DiscordInteractionsUrl',
         'TelegramWebhookUrl',
         'TableName',
@@ -393,14 +570,19 @@ describe('outputs', () => {
     });
   });
 
-  it('asks for the non-secret ids as parameters', () => {
+  it('asks for the non-secret ids as parameters; the Slack ones may stay empty (many workspaces)', () => {
     const parameters = Object.keys(template.findParameters('*')).filter(
       (name) => name !== 'BootstrapVersion',
     );
+    for (const id of ['SlackBotId', 'SlackBotUserId', 'SlackClientId']) {
+      template.hasParameter(id, { Type: 'String', Default: '' });
+    }
+    template.hasParameter('DiscordApplicationId', { Default: Match.absent() });
     expect(parameters.sort()).toEqual(
       [
         'SlackBotId',
         'SlackBotUserId',
+        'SlackClientId',
         'DiscordApplicationId',
         'DiscordPublicKey',
         'TelegramBotUsername',
@@ -417,7 +599,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings).toEqual([]);
   });
 
-  it('acknowledges only APIG4 on the three routes and SMG4 on the three secrets, each with a reason', () => {
+  it('acknowledges only APIG4 on the five routes and SMG4 on the three secrets, each with a reason', () => {
     const acknowledged = app.node.findAll().flatMap((construct) =>
       construct.node.metadata
         .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
@@ -429,6 +611,8 @@ describe('cdk-nag AwsSolutions', () => {
       [
         'AwsSolutions-APIG4 CommunityBots/Api/POST--discord--interactions',
         'AwsSolutions-APIG4 CommunityBots/Api/POST--slack--events',
+        'AwsSolutions-APIG4 CommunityBots/Api/GET--slack--install',
+        'AwsSolutions-APIG4 CommunityBots/Api/GET--slack--oauth_redirect',
         'AwsSolutions-APIG4 CommunityBots/Api/POST--telegram--webhook',
         'AwsSolutions-SMG4 CommunityBots/DiscordSecret',
         'AwsSolutions-SMG4 CommunityBots/SlackSecret',

@@ -94,7 +94,11 @@ const EXPECTED_PEER_OUTCOMES: Readonly<Record<string, PeerOutcome>> = {
   'discord/docs-modal-submit.json': {
     answer: ChannelMessageWithSource,
     says: FORM_NOT_HANDLED,
-    records: { kind: 'form_submitted', key: 'discord:847587388497854464', memberId: '53908232506183680' },
+    records: {
+      kind: 'form_submitted',
+      key: 'discord:772904309264089089:847587388497854464',
+      memberId: '53908232506183680',
+    },
   },
   'discord/docs-user-install-bot-dm-command.json': {
     answer: ChannelMessageWithSource,
@@ -103,12 +107,22 @@ const EXPECTED_PEER_OUTCOMES: Readonly<Record<string, PeerOutcome>> = {
   'discord/vc-button-in-thread.json': {
     answer: ChannelMessageWithSource,
     says: NO_LONGER_IN_USE,
-    records: { kind: 'button_pressed', key: 'discord:1457536583141163186', memberId: TEST_USER, ...THREAD },
+    records: {
+      kind: 'button_pressed',
+      key: 'discord:1457468924290662599:1457536583141163186',
+      memberId: TEST_USER,
+      ...THREAD,
+    },
   },
   'discord/vc-button-in-thread-messages.json': {
     answer: ChannelMessageWithSource,
     says: NO_LONGER_IN_USE,
-    records: { kind: 'button_pressed', key: 'discord:1457536840281231550', memberId: TEST_USER, ...THREAD },
+    records: {
+      kind: 'button_pressed',
+      key: 'discord:1457468924290662599:1457536840281231550',
+      memberId: TEST_USER,
+      ...THREAD,
+    },
   },
   'discord/vc-button-other-user-sanitized-id.json': {
     refused: 'no snowflake id',
@@ -137,7 +151,11 @@ const EXPECTED_PEER_OUTCOMES: Readonly<Record<string, PeerOutcome>> = {
   'discord/d4j-subcommand-group.json as /community': {
     answer: ChannelMessageWithSource,
     says: 'Unknown subcommand `group`',
-    records: { kind: 'command_invoked', key: 'discord:817823320820547654', memberId: '275616469906358273' },
+    records: {
+      kind: 'command_invoked',
+      key: 'discord:339318275320184833:817823320820547654',
+      memberId: '275616469906358273',
+    },
   },
   'discord/d4j-slash-command-admin.json as /community': {
     // Value options with no subcommand: read as options of `help`, which has none.
@@ -253,7 +271,7 @@ describe('regressions: poison payloads and interactions the bot does not use', (
     expect(refusal(tooDeep)).toContain('nest deeper');
     expect(validAnswer(deepest).data?.content).toContain('Unknown subcommand `group`');
     expect(recordedNow(context.capture).map(({ record }) => record.key)).toEqual([
-      'discord:786008729715212503',
+      'discord:290926798626357999:786008729715212503',
     ]);
   });
 

@@ -5,6 +5,7 @@ import { commandDefinitions } from '../../bots/discord/commands.js';
 import { main, registerCommands } from '../../bots/discord/register.js';
 import { loadDiscordRegisterConfig } from '../../bots/discord/register-config.js';
 import { discordSandbox, SANDBOX_APPLICATION_ID, SANDBOX_BOT_TOKEN } from '../../bots/discord/sandbox.js';
+import { COMMAND_TABLE } from '../../shared/core/features.js';
 import type { FakeServer } from '../../shared/platform/fake-server.js';
 
 describe('registering the commands', () => {
@@ -28,8 +29,9 @@ describe('registering the commands', () => {
     expect(request?.payload).toEqual(commandDefinitions());
     expect(result).toMatchObject({
       scope: 'global',
-      commands: [{ name: 'community', subcommands: ['help', 'feedback', 'stats'] }],
+      commands: [{ name: 'community', subcommands: COMMAND_TABLE.map((entry) => entry.name) }],
     });
+    expect(result.commands[0]?.subcommands).toEqual(expect.arrayContaining(['help', 'feedback', 'stats']));
   });
 
   it('registers in one guild from the command line with --guild', async () => {

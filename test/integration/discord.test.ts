@@ -8,11 +8,18 @@ import {
   discordSandbox,
   interactionHeaders,
   SANDBOX_APPLICATION_ID,
+  SANDBOX_GUILD_ID,
+  sandboxGuildId,
+  signedDelivery,
 } from '../../bots/discord/sandbox.js';
-import { answerOf, command, discordBot } from './discord-harness.js';
+import { gatewayMessage } from '../../bots/discord/sandbox-gateway.js';
+import { TABLE } from '../../shared/store/table.js';
+import { answerOf, command, discordBot, discordToday, statsFor } from './discord-harness.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/discord');
 const NO_LONGER_IN_USE = 'This button is no longer in use.';
+/** The guild of Discord's documented interaction payloads (not the sandbox's). */
+const DOCS_GUILD = '290926798626357999';
 
 const context = discordBot();
 const { deliver } = context;
@@ -21,25 +28,20 @@ function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as Record<string, unknown>;
 }
 
-async function recordsOf(interactionId: string) {
+/** The items of an interaction: its record key names the guild it came from. */
+async function recordsOf(interactionId: string, guild = SANDBOX_GUILD_ID) {
   const items = await context.bot.table.engagementItems();
-  return items.filter((item) => item.key?.S === `discord:${interactionId}`);
+  return items.filter((item) => item.key?.S === `discord:${guild}:${interactionId}`);
 }
 
-/** The members count of Discord's row in the `today` window of a stats answer. */
-function discordMembersToday(content: string): number {
-  const lines = content.split('\n');
-  const today = lines.findIndex((line) => line.trim() === 'today');
-  const row = lines.slice(today).find((line) => /^\s+discord\s/.test(line));
-  return Number(row?.trim().split(/\s+/)[1]);
+/** A member's message in a sandbox guild, as the gateway delivers it (engagement reaches the core so). */
+async function post(user: string, guild = SANDBOX_GUILD_ID) {
+  const message = gatewayMessage({ user, channel: 'general', guild }, new Date());
+  expect(await context.gateway.dispatch(message)).toEqual({ outcome: 'recorded' });
+  return message;
 }
 
-/** A moderator's stats: acknowledged privately at once, answered later by editing that acknowledgement. */
-async function stats(user = 'modsam'): Promise<string> {
-  const request = command(user, '/community stats');
-  expect(answerOf(await deliver(request))).toEqual({ type: 5, data: { flags: 64 } });
-  return context.laterAnswer(request.token);
-}
+const stats = (user?: string) => statsFor(context, user);
 
 describe('verifying deliveries', () => {
   it('answers a signed PING with PONG', async () => {
@@ -127,12 +129,15 @@ describe("Discord's documented payloads", () => {
     expect(await recordsOf('786008729715212338')).toEqual([]);
   });
 
-  it('defers /community stats for an administrator, records it, and answers later by editing the deferral', async () => {
+  it('defers /community stats for an administrator, claims its answer, and answers later by editing the deferral', async () => {
     const result = await deliver(JSON.stringify(fixture('community-subcommand.json')));
 
     expect(answerOf(result)).toEqual({ type: 5, data: { flags: 64 } });
-    const [record, ...more] = await recordsOf('786008729715212339');
+    const [record, ...more] = await recordsOf('786008729715212339', DOCS_GUILD);
     expect(more).toEqual([]);
+    // A command is the answer's claim, not engagement: outside the stats index, and it expires.
+    expect(record?.[TABLE.indexes.byDay.partitionKey]).toBeUndefined();
+    expect(record?.[TABLE.timeToLiveAttribute]?.N).toMatch(/^\d+$/);
     expect(record).toMatchObject({
       kind: { S: 'command_invoked' },
       memberId: { S: '53908232506183680' },
@@ -154,7 +159,7 @@ describe("Discord's documented payloads", () => {
     const { type, data } = answerOf(await deliver(JSON.stringify(fixture('message-component.json'))));
 
     expect([type, data?.content, data?.flags]).toEqual([4, NO_LONGER_IN_USE, 64]);
-    const [record, ...more] = await recordsOf('846462639134605312');
+    const [record, ...more] = await recordsOf('846462639134605312', DOCS_GUILD);
     expect(more).toEqual([]);
     expect(record).toMatchObject({ kind: { S: 'button_pressed' }, channelId: { S: '345626669114982999' } });
   });
@@ -233,44 +238,57 @@ describe('/community help and stats', () => {
     expect(context.laterAnswers(request.token)).toHaveLength(sub === 'stats' ? 1 : 0);
   });
 
-  it('counts a member once in stats however often their command was delivered', async () => {
-    // Prepare: a baseline, then a new member's command delivered six times (three in a row, three together).
+  it('counts a member once in stats however often their message was delivered by the gateway', async () => {
+    // Prepare: a baseline, then a new member's message delivered six times (a resume replaying it, and
+    // three relays at once).
     const before = await stats();
     expect(before).toMatch(/^\*\*Community stats\*\* \(UTC days, through \d{4}-\d\d-\d\d\)\n```\n/);
-    const repeated = command('dana', '/community help');
-    for (let i = 0; i < 3; i++) await deliver(repeated);
-    await Promise.all([1, 2, 3].map(() => deliver(repeated)));
+    const message = await post('dana');
+    for (let i = 0; i < 2; i++)
+      expect(await context.gateway.dispatch(message)).toEqual({ outcome: 'duplicate' });
+    await Promise.all([1, 2, 3].map(() => context.gateway.dispatch(message)));
 
     // Act
     const after = await stats();
 
     // Assess
-    const baseline = discordMembersToday(before);
-    expect(baseline).toBeGreaterThan(0);
-    expect(discordMembersToday(after)).toBe(baseline + 1);
+    expect(discordToday(after).members).toBe(discordToday(before).members + 1);
+    expect(discordToday(after).messages).toBe(discordToday(before).messages + 1);
+  });
+
+  it('does not count running a command as taking part: a moderator reading stats is not a member seen', async () => {
+    // Prepare: engagement from someone, so the window has a row.
+    await post('erin');
+    const before = await stats('modsam');
+
+    // Act: a command from a member who posted nothing, and stats read by another moderator.
+    answerOf(await deliver(command('carol', '/community help')));
+    const after = await stats('modmia');
+
+    // Assess
+    expect(discordToday(after).members).toBe(discordToday(before).members);
   });
 
   it("never shows a moderator of another server this server's numbers", async () => {
-    // Prepare: engagement in the sandbox server (this file's commands); a command from another server.
-    await stats();
-    const at = new Date();
-    const elsewhere = {
-      ...commandInteraction({ kind: 'command', user: 'modsam', channel: 'general', text: 'stats' }, at),
-      guild_id: '1300000000000000099',
-    };
+    // Prepare: engagement in the sandbox server (space a), and one message in its second server (space b,
+    // another community).
+    await Promise.all([post('alice'), post('bob')]);
+    await post('frank', sandboxGuildId('b'));
+    const here = await stats();
+    const request = signedDelivery(
+      commandInteraction(
+        { kind: 'command', user: 'modsam', channel: 'general', text: 'stats', space: 'b' },
+        new Date(),
+      ),
+    );
 
     // Act
-    const body = JSON.stringify(elsewhere);
-    expect(
-      answerOf(await deliver({ path: discordSandbox.path, body, headers: interactionHeaders(body, at) })),
-    ).toEqual({
-      type: 5,
-      data: { flags: 64 },
-    });
-    const answer = await context.laterAnswer(String((elsewhere as { token?: unknown }).token));
+    expect(answerOf(await deliver(request))).toEqual({ type: 5, data: { flags: 64 } });
+    const answer = await context.laterAnswer(String(JSON.parse(request.body).token));
 
-    // Assess: only the asker's own command there.
-    expect(discordMembersToday(answer)).toBe(1);
+    // Assess: there, only that server's one member and message; here, at least the two posters.
+    expect(discordToday(answer)).toMatchObject({ members: 1, messages: 1 });
+    expect(discordToday(here).members).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -334,7 +352,7 @@ describe('a DynamoDB failure mid-interaction', () => {
     expect(retried.data?.content).toBe(NO_LONGER_IN_USE);
     // A repeated press is acknowledged without a word (type 6).
     expect(again).toEqual({ type: 6 });
-    expect(await recordsOf('846462639134605401')).toHaveLength(1);
+    expect(await recordsOf('846462639134605401', DOCS_GUILD)).toHaveLength(1);
   });
 });
 

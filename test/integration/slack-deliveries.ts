@@ -60,8 +60,11 @@ export function keyOf(payload: Json): string {
   return event.type === 'message' ? `T123ABC456/${event.channel}/${event.ts}` : String(payload.event_id);
 }
 
+/** The records of one event, in whichever workspace it counted for (keys are `EVT#slack:<team>:<id>`). */
 export function recordsOf(items: Item[], key: string): Item[] {
-  return items.filter((item) => item.pk?.S === `EVT#slack:${key}`);
+  return items.filter(
+    (item) => /^EVT#slack:[^:]+:/.test(item.pk?.S ?? '') && item.pk?.S?.endsWith(`:${key}`),
+  );
 }
 
 export interface Delivery {

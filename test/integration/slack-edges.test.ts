@@ -33,6 +33,8 @@ const SAMPLES: Sample[] = [
       'event-message.json',
       'event-reaction-added.json',
       'event-thread-reply.json',
+      'event-app-uninstalled.json',
+      'event-tokens-revoked.json',
       'url-verification.json',
     ],
     'json',
@@ -67,13 +69,16 @@ beforeAll(async () => {
 afterAll(() => bot.close());
 beforeEach(() => capture.clear());
 
-/** The real handler, configured with the bot identity a payload was captured with (one per identity). */
-function handlerFor(identity: Sample['bot']): HttpHandler {
-  if (!identity) return bot.handler;
-  const key = `${identity.botUserId}/${identity.botId}`;
+/**
+ * The real handler of `target` (the shared bot by default), configured with the bot identity a payload was
+ * captured with (one per identity and bot).
+ */
+function handlerFor(identity: Sample['bot'], target: BotUnderTest = bot): HttpHandler {
+  if (!identity) return target.handler;
+  const key = `${target.env.TABLE_NAME}/${target.env.DYNAMODB_ENDPOINT}/${identity.botUserId}/${identity.botId}`;
   let handler = handlers.get(key);
   if (!handler) {
-    handler = bot.another(
+    handler = target.another(
       { SLACK_BOT_USER_ID: identity.botUserId, SLACK_BOT_ID: identity.botId },
       capture.deps,
     );
@@ -123,10 +128,17 @@ function asValue(sample: Sample): unknown {
 }
 
 /** Delivers a payload's JSON text as Slack would: encoded per its delivery, signed, timestamped now. */
-function deliver(sample: Sample, json = JSON.stringify(asValue(sample))): Promise<HttpResult> {
+function deliver(
+  sample: Sample,
+  json = JSON.stringify(asValue(sample)),
+  target: BotUnderTest = bot,
+): Promise<HttpResult> {
   const { body, contentType } = encode(json, sample.delivery);
   const timestamp = Math.floor(Date.now() / 1000);
-  return handlerFor(sample.bot)(
+  return handlerFor(
+    sample.bot,
+    target,
+  )(
     httpEvent(slackPlatform.sandbox.path, body, {
       'content-type': contentType,
       'x-slack-request-timestamp': String(timestamp),
@@ -249,20 +261,25 @@ describe('Slack payloads Bolt used to fail on (answered 500, retried by Slack)',
   });
 });
 
-/** What each real payload must come to, unmutated: recorded as engagement, ignored on purpose, or answered. */
+/**
+ * What each real payload must come to, unmutated: recorded as engagement, taken but not counted (a private
+ * chat with the bot), the bot leaving a workspace, ignored on purpose, or answered.
+ */
 type Outcome =
   | { readonly recorded: InboundEventKind }
+  | { readonly notCounted: 'private' }
+  | { readonly spaceChange: 'bot_removed' }
   | { readonly ignored: string }
   | { readonly answers: string };
 
 const PEER_OUTCOMES: Readonly<Record<string, Outcome>> = {
   'slack/sw-message-rich-text.json': { recorded: 'message_posted' },
   'slack/sw-message-link.json': { recorded: 'message_posted' },
-  'slack/sw-message-im.json': { recorded: 'message_posted' },
+  'slack/sw-message-im.json': { notCounted: 'private' },
   'slack/sw-slackbot-im.json': { ignored: 'Slackbot is not a member' },
   'slack/sw-email-file-share-slackbot.json': { ignored: 'bot message' },
-  'slack/sw-file-share-im.json': { recorded: 'message_posted' },
-  'slack/sw-file-share-slack-connect-im.json': { recorded: 'message_posted' },
+  'slack/sw-file-share-im.json': { notCounted: 'private' },
+  'slack/sw-file-share-slack-connect-im.json': { notCounted: 'private' },
   'slack/sw-forwarded-message.json': { recorded: 'message_posted' },
   'slack/sw-share-with-message.json': { recorded: 'message_posted' },
   'slack/sw-share-without-message.json': { recorded: 'message_posted' },
@@ -284,8 +301,10 @@ const PEER_OUTCOMES: Readonly<Record<string, Outcome>> = {
   'slack/bp-shared-channel-member-joined.json': { recorded: 'member_joined' },
   'slack/bp-org-app-message.json': { recorded: 'message_posted' },
   'slack/bp-team-access-granted.json': { ignored: 'event type team_access_granted is not engagement' },
-  'slack/bp-app-uninstalled.json': { ignored: 'event type app_uninstalled is not engagement' },
-  'slack/bp-tokens-revoked.json': { ignored: 'event type tokens_revoked is not engagement' },
+  // The app left workspace T111: its space is marked inactive and its tokens deleted.
+  'slack/bp-app-uninstalled.json': { spaceChange: 'bot_removed' },
+  // An org-wide app's revocation names no workspace (only its enterprise), which the bot does not serve.
+  'slack/bp-tokens-revoked.json': { ignored: 'tokens_revoked without team_id' },
   'slack/bp-function-executed.json': { ignored: 'event type function_executed is not engagement' },
   'slack/bp-workflow-step-execute.json': { ignored: 'event type workflow_step_execute is not engagement' },
   'slack/bp-url-verification.json': { answers: 'the challenge' },
@@ -297,7 +316,7 @@ const PEER_OUTCOMES: Readonly<Record<string, Outcome>> = {
   'slack/bp-view-closed.json': { ignored: 'view view_closed: no listener' },
   'slack/bp-ssl-check.txt': { answers: 'ssl_check' },
   'slack/vc-channel-message-mention.json': { recorded: 'message_posted' },
-  'slack/vc-dm-message.json': { recorded: 'message_posted' },
+  'slack/vc-dm-message.json': { notCounted: 'private' },
   'slack/vc-thread-reply.json': { recorded: 'thread_reply' },
   'slack/vc-app-mention-with-file.json': { ignored: 'event type app_mention is not engagement' },
   'slack/vc-member-joined-bot-itself.json': { ignored: 'our own bot member_joined_channel' },
@@ -312,6 +331,24 @@ const PEER_OUTCOMES: Readonly<Record<string, Outcome>> = {
 
 describe('Slack peer payloads, replayed unmutated', () => {
   const peers = peerPayloads('slack');
+  // A table of its own: a mutated app_uninstalled above may have removed the bot from a peer's workspace.
+  let replay: BotUnderTest;
+
+  beforeAll(async () => {
+    replay = await startBotUnderTest(slackPlatform, { deps: capture.deps });
+  });
+  afterAll(() => replay.close());
+
+  /** A removal is replayed on a bot of its own, so the other peers of that workspace are still served. */
+  async function replayed(peer: PeerPayload, expected: Outcome | undefined): Promise<HttpResult> {
+    if (!expected || !('spaceChange' in expected)) return deliver(peer, undefined, replay);
+    const own = await startBotUnderTest(slackPlatform, { deps: capture.deps });
+    try {
+      return await deliver(peer, undefined, own);
+    } finally {
+      await own.close();
+    }
+  }
 
   it('has an expected outcome for every peer payload, and none for a payload that is gone', () => {
     expect(Object.keys(PEER_OUTCOMES).sort()).toEqual(peers.map((peer) => peer.file).sort());
@@ -319,10 +356,10 @@ describe('Slack peer payloads, replayed unmutated', () => {
 
   it.each(peers.map((peer) => [peer.file, peer] as const))('%s', async (file, peer) => {
     // Act
-    const result = await deliver(peer);
+    const expected = PEER_OUTCOMES[file];
+    const result = await replayed(peer, expected);
 
     // Assess: no real payload is refused or fails, or is taken for an unreadable one.
-    const expected = PEER_OUTCOMES[file];
     expect(result.statusCode).toBe(200);
     expect(unreadableLines()).toEqual([]);
     expect(errorLines()).toEqual([]);
@@ -331,9 +368,18 @@ describe('Slack peer payloads, replayed unmutated', () => {
       expect(result.body).toBe(expected?.answers === 'the challenge' ? JSON.stringify({ challenge }) : '');
       expect(capture.recorded).toEqual([]);
     } else if ('recorded' in expected) {
-      // Two peers carry the same message (a file share seen in a DM and through Slack Connect): the second
-      // delivery is a duplicate of the first, whichever comes first.
       expect(capture.recorded.map(({ record }) => record.kind)).toEqual([expected.recorded]);
+    } else if ('notCounted' in expected) {
+      // A DM with the bot is no place in the community: taken (so Slack does not retry), never recorded.
+      expect(capture.recorded).toEqual([]);
+      expect(capture.lines.find((line) => line.message === 'slack event taken')?.fields.outcome).toBe(
+        expected.notCounted,
+      );
+    } else if ('spaceChange' in expected) {
+      expect(capture.recorded).toEqual([]);
+      expect(capture.lines.find((line) => line.message === 'slack app left a workspace')?.fields).toEqual({
+        kind: expected.spaceChange,
+      });
     } else {
       expect(capture.recorded).toEqual([]);
       expect(capture.lines.map((line) => String(line.fields.reason ?? ''))).toContainEqual(

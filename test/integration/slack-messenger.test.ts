@@ -4,6 +4,7 @@ import { createSlackMessenger, type SlackMessenger } from '../../bots/slack/mess
 import { parseButtonPress } from '../../bots/slack/parse-interactions.js';
 import { pressResponder } from '../../bots/slack/respond.js';
 import { SLACK_SANDBOX, slackSandbox } from '../../bots/slack/sandbox.js';
+import { singleWorkspace } from '../../bots/slack/workspaces.js';
 import type { AnswerHandle } from '../../shared/core/messenger.js';
 import type { FakeServer } from '../../shared/platform/fake-server.js';
 import { type Capture, captureDeps } from '../support/capture.js';
@@ -33,6 +34,11 @@ beforeAll(async () => {
   });
   messenger = createSlackMessenger({
     client: async () => client,
+    bots: singleWorkspace({
+      token: SLACK_SANDBOX.botToken,
+      botId: SLACK_SANDBOX.botId,
+      botUserId: SLACK_SANDBOX.botUserId,
+    }),
     hooksUrl: String(env.SLACK_HOOKS_URL),
     logger: capture.deps.logger,
   });

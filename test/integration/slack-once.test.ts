@@ -16,6 +16,7 @@ import {
   press,
   received,
   submission,
+  TEAM,
 } from './slack-deliveries.js';
 
 /**
@@ -125,7 +126,7 @@ describe('Slack: answered once after DynamoDB failed between recording and answe
     // Prepare: the record lands, but every attempt's answer is lost (the SDK tries 3 times).
     const note = 'Recorded, then lost';
     const feedback = command(`feedback ${note}`, { user: 'UALICE' });
-    bot.proxy.failNext('PutItem', 3, 'after');
+    bot.proxy.failNext('PutItem', 3, 'after', 'EVT#');
 
     // Act
     const failed = await bot.handler(feedback.event);
@@ -140,7 +141,7 @@ describe('Slack: answered once after DynamoDB failed between recording and answe
       expect.objectContaining({ text: THANKS }),
     ]);
     const commands = (await recordsOf('command_invoked')).filter(
-      (item) => item.pk?.S === `EVT#slack:${feedback.triggerId}`,
+      (item) => item.pk?.S === `EVT#slack:${TEAM}:${feedback.triggerId}`,
     );
     expect(commands).toHaveLength(1);
   });
@@ -149,7 +150,7 @@ describe('Slack: answered once after DynamoDB failed between recording and answe
     // Prepare: marking the note read fails on every attempt.
     const button = await deliveredNote('Read after a failure');
     const read = press(button, { user: 'UMODLEA', channel: 'DMODLEA' });
-    bot.proxy.failNext('UpdateItem', 3, 'before');
+    bot.proxy.failNext('UpdateItem', 3, 'before', 'FEEDBACK#');
 
     // Act
     const failed = await bot.handler(read.event);
@@ -167,7 +168,7 @@ describe('Slack: answered once after DynamoDB failed between recording and answe
     const note = 'Submitted through a failure';
     const { opener, view } = await openedModal('UBOB');
     const submitted = submission(view, { note }, { user: 'UBOB' });
-    bot.proxy.failNext('PutItem', 3, 'after');
+    bot.proxy.failNext('PutItem', 3, 'after', 'EVT#');
 
     const failed = await bot.handler(submitted.event);
     const again = await bot.handler(submitted.event);
@@ -187,7 +188,7 @@ describe('Slack: answered once after DynamoDB failed between recording and answe
       { actionId: 'retired.action', value: 'x' },
       { user: 'UCAROL', channel: 'CGENERAL' },
     );
-    bot.proxy.failNext('UpdateItem', 3, 'before');
+    bot.proxy.failNext('UpdateItem', 3, 'before', 'EVT#');
     capture.clear();
 
     // Act
@@ -204,10 +205,10 @@ describe('Slack: answered once after DynamoDB failed between recording and answe
   });
 
   it('a later job whose read failed: Lambda runs it again and the member is answered once', async () => {
-    // Prepare: the job's first read of the note (a GetItem, the request makes none) fails every attempt.
+    // Prepare: the job's read of the note (a GetItem the request does not make) fails every attempt.
     const note = 'Retried by Lambda';
     const feedback = command(`feedback ${note}`, { user: 'UALICE' });
-    bot.proxy.failNext('GetItem', 3, 'before');
+    bot.proxy.failNext('GetItem', 3, 'before', 'FEEDBACK#');
 
     // Act
     const result = await bot.handler(feedback.event);

@@ -160,8 +160,8 @@ describe('Slack events, exactly once, and /community stats', () => {
       expect(answer).toMatchObject({ response_type: 'ephemeral', replace_original: false });
       expect(answer.blocks[0]).toMatchObject({ type: 'section', text: { type: 'mrkdwn' } });
       expect(answers[0]?.headers.authorization).toBeUndefined();
-      // Members seen: U123ABC456, U2222222, W123ABC456 and the moderator who asked.
-      expect(todayRow(answer.text)).toEqual({ members: 4, messages: 2, replies: 2, reactions: 2, joins: 2 });
+      // Members seen: U123ABC456, U2222222 and W123ABC456; asking for stats is not taking part.
+      expect(todayRow(answer.text)).toEqual({ members: 3, messages: 2, replies: 2, reactions: 2, joins: 2 });
       // Asked in the request and again by the later invocation (another instance may run it).
       const lookups = own.api.requests.filter((request) => request.path === '/api/users.info');
       expect(lookups.length).toBeGreaterThanOrEqual(1);
@@ -170,7 +170,7 @@ describe('Slack events, exactly once, and /community stats', () => {
         expect(lookup.payload).toMatchObject({ user: 'UMODSAM' });
       }
 
-      // And an admin of another workspace sees none of these numbers: only their own command there.
+      // And an admin of another workspace sees none of these numbers.
       await own.handler(
         signed(
           commandBody({
@@ -185,7 +185,7 @@ describe('Slack events, exactly once, and /community stats', () => {
       await own.lambda.idle();
       const other = own.api.requests.filter((request) => request.path === '/commands/1234/5678')[1];
       expect(todayRow(String((other?.payload as { text?: string } | undefined)?.text))).toEqual({
-        members: 1,
+        members: 0,
         messages: 0,
         replies: 0,
         reactions: 0,
@@ -261,7 +261,7 @@ describe('Slack events when DynamoDB fails', () => {
       // Prepare: fail every attempt the SDK makes (3) for this delivery.
       const payload = variant('event-message.json', when === 'before' ? '3' : '4');
       const body = JSON.stringify(payload);
-      bot.proxy.failNext('PutItem', 3, when);
+      bot.proxy.failNext('PutItem', 3, when, 'EVT#');
       capture.clear();
 
       // Act

@@ -16,6 +16,7 @@ import type { SandboxAction, SignedRequest } from '../../shared/platform/sandbox
 import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
 import { GRAMMAR_CASES } from '../support/grammar-cases.js';
 import { httpEvent } from '../support/lambda.js';
+import { isSpaceNotice } from './telegram-harness.js';
 
 /*
  * What members see, through the real webhook: answers that arrive later, the deep link when a member never
@@ -50,11 +51,13 @@ function say(user: string, channel: string, text: string, at = tick()): SignedRe
 
 type Payload = Record<string, unknown>;
 
+/** What the bot called `method` with since `mark`; the registration notice aside (see isSpaceNotice). */
 function sent(mark: number, method = 'sendMessage', api: FakeServer = bot.api): Payload[] {
   return api.requests
     .slice(mark)
     .filter((request: ReceivedRequest) => request.path.endsWith(`/${method}`))
-    .map((request) => request.payload as Payload);
+    .map((request) => request.payload as Payload)
+    .filter((payload) => !isSpaceNotice(payload));
 }
 
 const to = (chatId: number) => (payload: Payload) => payload.chat_id === chatId;
@@ -224,7 +227,8 @@ describe('Telegram: private means private', () => {
       deliver(say(user, channel, text), own.handler);
     const secrets = ['SECRET-NOTE-ONE', 'SECRET-NOTE-TWO', 'SECRET-NOTE-THREE'];
 
-    // Act: help, stats, refusals, feedback typed and guided, deep links, a press; in groups and privately.
+    // Act: help, stats, refusals, feedback typed and guided, deep links, a press, a link code; in groups
+    // and privately.
     await send('alice', 'general', '/community help');
     await send('modann', 'general', '/community stats');
     await send('bob', 'general', '/community stats');
@@ -238,9 +242,11 @@ describe('Telegram: private means private', () => {
     const copy = copyOf('modsam', secrets[0] ?? '', own.api);
     await deliver(signPress({ user: 'modsam', ...copy, queryId: 'q-scan' }), own.handler);
     await send('modsam', 'general', '/community stats');
+    await send('modann', 'general', '/community link');
     await own.lambda.idle();
 
-    // Assess: every request naming a group is a sendMessage of a deep link note, and nothing else.
+    // Assess: every request naming a group is a sendMessage of a deep link note or the registration
+    // notice (public by design, the same words in every group), and nothing else.
     const payloads = own.api.requests.map((request) => ({
       method: request.path.split('/').pop(),
       payload: request.payload as Payload,
@@ -248,9 +254,11 @@ describe('Telegram: private means private', () => {
     const inGroups = payloads.filter(
       ({ payload }) => Number(payload.chat_id) < 0 && payload.text !== undefined,
     );
-    expect(inGroups.length).toBeGreaterThanOrEqual(3);
+    const notes = inGroups.filter(({ payload }) => !isSpaceNotice(payload));
+    expect(notes.length).toBeGreaterThanOrEqual(3);
     for (const { method, payload } of inGroups) {
       expect(method).toBe('sendMessage');
+      if (isSpaceNotice(payload)) continue;
       expect(textOf(payload)).toMatch(
         /^I have a private answer for you\. Open https:\/\/t\.me\/\S+ and press/,
       );
@@ -260,8 +268,10 @@ describe('Telegram: private means private', () => {
       payloads.filter(({ payload }) => filter(payload)).map(({ payload }) => JSON.stringify(payload));
     const privately = everything((payload) => Number(payload.chat_id) > 0).join('\n');
     const publicly = everything((payload) => Number(payload.chat_id) < 0).join('\n');
+    const linkCode = /S-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(privately)?.[0] ?? 'no link code';
     const markers = [
       ...secrets.slice(0, 2),
+      linkCode,
       'Community stats',
       'the community bot',
       THANKS,

@@ -37,7 +37,7 @@ afterAll(async () => {
   await bot?.close();
 });
 
-const { deliver, deliverSigned, recordsOf, calls } = telegramHarness(() => {
+const { deliver, deliverSigned, recordsOf, calls, replies } = telegramHarness(() => {
   if (!bot) throw new Error('the bot starts in beforeAll');
   return bot;
 });
@@ -59,7 +59,7 @@ describe('Telegram webhook: /community', () => {
     expect(calls('getChatMember', mark).map(payloadOf)).toEqual([
       { chat_id: GROUP_CHAT, user_id: 222222222 },
     ]);
-    const [refusal, helpReply] = calls('sendMessage', mark).map(payloadOf);
+    const [refusal, helpReply] = replies(mark).map(payloadOf);
     expect(refusal).toMatchObject({ chat_id: 222222222, parse_mode: 'HTML' });
     expect(refusal).not.toHaveProperty('reply_parameters');
     expect(String(refusal?.text)).toContain(
@@ -77,7 +77,7 @@ describe('Telegram webhook: /community', () => {
     await deliverSigned(signed);
 
     expect(calls('getChatMember', mark)).toHaveLength(0);
-    const sends = calls('sendMessage', mark).map(payloadOf);
+    const sends = replies(mark).map(payloadOf);
     expect(sends).toHaveLength(1);
     expect(sends[0]).toMatchObject({
       chat_id: sandboxUserId('modsam'),
@@ -95,7 +95,7 @@ describe('Telegram webhook: /community', () => {
     const result = await deliverSigned(signed);
 
     expect(result.statusCode).toBe(200);
-    const [privately, inGroup, ...more] = calls('sendMessage', mark).map(payloadOf);
+    const [privately, inGroup, ...more] = replies(mark).map(payloadOf);
     expect(privately).toMatchObject({ chat_id: sandboxUserId('stranger1') });
     expect(inGroup).toMatchObject({
       chat_id: sandboxChatId('general', 'stranger1'),
@@ -128,7 +128,7 @@ describe('Telegram webhook: /community', () => {
     const statuses = await deliverSixTimes(() => deliverSigned(signed));
 
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
-    expect(calls('sendMessage', mark)).toHaveLength(1);
+    expect(replies(mark)).toHaveLength(1);
     expect(await recordsOf(update_id)).toHaveLength(1);
   });
 });
@@ -158,7 +158,7 @@ describe('Telegram webhook: documented commands', () => {
 
     await deliver(update);
 
-    expect(calls('sendMessage', mark).map(payloadOf)).toEqual([
+    expect(replies(mark).map(payloadOf)).toEqual([
       {
         chat_id: 333333333,
         text: 'Hello! That link has been used already or has expired.',
@@ -216,7 +216,7 @@ describe('Telegram webhook: a command recorded, then DynamoDB failing before it 
 
     // Act
     const failed = await deliverSigned(signed);
-    const sentBeforeRetry = calls('sendMessage', mark).length;
+    const sentBeforeRetry = replies(mark).length;
     const statuses = await deliverSixTimes(() => deliverSigned(signed));
 
     // Assess
@@ -224,7 +224,7 @@ describe('Telegram webhook: a command recorded, then DynamoDB failing before it 
     expect(sentBeforeRetry).toBe(0);
     expect(statuses.filter((status) => status !== 200 && status !== 500)).toEqual([]);
     expect(await deliverSigned(signed)).toMatchObject({ statusCode: 200 });
-    const sends = calls('sendMessage', mark).map(payloadOf);
+    const sends = replies(mark).map(payloadOf);
     expect(sends).toHaveLength(1);
     expect(sends[0]).toMatchObject({ chat_id: sandboxUserId('erin') });
     expect(await recordsOf(update_id)).toHaveLength(1);

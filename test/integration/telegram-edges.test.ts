@@ -8,6 +8,7 @@ import { type Capture, captureDeps } from '../support/capture.js';
 import { DEEP, fuzzParameters, mutate, mutationsArb } from '../support/fuzz.js';
 import { httpEvent } from '../support/lambda.js';
 import { ownFixtures, peerPayloads } from '../support/peers.js';
+import { spaceIds } from './telegram-harness.js';
 
 const OWN = ownFixtures('telegram');
 const PEERS = peerPayloads('telegram');
@@ -43,6 +44,20 @@ function reasonLogged(lines: Capture['lines'], message: string): unknown {
   return lines.find((line) => line.message === message)?.fields.reason;
 }
 
+/** Why events were handed to the core but not recorded: `private` (a private chat), `not_served`. */
+function notRecordedOutcomes(lines: Capture['lines']): unknown[] {
+  return lines
+    .filter((line) => line.message === 'event handled')
+    .map((line) => line.fields.outcome)
+    .filter((outcome) => outcome !== 'recorded' && outcome !== 'duplicate');
+}
+
+/** Engagement keys (`EVT#telegram:<chat>:<update>...`) of one update, in any chat. */
+function keysOfUpdate(keys: readonly (string | undefined)[], updateId: number): (string | undefined)[] {
+  const pattern = new RegExp(`^EVT#telegram:-?\\d+:${updateId}(:\\d+)?$`);
+  return keys.filter((key) => pattern.test(key ?? ''));
+}
+
 describe('Telegram webhook: signed, malformed variants of every fixture and peer payload', () => {
   it('answers 400 to a body that is no Update, else 200, and records nothing from an update it cannot read', async () => {
     await fc.assert(
@@ -51,8 +66,9 @@ describe('Telegram webhook: signed, malformed variants of every fixture and peer
         capture.clear();
         const mutated = mutate(payload, mutations);
 
-        // Act
+        // Act: the delivery, and the later jobs it handed over (a new group's registration notice).
         const result = await deliver(mutated.json());
+        await bot.lambda.idle();
 
         // Assess
         expect(result.statusCode).toBe(isUpdate(mutated.value) ? 200 : 400);
@@ -61,11 +77,15 @@ describe('Telegram webhook: signed, malformed variants of every fixture and peer
           expect(capture.recorded.filter(({ outcome }) => outcome === 'recorded')).toEqual([]);
         }
         // Nothing is dropped silently: an accepted update is recorded (or found already recorded), handed to
-        // the core as private text (`/start <token>`, never recorded as text), or logged.
+        // the core as private text (`/start <token>`, never recorded as text) or as a space change, or the
+        // reason it is not recorded is logged (ignored, a private chat, a space not served).
         const ignored = reasonLogged(capture.lines, 'payload ignored') !== undefined;
-        const handedOn = capture.lines.some((line) => line.message === 'private text handled');
+        const handedOn = capture.lines.some(
+          (line) => line.message === 'private text handled' || line.message === 'space change handled',
+        );
+        const notRecorded = notRecordedOutcomes(capture.lines).length > 0;
         if (result.statusCode === 200) {
-          expect(capture.recorded.length > 0 || ignored || unreadable || handedOn).toBe(true);
+          expect(capture.recorded.length > 0 || ignored || unreadable || handedOn || notRecorded).toBe(true);
         }
         expect(capture.lines.filter((line) => line.level === 'error')).toEqual([]);
       }),
@@ -319,7 +339,8 @@ describe('Telegram webhook: a signed update whose content cannot be read is a lo
   it.each(UNREADABLE.map((row, index) => ({ ...row, updateId: 640000301 + index })))(
     '$case (was: $was)',
     async ({ fixture, path, value, reason, updateId }) => {
-      // Prepare
+      // Prepare: earlier tests' later jobs done, so what is logged and sent below is this delivery's.
+      await bot.lambda.idle();
       capture.clear();
       const mark = bot.api.requests.length;
 
@@ -337,16 +358,21 @@ describe('Telegram webhook: a signed update whose content cannot be read is a lo
       ]);
       expect(capture.recorded).toEqual([]);
       const keys = (await bot.table.engagementItems()).map((item) => item.pk?.S);
-      expect(keys.filter((key) => key?.startsWith(`EVT#telegram:${updateId}`))).toEqual([]);
+      expect(keysOfUpdate(keys, updateId)).toEqual([]);
       expect(bot.api.requests.slice(mark)).toEqual([]);
     },
   );
 });
 
-/** What one delivery came to: recorded engagement (by kind), or the reason it was ignored or unreadable. */
+/**
+ * What one delivery came to: recorded engagement (by kind), events the core deliberately did not record
+ * (`private`), a change of the space, or the reason it was ignored or unreadable.
+ */
 interface Outcome {
   readonly status: number | undefined;
   readonly engagement?: readonly string[];
+  readonly notRecorded?: readonly unknown[];
+  readonly spaceChange?: unknown;
   readonly ignored?: unknown;
   readonly unreadable?: unknown;
 }
@@ -354,16 +380,20 @@ interface Outcome {
 const engagement = (...kinds: string[]): Outcome => ({ status: 200, engagement: kinds });
 const ignored = (reason: string): Outcome => ({ status: 200, ignored: reason });
 const NOT_HANDLED = ignored('update type not handled');
+/** A private chat with the bot is never a space: its messages reach the core, which records nothing. */
+const PRIVATE: Outcome = { status: 200, notRecorded: ['private'] };
+const spaceChange = (kind: string): Outcome => ({ status: 200, spaceChange: kind });
 
 /** Every peer payload, delivered as it is, and what it must come to. */
 const PEER_OUTCOMES: Readonly<Record<string, Outcome>> = {
   'tx-story-in-supergroup': engagement('message_posted'),
   'tx-command-reply-to-story': ignored('command for another bot or another command'),
-  'tx-private-text': engagement('message_posted'),
+  'tx-private-text': PRIVATE,
   'tx-pinned-message-service': ignored('service message'),
   'tx-dice-supergroup': engagement('message_posted'),
   'tx-unknown-update-kind': NOT_HANDLED,
-  'tx-my-chat-member-blocked': NOT_HANDLED,
+  // The member blocked the bot in their private chat: never a space, so nothing to change.
+  'tx-my-chat-member-blocked': ignored('bot blocked or unblocked in a private chat (never a space)'),
   'tx-reaction-added-user': engagement('reaction_added'),
   'tx-reaction-removed-anonymous': ignored('anonymous reaction (actor_chat)'),
   'tx-reaction-count-channel': NOT_HANDLED,
@@ -380,26 +410,29 @@ const PEER_OUTCOMES: Readonly<Record<string, Outcome>> = {
   'tx-forum-topic-message': engagement('message_posted'),
   'tx-forum-topic-closed': ignored('service message'),
   'tx-video-chat-started-anonymous': ignored('message sent on behalf of a chat'),
-  'tx-photo-caption-private': engagement('message_posted'),
-  'tx-media-group-video-private': engagement('message_posted'),
+  'tx-photo-caption-private': PRIVATE,
+  'tx-media-group-video-private': PRIVATE,
   'tx-chat-shared-service': ignored('message without a sender'),
   'tx-giveaway-channel-post': NOT_HANDLED,
   'tx-boost-added-channel-post': NOT_HANDLED,
   'tx-callback-query-inline-game': ignored('button on an inline-mode message (no chat)'),
-  't4j-group-migrate-to-supergroup': ignored('service message'),
-  't4j-supergroup-migrate-from-anonymous': ignored('message sent on behalf of a chat'),
-  't4j-my-chat-member-promoted': NOT_HANDLED,
-  // The webhook page's examples (update 10000 each) predate `is_bot`: read as people's messages.
-  'doc-forwarded-message': engagement('message_posted'),
-  'doc-forwarded-channel-message': engagement('message_posted'),
+  // One migration, told in both chats (the second sent on behalf of the new supergroup): the core moves the
+  // space once.
+  't4j-group-migrate-to-supergroup': spaceChange('space_migrated'),
+  't4j-supergroup-migrate-from-anonymous': spaceChange('space_migrated'),
+  't4j-my-chat-member-promoted': ignored('bot status change without being added or removed'),
+  // The webhook page's examples (update 10000 each) predate `is_bot`: read as people's messages, all in a
+  // private chat.
+  'doc-forwarded-message': PRIVATE,
+  'doc-forwarded-channel-message': PRIVATE,
   'doc-edited-message': NOT_HANDLED,
-  'doc-message-with-entities': engagement('message_posted'),
-  'doc-audio': engagement('message_posted'),
-  'doc-voice': engagement('message_posted'),
-  'doc-document': engagement('message_posted'),
+  'doc-message-with-entities': PRIVATE,
+  'doc-audio': PRIVATE,
+  'doc-voice': PRIVATE,
+  'doc-document': PRIVATE,
   'doc-inline-query': NOT_HANDLED,
   'doc-chosen-inline-result': NOT_HANDLED,
-  'vc-private-mention': engagement('message_posted'),
+  'vc-private-mention': PRIVATE,
   'ptba-sticker-supergroup': engagement('message_posted'),
   'ptba-chat-member-promoted': ignored('chat member status change without join or leave'),
   'ptba-update-from-bot-private': ignored('message from a bot'),
@@ -407,14 +440,28 @@ const PEER_OUTCOMES: Readonly<Record<string, Outcome>> = {
 
 function outcomeOf(result: HttpResult, seen: Capture): Outcome {
   const kinds = seen.recorded.map(({ record }) => record.kind);
+  const notRecorded = notRecordedOutcomes(seen.lines);
+  const change = seen.lines.find((line) => line.message === 'space change handled')?.fields.kind;
   const ignoredReason = reasonLogged(seen.lines, 'payload ignored');
   const unreadableReason = reasonLogged(seen.lines, 'payload unreadable');
   return {
     status: result.statusCode,
     ...(kinds.length > 0 ? { engagement: kinds } : {}),
+    ...(notRecorded.length > 0 ? { notRecorded } : {}),
+    ...(change === undefined ? {} : { spaceChange: change }),
     ...(ignoredReason === undefined ? {} : { ignored: ignoredReason }),
     ...(unreadableReason === undefined ? {} : { unreadable: unreadableReason }),
   };
+}
+
+type PeerUpdate = { update_id: number } & Partial<
+  Record<'message' | 'message_reaction', { chat: { id: number } }>
+>;
+
+/** The engagement key an update is recorded under: its chat and its update id. */
+function keyOf(update: PeerUpdate): string {
+  const chat = (update.message ?? update.message_reaction)?.chat.id;
+  return `EVT#telegram:${chat}:${update.update_id}`;
 }
 
 describe('Telegram webhook: every peer payload, unmutated', () => {
@@ -436,13 +483,19 @@ describe('Telegram webhook: every peer payload, unmutated', () => {
       // Assess
       expect(outcomes).toEqual(PEERS.map(({ file }) => [name(file), PEER_OUTCOMES[name(file)]]));
       expect(Object.keys(PEER_OUTCOMES).sort()).toEqual(PEERS.map(({ file }) => name(file)).sort());
-      // One record per engagement update: the six documented messages share update 10000, so one for them.
-      const recordedIds = PEERS.filter(({ file }) => PEER_OUTCOMES[name(file)]?.engagement).map(
-        ({ payload }) => (payload as { update_id: number }).update_id,
+      // One record per engagement update, keyed by its chat; nothing from a private chat (a positive chat
+      // id), and no private chat ever became a space.
+      const recorded = PEERS.filter(({ file }) => PEER_OUTCOMES[name(file)]?.engagement).map(({ payload }) =>
+        keyOf(payload as PeerUpdate),
       );
       const keys = (await replay.table.engagementItems()).map((item) => item.pk?.S);
-      expect(keys.sort()).toEqual([...new Set(recordedIds)].map((id) => `EVT#telegram:${id}`).sort());
-      expect(keys.filter((key) => key === 'EVT#telegram:10000')).toHaveLength(1);
+      expect(keys.sort()).toEqual(recorded.sort());
+      expect(keys.filter((key) => /^EVT#telegram:\d/.test(key ?? ''))).toEqual([]);
+      const spaces = await spaceIds(replay.table);
+      expect(spaces.filter((id) => !id.startsWith('-'))).toEqual([]);
+      // The migrated group lives on under its supergroup id; the old id was never served.
+      expect(spaces).toContain('-1001538393672');
+      expect(spaces).not.toContain('-567859824');
     } finally {
       await replay.close();
     }

@@ -1,12 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SANDBOX_SECRET_TOKEN, telegramSandbox } from '../../bots/telegram/sandbox.js';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { expect } from 'vitest';
+import { plainText } from '../../bots/telegram/fake-bot-api.js';
+import { renderMessage } from '../../bots/telegram/render.js';
+import {
+  SANDBOX_SECRET_TOKEN,
+  sandboxChatId,
+  sandboxMessageId,
+  sandboxUserId,
+  signPress,
+  telegramSandbox,
+} from '../../bots/telegram/sandbox.js';
+import { SPACE_NOTICE } from '../../shared/core/communities/spaces.js';
+import type { Space } from '../../shared/core/events.js';
 import type { BotHandler, HttpResult } from '../../shared/lambda/http.js';
 import type { FakeServer, ReceivedRequest } from '../../shared/platform/fake-server.js';
 import type { SandboxAction, SignedRequest } from '../../shared/platform/sandbox.js';
 import type { Item } from '../../shared/store/attributes.js';
 import type { BotUnderTest } from '../support/bot.js';
 import { httpEvent } from '../support/lambda.js';
+import type { TestTable } from '../support/table.js';
 
 /** Delivering Telegram updates to the bot under test and reading what it did (not a test file). */
 
@@ -24,8 +38,45 @@ export function payloadOf(request: ReceivedRequest | undefined): Record<string, 
   return (request?.payload ?? {}) as Record<string, unknown>;
 }
 
+const NOTICE = renderMessage(SPACE_NOTICE).text;
+
+/**
+ * Whether a sent message is the registration notice a group gets once, on its first activity. A later job
+ * posts it, so it can land in any test's window; telegram-spaces.test.ts is where it is tested.
+ */
+export function isSpaceNotice(payload: Record<string, unknown>): boolean {
+  return payload.text === NOTICE;
+}
+
 export function command(user: string, channel: string, text: string): SignedRequest {
   return telegramSandbox.sign({ kind: 'command', user, channel, text } satisfies SandboxAction);
+}
+
+/** Every item of the table that `keep` accepts. */
+export async function scanItems(table: TestTable, keep: (item: Item) => boolean): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const page = await table.client.send(
+      new ScanCommand({ TableName: table.tableName, ExclusiveStartKey: startKey }),
+    );
+    items.push(...(page.Items ?? []).filter(keep));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** Every Telegram space item in the table (`SPACE#telegram:<chat>` / `SPACE`). */
+export function spaceItems(table: TestTable): Promise<Item[]> {
+  return scanItems(
+    table,
+    (item) => item.pk?.S?.startsWith('SPACE#telegram:') === true && item.sk?.S === 'SPACE',
+  );
+}
+
+/** The chat ids of every Telegram space in the table. */
+export async function spaceIds(table: TestTable): Promise<string[]> {
+  return (await spaceItems(table)).map((item) => item.pk?.S?.slice('SPACE#telegram:'.length) ?? '');
 }
 
 /** Three deliveries one after the other, then three at once, as Telegram's retries can arrive. */
@@ -52,12 +103,14 @@ export function telegramHarness(bot: () => BotUnderTest) {
     return to(httpEvent(request.path, request.body, { ...request.headers }));
   }
 
-  /** Engagement records of one update: `telegram:<id>`, or `telegram:<id>:<n>` for multi-reaction updates. */
-  async function recordsOf(updateId: number | string): Promise<Item[]> {
-    const key = `EVT#telegram:${updateId}`;
-    return (await bot().table.engagementItems()).filter(
-      (item) => item.pk?.S === key || item.pk?.S?.startsWith(`${key}:`),
-    );
+  /**
+   * Records of one update, keyed `EVT#telegram:<chat>:<update>` (or `...:<update>:<n>` for a multi-reaction
+   * update): in the given chat, or in any chat (update ids are unique within a test file).
+   */
+  async function recordsOf(updateId: number | string, chatId?: number | string): Promise<Item[]> {
+    const chat = chatId === undefined ? '-?\\d+' : String(chatId);
+    const key = new RegExp(`^EVT#telegram:${chat}:${updateId}(:\\d+)?$`);
+    return (await bot().table.engagementItems()).filter((item) => key.test(item.pk?.S ?? ''));
   }
 
   /** What the fake Bot API (or `server`) received for `method` since `mark` (an index into its log). */
@@ -65,5 +118,157 @@ export function telegramHarness(bot: () => BotUnderTest) {
     return server.requests.slice(mark).filter((request) => request.path.endsWith(`/${method}`));
   }
 
-  return { deliver, deliverSigned, recordsOf, calls };
+  /** The messages the bot sent since `mark` in answer to someone: every sendMessage but the notice. */
+  function replies(mark: number, server: FakeServer = bot().api): ReceivedRequest[] {
+    return calls('sendMessage', mark, server).filter((request) => !isSpaceNotice(payloadOf(request)));
+  }
+
+  return { deliver, deliverSigned, recordsOf, calls, replies };
+}
+
+/** A sandbox group: a channel of one sandbox space (`a`, `b`, ...), as `npm run say --space` names it. */
+export interface Group {
+  readonly space: string;
+  readonly channel: string;
+}
+
+/** A message the bot sent to a member's private chat, as the member sees it. */
+export interface PrivateMessage {
+  readonly chatId: number;
+  readonly messageId: number;
+  readonly text: string;
+  readonly buttons: readonly { readonly label: string; readonly data: string }[];
+}
+
+/** What members of several groups do and are told, for the communities tests (not a test file). */
+export function communityHarness(bot: () => BotUnderTest) {
+  const { deliverSigned } = telegramHarness(bot);
+  // Distinct instants close to now: commands without a message id are new updates, and stats count today.
+  let last = 0;
+  const instant = () => {
+    last = Math.max(Date.now(), last + 1);
+    return new Date(last);
+  };
+
+  const chatOf = (group: Group) => sandboxChatId(group.channel, '', group.space);
+  const spaceOf = (group: Group): Space => ({ platform: 'telegram', id: String(chatOf(group)) });
+
+  /** `user` says `text` in `group` (a command when it starts with `/`), to the bot under test or `to`. */
+  function say(user: string, group: Group, text: string, to?: BotHandler): Promise<HttpResult> {
+    const at = instant();
+    const where = { user, channel: group.channel, space: group.space };
+    const action: SandboxAction = text.startsWith('/')
+      ? { kind: 'command', ...where, text }
+      : { kind: 'message', ...where, text, messageId: `${user}-${at.getTime()}` };
+    return deliverSigned(telegramSandbox.sign(action, at), to);
+  }
+
+  /** What `user` was told privately since `mark`. */
+  function toldPrivately(user: string, mark: number): PrivateMessage[] {
+    const chatId = sandboxUserId(user);
+    return bot()
+      .api.requests.map((request, index) => ({ request, index }))
+      .slice(mark)
+      .filter(({ request }) => request.path.endsWith('/sendMessage') && payloadOf(request).chat_id === chatId)
+      .map(({ request, index }) => {
+        const payload = payloadOf(request);
+        const markup = payload.reply_markup as {
+          inline_keyboard: { text: string; callback_data: string }[][];
+        };
+        const buttons = (markup?.inline_keyboard ?? []).flat();
+        return {
+          chatId,
+          messageId: sandboxMessageId(index),
+          text: plainText(String(payload.text ?? '')),
+          buttons: buttons.map((button) => ({ label: button.text, data: button.callback_data })),
+        };
+      });
+  }
+
+  /** `user` says `text` in `group`; once later jobs ran, what they were told privately (the last first). */
+  async function ask(user: string, group: Group, text: string, to?: BotHandler): Promise<PrivateMessage[]> {
+    const mark = bot().api.requests.length;
+    expect(await say(user, group, text, to)).toMatchObject({ statusCode: 200 });
+    await bot().lambda.idle();
+    return toldPrivately(user, mark).reverse();
+  }
+
+  /** The text of the last private answer to `user`'s `text` in `group`. */
+  async function answerTo(user: string, group: Group, text: string, to?: BotHandler): Promise<string> {
+    return (await ask(user, group, text, to))[0]?.text ?? '';
+  }
+
+  /** `count` messages in `group`, by the members named in turn. */
+  async function post(group: Group, count: number, members: readonly string[]): Promise<void> {
+    for (let index = 0; index < count; index++) {
+      await say(members[index % members.length] ?? 'alice', group, `message ${index}`);
+    }
+  }
+
+  /** A space moderator asks for a link code in their group: the code, read from their private chat. */
+  async function issueCode(admin: string, group: Group): Promise<string> {
+    const [answer] = await ask(admin, group, '/community link');
+    return /S-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(answer?.text ?? '')?.[0] ?? '';
+  }
+
+  /** `user` presses the button labelled `label` of `message`, from their own private chat. */
+  function press(user: string, message: PrivateMessage | undefined, label: string, queryId: string) {
+    const data = message?.buttons.find((button) => button.label === label)?.data ?? '';
+    const chatId = sandboxUserId(user);
+    const messageId = message?.messageId ?? 0;
+    return deliverSigned(signPress({ user, chatId, messageId, data, queryId }));
+  }
+
+  /** A moderator of `a` issues a code, a moderator of `b` redeems it and presses Join: `b` joins `a`. */
+  async function link(a: { admin: string; group: Group }, b: { admin: string; group: Group }) {
+    const code = await issueCode(a.admin, a.group);
+    const [question] = await ask(b.admin, b.group, `/community link ${code}`);
+    const mark = bot().api.requests.length;
+    await press(b.admin, question, 'Join', `join-${code}`);
+    return { code, question, mark };
+  }
+
+  /** The rows of the `today` window of a stats answer: label -> members, messages, replies, reactions, joins. */
+  function todayRows(stats: string): Record<string, number[]> {
+    const lines = stats.split('\n');
+    const start = lines.findIndex((line) => line.trim() === 'today');
+    const rows: Record<string, number[]> = {};
+    for (const line of lines.slice(start + 1)) {
+      const cells = /^ {2}(\S.*?)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$/.exec(line);
+      if (!cells) break;
+      rows[cells[1] ?? ''] = cells.slice(2).map(Number);
+    }
+    return rows;
+  }
+
+  /** `admin`'s `/community stats` in `group`, as today's rows. */
+  async function statsOf(admin: string, group: Group): Promise<Record<string, number[]>> {
+    const answer = (await ask(admin, group, '/community stats')).find((message) =>
+      message.text.startsWith('Community stats'),
+    );
+    return todayRows(answer?.text ?? '');
+  }
+
+  /** Every space, community and link code item: what linking changes, and refusals must not. */
+  async function communityState(): Promise<string[]> {
+    const items = await scanItems(bot().table, (item) =>
+      /^(SPACE|COMMUNITY|LINKCODE)#/.test(item.pk?.S ?? ''),
+    );
+    return items.map((item) => JSON.stringify(item)).sort();
+  }
+
+  return {
+    chatOf,
+    spaceOf,
+    say,
+    toldPrivately,
+    ask,
+    answerTo,
+    post,
+    issueCode,
+    press,
+    link,
+    statsOf,
+    communityState,
+  };
 }

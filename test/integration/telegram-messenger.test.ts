@@ -194,6 +194,26 @@ describe('Telegram Messenger: answering an interaction later (respond)', () => {
     ]);
   });
 
+  it('names the group in the buttons of a private answer to it, and of answers to their presses', async () => {
+    // Prepare: a press in dan's private chat on a button that named the group (parse.ts).
+    const join = { actionId: 'link.join', label: 'Join', value: 'abc' };
+    const pressedForGroup = { ...handle('dan', true), groupChatId: GROUP };
+    const mark = api.requests.length;
+
+    // Act
+    await messenger.respond(handle('dan'), { text: 'Join?', buttons: [join] });
+    await messenger.respond(pressedForGroup, { text: 'Again?', buttons: [join] });
+    await messenger.respond(handle('dan'), { text: 'Said in the group', buttons: [join] }, 'public');
+
+    // Assess: in the private chat the press must bring the group back; in the group it is where it is.
+    const data = since(mark, 'sendMessage').map(
+      (payload) =>
+        (payload.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard[0]?.[0]
+          ?.callback_data,
+    );
+    expect(data).toEqual([`link.join@${GROUP}:abc`, `link.join@${GROUP}:abc`, 'link.join:abc']);
+  });
+
   it('says unreachable for a member who never started the bot, without writing in the group', async () => {
     const mark = api.requests.length;
 

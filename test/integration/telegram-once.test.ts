@@ -8,6 +8,7 @@ import type { ReceivedRequest } from '../../shared/platform/fake-server.js';
 import type { SandboxAction, SignedRequest } from '../../shared/platform/sandbox.js';
 import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
 import { httpEvent } from '../support/lambda.js';
+import { isSpaceNotice } from './telegram-harness.js';
 
 /*
  * Telegram redelivers an update until it gets a 2xx, and may deliver it again while the first delivery is
@@ -43,11 +44,13 @@ function say(user: string, channel: string, text: string): SignedRequest {
 
 type Payload = Record<string, unknown>;
 
+/** What the bot called `method` with since `mark`; the registration notice aside (see isSpaceNotice). */
 function sent(mark: number, method = 'sendMessage'): Payload[] {
   return bot.api.requests
     .slice(mark)
     .filter((request: ReceivedRequest) => request.path.endsWith(`/${method}`))
-    .map((request) => request.payload as Payload);
+    .map((request) => request.payload as Payload)
+    .filter((payload) => !isSpaceNotice(payload));
 }
 
 const textOf = (payload: Payload) => String(payload.text ?? '');

@@ -43,6 +43,8 @@ export async function startBotUnderTest(
   const lambda = await startFakeLambda();
   const functionName = `community-${bot.platform}-test`;
   const env = {
+    // As in `npm run dev`: every new space is a community of its own unless a test says otherwise.
+    SPACES_MODE: 'open',
     ...bot.sandbox.env(api.url),
     TABLE_NAME: table.tableName,
     DYNAMODB_ENDPOINT: proxy.endpoint,

@@ -7,17 +7,24 @@ import { type DynamoCall, startDynamoProxy } from '../../infra/local/dynamo-prox
  */
 export interface FaultyProxy {
   readonly endpoint: string;
-  /** Fails the next `count` calls whose target operation (e.g. `PutItem`) matches. */
-  failNext(operation: string, count: number, when: 'before' | 'after'): void;
+  /**
+   * Fails the next `count` calls whose target operation (e.g. `PutItem`) matches and, when `bodyContains`
+   * is given, whose request body contains it (a key prefix such as `FEEDBACK#`).
+   */
+  failNext(operation: string, count: number, when: 'before' | 'after', bodyContains?: string): void;
   close(): Promise<void>;
 }
 
 export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
-  const faults: { operation: string; when: 'before' | 'after' }[] = [];
+  const faults: { operation: string; when: 'before' | 'after'; bodyContains?: string }[] = [];
   const failAfterForward = new WeakSet<DynamoCall>();
   const proxy = await startDynamoProxy(target, {
     beforeForward(call) {
-      const index = faults.findIndex((fault) => fault.operation === call.operation);
+      const index = faults.findIndex(
+        (fault) =>
+          fault.operation === call.operation &&
+          (fault.bodyContains === undefined || call.body.includes(fault.bodyContains)),
+      );
       if (index < 0) return undefined;
       const [fault] = faults.splice(index, 1);
       if (fault?.when === 'before') return 'fail';
@@ -28,8 +35,9 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
   });
   return {
     endpoint: proxy.endpoint,
-    failNext(operation, count, when) {
-      for (let i = 0; i < count; i++) faults.push({ operation, when });
+    failNext(operation, count, when, bodyContains) {
+      for (let i = 0; i < count; i++)
+        faults.push({ operation, when, ...(bodyContains ? { bodyContains } : {}) });
     },
     close: () => proxy.close(),
   };

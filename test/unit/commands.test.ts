@@ -6,7 +6,7 @@ import type { CommandTurn, CoreServices } from '../../shared/core/feature.js';
 import { COMMAND_TABLE, FEATURES, featureRegistry } from '../../shared/core/features.js';
 import { noteId } from '../../shared/core/feedback/feedback.js';
 import { helpText } from '../../shared/core/help/help.js';
-import { computeStats, formatStats } from '../../shared/core/stats/compute.js';
+import { computeStats, formatStats, type StatsSpace } from '../../shared/core/stats/compute.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 
@@ -36,6 +36,7 @@ function helpTurn(moderator: boolean, direct = false): CommandTurn {
     now: NOW,
     services: { table: COMMAND_TABLE } as unknown as CoreServices,
     isModerator: async () => moderator,
+    isCommunityModerator: async () => moderator,
     command: help as NonNullable<typeof help>,
     values: {},
   };
@@ -103,10 +104,10 @@ describe('the command table', () => {
   });
 });
 
-const EVERY_PLATFORM: readonly Space[] = [
-  { platform: 'slack', id: 'T1' },
-  { platform: 'discord', id: '1300000000000000002' },
-  { platform: 'telegram', id: '-1001' },
+const EVERY_PLATFORM: readonly StatsSpace[] = [
+  { platform: 'slack', id: 'T1', formerIds: [], label: 'acme' },
+  { platform: 'discord', id: '1300000000000000002', formerIds: [], label: 'acme-discord' },
+  { platform: 'telegram', id: '-1001', formerIds: [], label: 'acme-telegram' },
 ];
 
 describe('stats', () => {
@@ -135,10 +136,49 @@ describe('stats', () => {
 
   it('shows only the platforms of the spaces asked about', async () => {
     const store = storeWithDaily({ messages: 1, replies: 0, reactions: 0, joins: 0, members: ['a'] });
-    const text = formatStats(await computeStats(store, [{ platform: 'telegram', id: '-1001' }], NOW));
+    const text = formatStats(
+      await computeStats(store, [{ platform: 'telegram', id: '-1001', formerIds: [], label: 'g' }], NOW),
+    );
     expect(text).toContain('  telegram');
     expect(text).not.toContain('  slack');
     expect(text).not.toContain('  discord');
+    // One space: no per-space row.
+    expect(text).not.toContain('  g ');
+  });
+
+  it('reads a migrated space under each of its ids, as one space', async () => {
+    // Prepare: the same daily numbers under the old and the new id, with one member in common.
+    const store: Pick<EngagementStore, 'dayTotals'> = {
+      dayTotals: async (space, days) =>
+        days.map((day) => ({
+          platform: space.platform,
+          spaceId: space.id,
+          day,
+          messages: 1,
+          replies: 0,
+          reactions: 0,
+          joins: 0,
+          members: space.id === '-1002' ? ['a', 'b'] : ['a'],
+        })),
+    };
+    const group: StatsSpace = { platform: 'telegram', id: '-1002', formerIds: ['-1001'], label: 'g' };
+
+    // Act
+    const stats = await computeStats(store, [group], NOW);
+
+    // Assess: both ids' messages, members counted once.
+    expect(stats.windows[0]?.total).toEqual({ members: 2, messages: 2, replies: 0, reactions: 0, joins: 0 });
+    expect(stats.windows[1]?.total.messages).toBe(14);
+  });
+
+  it('shows each space of a community on its own line, and the totals', async () => {
+    const store = storeWithDaily({ messages: 1, replies: 0, reactions: 0, joins: 0, members: ['a'] });
+    const text = formatStats(await computeStats(store, EVERY_PLATFORM, NOW));
+    const today = text
+      .split('\n')
+      .slice(4, 11)
+      .map((line) => line.trim().split(/\s{2,}/)[0]);
+    expect(today).toEqual(['acme', 'acme-discord', 'acme-telegram', 'slack', 'discord', 'telegram', 'total']);
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { commandDefinitions } from '../../bots/discord/commands.js';
 import { commandRegistrationErrors, commandSize } from '../../bots/discord/sandbox-commands.js';
-import type { TableEntry } from '../../shared/core/command-table.js';
+import { isGroup, type TableEntry } from '../../shared/core/command-table.js';
+import { COMMAND_TABLE } from '../../shared/core/features.js';
 
 type Json = Record<string, unknown>;
 
@@ -20,11 +21,13 @@ describe('commandDefinitions', () => {
     const [community] = commandDefinitions();
 
     expect(community?.name).toBe('community');
-    expect(community?.options?.map(({ name, type }) => [name, type])).toEqual([
-      ['help', 1],
-      ['feedback', 1],
-      ['stats', 1],
-    ]);
+    // Every entry of the table, in its order: a command is a subcommand (1), a group a subcommand group (2).
+    expect(community?.options?.map(({ name, type }) => [name, type])).toEqual(
+      COMMAND_TABLE.map((entry) => [entry.name, isGroup(entry) ? 2 : 1]),
+    );
+    expect(community?.options?.map(({ name }) => name)).toEqual(
+      expect.arrayContaining(['help', 'feedback', 'stats']),
+    );
     const feedback = community?.options?.find(({ name }) => name === 'feedback') as unknown as Json;
     expect(feedback.options).toEqual([
       expect.objectContaining({

@@ -13,7 +13,7 @@ const ENV = {
 };
 
 describe('loadDiscordConfig', () => {
-  it('reads a frozen config with the default API URL, no local endpoints, and this function for later jobs', () => {
+  it('reads a frozen config with the default API URL, no local endpoints, this function for later jobs, and approved spaces', () => {
     const { secrets, ...config } = loadDiscordConfig(ENV);
 
     expect(config).toEqual({
@@ -22,6 +22,8 @@ describe('loadDiscordConfig', () => {
       apiUrl: 'https://discord.com/api',
       store: { tableName: 'table' },
       later: { functionName: 'community-discord' },
+      // Unset SPACES_MODE is the safe side: a new server waits for a link or for ops.
+      spacesMode: 'approved',
     });
     expect(typeof secrets).toBe('function');
     expect(Object.isFrozen(loadDiscordConfig(ENV))).toBe(true);
@@ -49,6 +51,11 @@ describe('loadDiscordConfig', () => {
       );
     },
   );
+
+  it('reads SPACES_MODE, and refuses a mode it does not know, naming the variable', () => {
+    expect(loadDiscordConfig({ ...ENV, SPACES_MODE: 'open' }).spacesMode).toBe('open');
+    expect(() => loadDiscordConfig({ ...ENV, SPACES_MODE: 'everyone' })).toThrow(/SPACES_MODE/);
+  });
 
   it('refuses a public key that is not 32 bytes of hex', () => {
     expect(() => loadDiscordConfig({ ...ENV, DISCORD_PUBLIC_KEY: 'abc123' })).toThrow(/DISCORD_PUBLIC_KEY/);

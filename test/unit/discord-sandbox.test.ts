@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { translateDispatch } from '../../bots/discord/gateway/translate.js';
 import { isModerator } from '../../bots/discord/moderators.js';
 import {
   parseInteraction,
@@ -11,9 +12,12 @@ import {
   modalSubmitInteraction,
   pressInteraction,
   SANDBOX_APPLICATION_ID,
+  SANDBOX_GATEWAY_PATH,
   SANDBOX_GUILD_ID,
+  sandboxGuildId,
   sandboxUserId,
 } from '../../bots/discord/sandbox.js';
+import { gatewayDispatchOf } from '../../bots/discord/sandbox-gateway.js';
 import type { ReceivedRequest } from '../../shared/platform/fake-server.js';
 import type { SandboxAction } from '../../shared/platform/sandbox.js';
 
@@ -76,10 +80,14 @@ describe('discordSandbox.sign', () => {
     expect(isModerator(interactionOf({ ...STATS, user: 'alice' }))).toBe(false);
   });
 
-  it('puts a command in the sandbox guild, or in a DM for the channel "dm"', () => {
+  it('puts a command in the sandbox guild (the second one for space b), or in a DM for the channel "dm"', () => {
     expect(toCommandInvoked(interactionOf(STATS), APP).location).toMatchObject({
       space: { id: SANDBOX_GUILD_ID },
     });
+    expect(toCommandInvoked(interactionOf({ ...STATS, space: 'b' }), APP).location).toMatchObject({
+      space: { id: sandboxGuildId('b') },
+    });
+    expect(sandboxGuildId('b')).not.toBe(SANDBOX_GUILD_ID);
     expect(toCommandInvoked(interactionOf({ ...STATS, channel: 'dm' }), APP).location).toMatchObject({
       space: { id: '@me' },
       direct: true,
@@ -117,8 +125,47 @@ describe('discordSandbox.sign', () => {
     expect(headers['x-signature-ed25519']).toMatch(/^[0-9a-f]{128}$/);
   });
 
-  it('refuses messages, reactions and joins, which Discord sends over the gateway only', () => {
-    expect(() => discordSandbox.sign({ kind: 'join', user: 'carol', channel: 'general' })).toThrow(/gateway/);
+  it('sends messages, reactions and joins, which Discord sends over the gateway only, to the gateway stand-in', () => {
+    const join = discordSandbox.sign({ kind: 'join', user: 'carol', channel: 'general' }, NOW);
+
+    expect(join.path).toBe(SANDBOX_GATEWAY_PATH);
+    expect(join.headers).not.toHaveProperty('x-signature-ed25519');
+    expect(JSON.parse(join.body)).toEqual(
+      gatewayDispatchOf({ kind: 'join', user: 'carol', channel: 'general' }, NOW),
+    );
+  });
+});
+
+describe('gatewayDispatchOf', () => {
+  it('turns what `npm run say` acts into the dispatches the gateway ingestion reads, in the space asked for', () => {
+    const message = gatewayDispatchOf(
+      { kind: 'message', user: 'alice', channel: 'general', text: 'hi', threadOf: '42', space: 'b' },
+      NOW,
+    );
+    const again = gatewayDispatchOf(
+      { kind: 'message', user: 'alice', channel: 'general', text: 'hi', messageId: '777' },
+      NOW,
+    );
+    const reaction = gatewayDispatchOf({
+      kind: 'reaction',
+      user: 'bob',
+      channel: 'general',
+      messageId: '777',
+      emoji: '👍',
+    });
+    const join = gatewayDispatchOf({ kind: 'join', user: 'dana', channel: 'general' }, NOW);
+
+    expect(translateDispatch(message, NOW)).toMatchObject({
+      event: { kind: 'thread_reply', replyToId: '42', location: { space: { id: sandboxGuildId('b') } } },
+    });
+    expect(translateDispatch(again, NOW)).toMatchObject({ event: { kind: 'message_posted', id: '777' } });
+    expect(translateDispatch(reaction, NOW)).toMatchObject({
+      event: { kind: 'reaction_added', reaction: '👍' },
+    });
+    expect(translateDispatch(join, NOW)).toMatchObject({
+      event: { kind: 'member_joined', occurredAt: NOW, location: { space: { id: SANDBOX_GUILD_ID } } },
+    });
+    expect(() => gatewayDispatchOf(STATS)).toThrow(/interactions endpoint/);
   });
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SLACK_API_URL, loadSlackConfig } from '../../bots/slack/config.js';
+import { DEFAULT_SLACK_API_URL, loadSlackConfig, requireBotIdentity } from '../../bots/slack/config.js';
+import { loadSlackOAuthConfig } from '../../bots/slack/oauth/config.js';
+import { slackSecretSource } from '../../bots/slack/secrets.js';
 import { ConfigError } from '../../shared/core/errors.js';
 
 const ENV = {
@@ -15,9 +17,34 @@ describe('Slack config', () => {
     const config = loadSlackConfig(ENV);
 
     expect(Object.isFrozen(config)).toBe(true);
-    expect(config).toMatchObject({ botId: 'B0BOT', botUserId: 'U0BOT', apiUrl: DEFAULT_SLACK_API_URL });
+    expect(config).toMatchObject({
+      bot: { botId: 'B0BOT', botUserId: 'U0BOT' },
+      apiUrl: DEFAULT_SLACK_API_URL,
+      spacesMode: 'approved',
+    });
     expect(config.store).toEqual({ tableName: 'community' });
-    expect(await config.secrets()).toEqual({ SLACK_SIGNING_SECRET: 'secret', SLACK_BOT_TOKEN: 'xoxb-token' });
+    expect(await config.secrets()).toEqual({ signingSecret: 'secret', botToken: 'xoxb-token' });
+  });
+
+  it('serves many workspaces without SLACK_BOT_TOKEN: no bot ids needed, each installation has its own', async () => {
+    const { SLACK_BOT_TOKEN: _token, SLACK_BOT_ID: _id, SLACK_BOT_USER_ID: _user, ...many } = ENV;
+
+    const config = loadSlackConfig(many);
+
+    expect(config.bot).toBeUndefined();
+    expect(await config.secrets()).toEqual({ signingSecret: 'secret' });
+    expect(() => requireBotIdentity(config)).toThrow('SLACK_BOT_ID');
+  });
+
+  it('refuses a SLACK_BOT_TOKEN that is not a bot token (a placeholder would fail every call)', () => {
+    expect(() => loadSlackConfig({ ...ENV, SLACK_BOT_TOKEN: 'set-me' })).toThrow(
+      /SLACK_BOT_TOKEN is not a bot token/,
+    );
+  });
+
+  it('reads SPACES_MODE, and fails naming it when it is not a mode', () => {
+    expect(loadSlackConfig({ ...ENV, SPACES_MODE: 'open' }).spacesMode).toBe('open');
+    expect(() => loadSlackConfig({ ...ENV, SPACES_MODE: 'everyone' })).toThrow('SPACES_MODE');
   });
 
   it('ends SLACK_API_URL with a slash, as the WebClient appends method names to it', () => {
@@ -27,7 +54,7 @@ describe('Slack config', () => {
   });
 
   it.each(['TABLE_NAME', 'SLACK_BOT_ID', 'SLACK_BOT_USER_ID', 'SLACK_SIGNING_SECRET'])(
-    'fails at start naming a missing %s',
+    'fails at start naming a missing %s (the ids are needed with SLACK_BOT_TOKEN)',
     (name) => {
       const env: Record<string, string | undefined> = { ...ENV, [name]: undefined };
 
@@ -42,6 +69,30 @@ describe('Slack config', () => {
     expect(() =>
       loadSlackConfig({ ...ids, SLACK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:s' }),
     ).not.toThrow();
+  });
+
+  it('reads the secret JSON once: the token may be empty (many workspaces), never a placeholder', async () => {
+    // Prepare: the secret as Secrets Manager would hand it over, through a reader counting its reads.
+    const secretOf = (values: Record<string, string>) => {
+      const reads: string[] = [];
+      const source = slackSecretSource({ SLACK_SECRET_ARN: 'arn:secret' }, async (arn) => {
+        reads.push(arn);
+        return JSON.stringify(values);
+      });
+      return { source, reads };
+    };
+    const many = secretOf({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: '' });
+    const placeholder = secretOf({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'set-me' });
+    const unsigned = secretOf({ SLACK_BOT_TOKEN: 'xoxb-1' });
+
+    // Act
+    const values = [await many.source(), await many.source()];
+
+    // Assess
+    expect(values).toEqual([{ signingSecret: 's' }, { signingSecret: 's' }]);
+    expect(many.reads).toEqual(['arn:secret']);
+    await expect(placeholder.source()).rejects.toThrow(/not a bot token/);
+    await expect(unsigned.source()).rejects.toThrow(/no value for SLACK_SIGNING_SECRET/);
   });
 
   it("posts response_urls to Slack's hooks unless SLACK_HOOKS_URL maps them elsewhere", () => {
@@ -62,5 +113,39 @@ describe('Slack config', () => {
 
   it('fails naming SLACK_API_URL when it is not a URL', () => {
     expect(() => loadSlackConfig({ ...ENV, SLACK_API_URL: 'not a url' })).toThrow('SLACK_API_URL');
+  });
+});
+
+describe('Slack installation (OAuth) config', () => {
+  const OAUTH = {
+    TABLE_NAME: 'community',
+    SLACK_CLIENT_ID: '1000000000.2000000000',
+    SLACK_CLIENT_SECRET: 'client-secret',
+    SLACK_STATE_SECRET: 'a-state-secret-of-at-least-thirty-two-characters',
+  };
+
+  it('offers installation only with SLACK_CLIENT_ID, reading its secrets on first use', async () => {
+    const { SLACK_CLIENT_ID: _id, ...unset } = OAUTH;
+
+    const config = loadSlackOAuthConfig(OAUTH);
+
+    expect(loadSlackOAuthConfig(unset).app).toBeUndefined();
+    expect(config.app?.clientId).toBe('1000000000.2000000000');
+    expect(await config.app?.secrets()).toEqual({
+      SLACK_CLIENT_SECRET: 'client-secret',
+      SLACK_STATE_SECRET: 'a-state-secret-of-at-least-thirty-two-characters',
+    });
+    expect(config).toMatchObject({
+      authorizeUrl: 'https://slack.com/oauth/v2/authorize',
+      apiUrl: DEFAULT_SLACK_API_URL,
+      spacesMode: 'approved',
+    });
+  });
+
+  it('fails at start naming SLACK_CLIENT_ID or SLACK_REDIRECT_URI when it is not one', () => {
+    expect(() => loadSlackOAuthConfig({ ...OAUTH, SLACK_CLIENT_ID: 'abc' })).toThrow('SLACK_CLIENT_ID');
+    expect(() => loadSlackOAuthConfig({ ...OAUTH, SLACK_REDIRECT_URI: 'not a url' })).toThrow(
+      'SLACK_REDIRECT_URI',
+    );
   });
 });

@@ -107,6 +107,54 @@ describe('Slack events -> core events', () => {
   });
 });
 
+describe('Slack Connect and the bot leaving a workspace', () => {
+  it('counts an event in a shared channel for the workspace that installed the app, not the sender’s', () => {
+    // Prepare: a Slack Connect channel delivers the other organisation's team_id in the envelope.
+    const shared = { ...fixture('event-message.json'), team_id: 'T0OTHERORG' };
+    const authorizations = [{ team_id: 'T0INSTALLED', user_id: 'U0BOT', is_bot: true }];
+
+    // Act
+    const event = parseEventCallback({ ...shared, authorizations }, BOT);
+
+    // Assess
+    expect(event).toMatchObject({
+      kind: 'message_posted',
+      id: 'T0INSTALLED/C123ABC456/1355517523.000005',
+      location: { space: { platform: 'slack', id: 'T0INSTALLED' }, channelId: 'C123ABC456' },
+    });
+  });
+
+  it('falls back to the envelope team_id when the authorization names none (an org-wide app)', () => {
+    const payload = { ...fixture('event-message.json'), authorizations: [{ team_id: null, is_bot: true }] };
+
+    expect(parseEventCallback(payload, BOT)).toMatchObject({
+      location: { space: { platform: 'slack', id: 'T123ABC456' } },
+    });
+  });
+
+  it('reads app_uninstalled as the bot removed from the workspace', () => {
+    expect(parseEventCallback(fixture('event-app-uninstalled.json'), BOT)).toEqual({
+      kind: 'bot_removed',
+      space: { platform: 'slack', id: 'TXXXXXXXX' },
+    });
+  });
+
+  it('reads tokens_revoked as the bot removed only when a bot token went', () => {
+    const revoked = fixture('event-tokens-revoked.json');
+    const userTokensOnly = withEvent('event-tokens-revoked.json', { tokens: { oauth: ['UXXXXXXXX'] } });
+    const noTeam = { ...revoked, team_id: undefined };
+
+    expect(parseEventCallback(revoked, BOT)).toEqual({
+      kind: 'bot_removed',
+      space: { platform: 'slack', id: 'TXXXXXXXX' },
+    });
+    expect(parseEventCallback(userTokensOnly, BOT)).toMatchObject({
+      ignored: expect.stringContaining('bot keeps'),
+    });
+    expect(parseEventCallback(noTeam, BOT)).toMatchObject({ ignored: expect.stringContaining('org-wide') });
+  });
+});
+
 describe('Slack commands and buttons -> core events', () => {
   it("reads a slash command's documented fields, keyed by its trigger_id", () => {
     const fields = JSON.parse(
@@ -117,7 +165,8 @@ describe('Slack commands and buttons -> core events', () => {
     expect(parseSlashCommand({ ...fields, text: 'stats' }, receivedAt)).toEqual({
       kind: 'command_invoked',
       id: '13345224609.738474920.8088930838d88f008e0',
-      location: { space: { platform: 'slack', id: 'T0001' }, channelId: 'C2147483705' },
+      // team_domain names the workspace for people (the space's name when the command registers it).
+      location: { space: { platform: 'slack', id: 'T0001' }, channelId: 'C2147483705', spaceName: 'example' },
       member: { platform: 'slack', id: 'U2147483697' },
       occurredAt: receivedAt,
       input: { text: 'stats' },
@@ -244,6 +293,16 @@ describe('Slack modal submissions -> core events', () => {
     const result = parseViewSubmission(body, at);
 
     expect(isIgnored(result) && result.ignored).toContain(reason);
+  });
+
+  it('reads a submission for the workspace that installed the app (a modal opened in Slack Connect)', () => {
+    const body = submission() as { view: Record<string, unknown> };
+    const connected = { ...body, view: { ...body.view, app_installed_team_id: 'T0INSTALLED' } };
+
+    expect(parseViewSubmission(connected, at)).toMatchObject({
+      location: { space: { platform: 'slack', id: 'T0INSTALLED' } },
+      answer: { teamId: 'T0INSTALLED' },
+    });
   });
 
   it('marks a submission whose input state is not an object unreadable', () => {

@@ -36,6 +36,7 @@ function busyStats(): CommunityStats {
         (typeof PLATFORMS)[number],
         Totals
       >,
+      perSpace: [],
       total: totals(days * 3),
     })),
   };

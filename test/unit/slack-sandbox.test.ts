@@ -76,6 +76,32 @@ describe('Slack sandbox deliveries', () => {
     expect(join.event).toMatchObject({ type: 'member_joined_channel', user: 'UDAVE', channel: 'CGENERAL' });
   });
 
+  it('speaks in the second workspace with --space b: its team, its domain, its bot authorized', () => {
+    const event = JSON.parse(
+      slackSandbox.sign({ kind: 'message', user: 'alice', channel: 'general', text: 'hi', space: 'b' }, NOW)
+        .body,
+    );
+    const command = Object.fromEntries(
+      new URLSearchParams(
+        slackSandbox.sign(
+          { kind: 'command', user: 'alice', channel: 'general', text: '/community', space: 'b' },
+          NOW,
+        ).body,
+      ),
+    );
+    const first = JSON.parse(
+      slackSandbox.sign({ kind: 'message', user: 'alice', channel: 'general', text: 'hi' }, NOW).body,
+    );
+
+    expect(event).toMatchObject({
+      team_id: 'T0SANDBOXB',
+      authorizations: [{ team_id: 'T0SANDBOXB', user_id: SLACK_SANDBOX.workspaceB.botUserId, is_bot: true }],
+    });
+    expect(command).toMatchObject({ team_id: 'T0SANDBOXB', team_domain: 'sandbox-b' });
+    expect(first).toMatchObject({ team_id: SLACK_SANDBOX.teamId });
+    expect(first.event_id).not.toBe(event.event_id);
+  });
+
   it('sends a command as a slash command form', () => {
     const signed = slackSandbox.sign(
       { kind: 'command', user: 'modsam', channel: 'general', text: '/community stats' },
@@ -107,8 +133,12 @@ describe('Slack sandbox API and the moderator check', () => {
   it('treats mod... members as workspace admins and others as members', async () => {
     const isModerator = createModeratorCheck();
 
-    expect(await isModerator(client, SLACK_SANDBOX.teamId, 'UMODSAM')).toBe(true);
-    expect(await isModerator(client, SLACK_SANDBOX.teamId, 'UALICE')).toBe(false);
+    expect(
+      await isModerator({ client, token: SLACK_SANDBOX.botToken }, SLACK_SANDBOX.teamId, 'UMODSAM'),
+    ).toBe(true);
+    expect(await isModerator({ client, token: SLACK_SANDBOX.botToken }, SLACK_SANDBOX.teamId, 'UALICE')).toBe(
+      false,
+    );
     const lastCall = api.requests.at(-1);
     expect(lastCall && slackSandbox.describe(lastCall)).toBe('looked up UALICE (moderator check): a member');
   });
@@ -121,11 +151,11 @@ describe('Slack sandbox API and the moderator check', () => {
       api.requests.filter((request) => (request.payload as { user?: string }).user === 'UMODLEA').length;
 
     // Act
-    await isModerator(client, SLACK_SANDBOX.teamId, 'UMODLEA');
-    await isModerator(client, SLACK_SANDBOX.teamId, 'UMODLEA');
+    await isModerator({ client, token: SLACK_SANDBOX.botToken }, SLACK_SANDBOX.teamId, 'UMODLEA');
+    await isModerator({ client, token: SLACK_SANDBOX.botToken }, SLACK_SANDBOX.teamId, 'UMODLEA');
     const withinMinute = lookups();
     clock += 60_001;
-    await isModerator(client, SLACK_SANDBOX.teamId, 'UMODLEA');
+    await isModerator({ client, token: SLACK_SANDBOX.botToken }, SLACK_SANDBOX.teamId, 'UMODLEA');
 
     // Assess
     expect(withinMinute).toBe(1);
@@ -204,7 +234,8 @@ describe('Slack sandbox member ids', () => {
         slackApiUrl: slackSandbox.env(api.url).SLACK_API_URL,
       });
       const isModerator = createModeratorCheck();
-      const check = (name: string) => isModerator(client, SLACK_SANDBOX.teamId, sandboxUserId(name));
+      const check = (name: string) =>
+        isModerator({ client, token: SLACK_SANDBOX.botToken }, SLACK_SANDBOX.teamId, sandboxUserId(name));
 
       expect(await Promise.all(['modé', 'mod太郎', 'modsam'].map(check))).toEqual([true, true, true]);
       expect(await Promise.all(['moé', 'mé', 'mö', 'zoë', '太郎'].map(check))).toEqual([

@@ -20,7 +20,12 @@ function messageOf(name: string): Message {
   return fixture(name).message as Message;
 }
 
-const GROUP = { space: { platform: 'telegram', id: '-1001234567890' }, channelId: '-1001234567890' };
+/** A group's events carry its title, the name the core gives the space. */
+const GROUP = {
+  space: { platform: 'telegram', id: '-1001234567890' },
+  channelId: '-1001234567890',
+  spaceName: 'Example Community',
+};
 
 describe('translateMessage', () => {
   it('turns a top-level message into message_posted with the update id and the text length only', () => {
@@ -88,6 +93,32 @@ describe('translateMessage', () => {
 
     expect(translateMessage(photo as Message, 1, BOT)).toMatchObject({
       events: [{ kind: 'message_posted', textLength: 10 }],
+    });
+  });
+
+  it('reads a migration, even one sent on behalf of the new supergroup, as a space change and nothing else', () => {
+    const to = { platform: 'telegram', id: '-1004012345678' };
+    const from = { platform: 'telegram', id: '-4012345678' };
+
+    expect(translateMessage(messageOf('migrate-to-chat'), 640000123, BOT)).toEqual({
+      events: [],
+      spaceChange: { kind: 'space_migrated', from, to },
+    });
+    expect(translateMessage(messageOf('migrate-from-chat'), 640000124, BOT)).toEqual({
+      events: [],
+      spaceChange: { kind: 'space_migrated', from, to },
+    });
+  });
+
+  it('reads a group created with the bot in it as the bot added there, named by its title', () => {
+    expect(translateMessage(messageOf('group-chat-created'), 640000125, BOT)).toEqual({
+      events: [],
+      spaceChange: {
+        kind: 'bot_added',
+        space: { platform: 'telegram', id: '-4098765432' },
+        channelId: '-4098765432',
+        name: 'New Group',
+      },
     });
   });
 
@@ -180,7 +211,7 @@ describe('translateMessage in a private chat with the bot', () => {
     direct: true,
   };
 
-  it('records a message as before and hands its text on (a guided form may be waiting for it)', () => {
+  it('marks a message direct (the core records nothing from a private chat) and hands its text on', () => {
     const result = translateMessage(privately('My answer'), 8, BOT);
 
     expect(result).toMatchObject({
@@ -336,6 +367,50 @@ describe('translateCallbackQuery', () => {
 
     expect(translateCallbackQuery(withValue, 1, new Date())).toMatchObject({
       events: [{ actionId: 'feedback.read', value: '-1001234567890/AbC:12' }],
+    });
+  });
+
+  it('reads a press in a private chat on a button naming a group as a press in that group, answered privately', () => {
+    const query = fixture('callback-query').callback_query as CallbackQuery;
+    const inPrivate = {
+      ...query,
+      data: 'link.join@-1009876543210:0123456789abcdef0123456789abcdef',
+      message: { ...query.message, chat: { id: 111111111, type: 'private', first_name: 'Alice' } },
+    } as CallbackQuery;
+
+    expect(translateCallbackQuery(inPrivate, 2, new Date())).toMatchObject({
+      events: [
+        {
+          location: { space: { platform: 'telegram', id: '-1009876543210' }, channelId: '-1009876543210' },
+          actionId: 'link.join',
+          value: '0123456789abcdef0123456789abcdef',
+          answer: { chatId: 111111111, privateChat: true, groupChatId: -1009876543210 },
+        },
+      ],
+    });
+  });
+
+  it('keeps a press where it happened when the group is named in a group, or is no group id', () => {
+    const query = fixture('callback-query').callback_query as CallbackQuery;
+    const privateChat = { id: 111111111, type: 'private', first_name: 'Alice' };
+    const inGroup = { ...query, data: 'link.cancel@-1009876543210' };
+    const notAGroup = {
+      ...query,
+      data: 'link.cancel@111:x',
+      message: { ...query.message, chat: privateChat },
+    };
+
+    const [pressInGroup] = (translateCallbackQuery(inGroup, 3, new Date()) as { events: unknown[] }).events;
+    const [pressInPrivate] = (
+      translateCallbackQuery(notAGroup as CallbackQuery, 4, new Date()) as { events: unknown[] }
+    ).events;
+
+    expect(pressInGroup).toMatchObject({ location: GROUP, actionId: 'link.cancel' });
+    expect(pressInGroup).not.toHaveProperty('answer.groupChatId');
+    expect(pressInPrivate).toMatchObject({
+      location: { space: { id: '111111111' }, direct: true },
+      actionId: 'link.cancel',
+      value: 'x',
     });
   });
 });

@@ -65,6 +65,36 @@ describe('renderMessage (Telegram HTML)', () => {
     expect(() => renderMessage({ text: 'x', buttons: [withColon] })).toThrow(/no ':'/);
   });
 
+  it('names the group a private answer is for in its buttons, when it fits, and reads it back', () => {
+    const join: Button = { actionId: 'link.join', label: 'Join', value: '0123456789abcdef0123456789abcdef' };
+    const long: Button = { actionId: 'a.b', label: 'Long', value: 'x'.repeat(50) };
+    const cancel: Button = { actionId: 'link.cancel', label: 'Cancel' };
+
+    const rendered = renderMessage({ text: 'Join?', buttons: [join, long, cancel] }, -1001234567890);
+
+    const data = rendered.reply_markup?.inline_keyboard
+      .flat()
+      .map((button) => 'callback_data' in button && button.callback_data);
+    expect(data).toEqual([
+      'link.join@-1001234567890:0123456789abcdef0123456789abcdef',
+      // 69 bytes with the group: it goes without, and its press is one in the private chat.
+      `a.b:${'x'.repeat(50)}`,
+      'link.cancel@-1001234567890',
+    ]);
+    expect(splitCallbackData('link.join@-1001234567890:0123')).toEqual({
+      actionId: 'link.join',
+      value: '0123',
+      group: -1001234567890,
+    });
+    expect(splitCallbackData('link.cancel@-1001234567890')).toEqual({
+      actionId: 'link.cancel',
+      group: -1001234567890,
+    });
+    expect(() => renderMessage({ text: 'x', buttons: [{ actionId: 'a@b', label: 'bad' }] })).toThrow(
+      /no ':' or '@'/,
+    );
+  });
+
   it('escapes the four characters HTML mode needs and leaves the rest alone', () => {
     expect(escapeHtml(`Tom & Jerry <3 "quotes" 'single' 👍`)).toBe(
       `Tom &amp; Jerry &lt;3 &quot;quotes&quot; 'single' 👍`,

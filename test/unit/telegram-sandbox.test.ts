@@ -3,12 +3,16 @@ import { describe, expect, it } from 'vitest';
 import {
   SANDBOX_SECRET_TOKEN,
   sandboxChatId,
+  sandboxGroupOf,
+  sandboxModeratorName,
   sandboxUserId,
   signPress,
   telegramSandbox,
 } from '../../bots/telegram/sandbox.js';
+import { isSandboxAdministrator } from '../../bots/telegram/sandbox-ids.js';
 import { parseUpdate } from '../../bots/telegram/webhook.js';
 import type { ReceivedRequest } from '../../shared/platform/fake-server.js';
+import type { SandboxAction } from '../../shared/platform/sandbox.js';
 
 const NOW = new Date('2026-03-01T09:00:00Z');
 const LATER = new Date('2026-03-01T09:05:00Z');
@@ -100,6 +104,89 @@ describe('telegramSandbox.sign', () => {
   });
 });
 
+describe('telegramSandbox.sign in a second space (--space)', () => {
+  const message = {
+    kind: 'message',
+    user: 'alice',
+    channel: 'general',
+    text: 'hi',
+    messageId: '42',
+  } as const;
+  const chatOf = (action: SandboxAction) => updateOf(telegramSandbox.sign(action, NOW).body).message?.chat;
+
+  it('keeps the first space as it was: `a` and no space are the same group and the same update', () => {
+    const unnamed = updateOf(telegramSandbox.sign(message, NOW).body);
+    const named = updateOf(telegramSandbox.sign({ ...message, space: 'a' }, NOW).body);
+
+    // The id every test and fixture used before there was a second space.
+    expect(sandboxChatId('general', 'x')).toBe(-1000025115039520);
+    expect(named).toEqual(unnamed);
+    expect(unnamed.message?.chat).toEqual({ id: -1000025115039520, type: 'supergroup', title: 'general' });
+  });
+
+  it('makes `b` another group with a stable id, its title naming the space, and other update ids', () => {
+    const inB = { ...message, space: 'b' };
+
+    const chat = chatOf(inB);
+    const again = chatOf(inB);
+    const other = chatOf({ ...inB, channel: 'random' });
+
+    expect(chat).toEqual({ id: -2000025115039520, type: 'supergroup', title: 'b/general' });
+    expect(again).toEqual(chat);
+    expect(other?.id).not.toBe(chat?.id);
+    expect(chatOf({ ...message, space: 'c' })?.id).not.toBe(chat?.id);
+    expect(sandboxGroupOf(chat?.id ?? 0)).toEqual({ channel: 'general', space: 'b' });
+    expect(updateOf(telegramSandbox.sign(inB, NOW).body).update_id).not.toBe(
+      updateOf(telegramSandbox.sign(message, NOW).body).update_id,
+    );
+  });
+
+  it('keeps a private chat the same in every space (a member is one Telegram user)', () => {
+    expect(chatOf({ ...message, channel: 'dm', space: 'b' })?.id).toBe(sandboxUserId('alice'));
+  });
+
+  it('gives each space its own administrators: modann in a, modann-b in b', () => {
+    const [groupA, groupB] = [sandboxChatId('general', 'x'), sandboxChatId('general', 'x', 'b')];
+    const modannB = sandboxModeratorName('modann', 'b');
+    const admin = (name: string, chatId: number) => isSandboxAdministrator(sandboxUserId(name), chatId);
+
+    expect(modannB).toBe('modann-b');
+    expect([admin('modann', groupA), admin('modann', groupB)]).toEqual([true, false]);
+    expect([admin(modannB, groupA), admin(modannB, groupB)]).toEqual([false, true]);
+    expect(admin('alice', groupA)).toBe(false);
+    // A documented fixture's group (no sandbox id) belongs to the first space.
+    expect(admin('modsam', -1001234567890)).toBe(true);
+  });
+
+  it('refuses a space that is not one letter, naming the rule', () => {
+    expect(() => telegramSandbox.sign({ ...message, space: 'beta' }, NOW)).toThrow(
+      'A sandbox space is one letter, a to z (got "beta")',
+    );
+  });
+});
+
+describe('telegramSandbox.sign: members named in a command', () => {
+  it('writes `@name` as a text mention of that member, as Telegram does for one picked from the list', () => {
+    const signed = telegramSandbox.sign(
+      { kind: 'command', user: 'modann', channel: 'general', text: '/community moderators add @modann-b' },
+      NOW,
+    );
+
+    const command = updateOf(signed.body).message;
+
+    expect(command?.text).toBe('/community moderators add modann-b');
+    expect(command?.entities).toEqual([
+      { type: 'bot_command', offset: 0, length: 10 },
+      {
+        type: 'text_mention',
+        offset: 26,
+        length: 8,
+        user: { id: sandboxUserId('modann-b'), is_bot: false, first_name: 'modann-b', language_code: 'en' },
+      },
+    ]);
+  });
+});
+
 describe('signPress', () => {
   it('builds the callback_query Telegram sends for a press on a message of the bot', () => {
     const press = {
@@ -142,6 +229,9 @@ describe('telegramSandbox.describe', () => {
     expect(line).toBe('in #general (replying to message 9): Hi <all>');
     expect(direct).toBe('privately to modsam: ok');
     expect(refused).toMatch(/tried to write to stranger1 privately/);
+    expect(
+      telegramSandbox.describe(sendMessage({ chat_id: sandboxChatId('general', 'x', 'b'), text: 'hi' })),
+    ).toBe('in #b/general: hi');
   });
 
   it('says what an edit, a delete and an alert did', () => {

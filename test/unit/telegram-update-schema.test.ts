@@ -126,6 +126,21 @@ describe('checkUpdate', () => {
     );
   });
 
+  it('wants a group title (kept as the space name) to be bounded, and migration ids to be chat ids', () => {
+    const titled = (title: unknown) => check({ message: { ...MESSAGE, chat: { ...MESSAGE.chat, title } } });
+
+    expect(titled('Example Community')).toBeUndefined();
+    expect(titled('x'.repeat(256))?.ignored).toBe(
+      'message.chat.title: expected a title of at most 255 characters, got a string of 256 characters',
+    );
+    expect(check({ message: { ...MESSAGE, migrate_to_chat_id: '-100' } })?.ignored).toBe(
+      'message.migrate_to_chat_id: expected a number, got a string of 4 characters',
+    );
+    expect(check({ message: { ...MESSAGE, migrate_from_chat_id: 1.5 } })?.ignored).toBe(
+      'message.migrate_from_chat_id: expected an integer id, got 1.5',
+    );
+  });
+
   it('does not follow fields it does not read, however deep they nest', () => {
     // A reply chain nested 10,000 deep, as JSON text: only the first reply_to_message is read.
     const chain = `${'{"message_id":1,"reply_to_message":'.repeat(DEEP)}{"message_id":1}${'}'.repeat(DEEP)}`;

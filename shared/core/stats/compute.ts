@@ -23,7 +23,16 @@ export interface WindowStats {
   readonly label: WindowLabel;
   /** Only the platforms of the spaces asked about. */
   readonly perPlatform: Readonly<Partial<Record<Platform, Totals>>>;
+  /** One entry per space asked about, in the order given. */
+  readonly perSpace: readonly { readonly label: string; readonly totals: Totals }[];
   readonly total: Totals;
+}
+
+/** A space whose numbers are asked for: its current id and the ids its history was recorded under. */
+export interface StatsSpace extends Space {
+  /** Earlier ids of the same space (a migrated Telegram group). */
+  readonly formerIds: readonly string[];
+  readonly label: string;
 }
 
 export interface CommunityStats {
@@ -41,21 +50,34 @@ const LONGEST = Math.max(...STATS_WINDOWS.map((window) => window.days));
  */
 export async function computeStats(
   store: Pick<EngagementStore, 'dayTotals'>,
-  spaces: readonly Space[],
+  spaces: readonly StatsSpace[],
   now: Date,
 ): Promise<CommunityStats> {
   const days = lastDays(now, LONGEST);
-  const perSpaceDays = await Promise.all(spaces.map((space) => store.dayTotals(space, days, now)));
+  // A space's history may sit under several ids (a migrated group): each id's own keys are read.
+  const perSpaceDays = await Promise.all(
+    spaces.map(async (space) => {
+      const ids = [space.id, ...space.formerIds];
+      const perId = await Promise.all(ids.map((id) => store.dayTotals({ ...space, id }, days, now)));
+      return perId.flat();
+    }),
+  );
   const platforms = PLATFORMS.filter((platform) => spaces.some((space) => space.platform === platform));
   const windows = STATS_WINDOWS.map(({ label, days: length }) => {
-    const slices = perSpaceDays.map((totals) => totals.slice(-length));
+    const slices = perSpaceDays.map((totals) =>
+      totals.filter((day) => days.indexOf(day.day) >= days.length - length),
+    );
     const perPlatform = Object.fromEntries(
       platforms.map((platform) => [
         platform,
         sumDays(slices.flat().filter((day) => day.platform === platform)),
       ]),
     ) as Partial<Record<Platform, Totals>>;
-    return { label, perPlatform, total: sumDays(slices.flat()) };
+    const perSpace = spaces.map((space, index) => ({
+      label: space.label,
+      totals: sumDays(slices[index] ?? []),
+    }));
+    return { label, perPlatform, perSpace, total: sumDays(slices.flat()) };
   });
   return { through: days[days.length - 1] ?? '', windows };
 }
@@ -84,6 +106,10 @@ export function formatStats(stats: CommunityStats): string {
   const rows: string[][] = [];
   for (const window of stats.windows) {
     rows.push([window.label]);
+    // Per space only when there is more than one: a space moderator's own stats stay one line per platform.
+    if (window.perSpace.length > 1) {
+      for (const space of window.perSpace) rows.push([`  ${space.label}`, ...cells(space.totals)]);
+    }
     for (const platform of PLATFORMS) {
       const totals = window.perPlatform[platform];
       if (totals) rows.push([`  ${platform}`, ...cells(totals)]);

@@ -1,0 +1,126 @@
+/**
+ * The fields of Discord's gateway dispatches the bot reads, each checked (Discord Developer Docs, Events >
+ * Gateway Events; the same shapes as discord-api-types' `Gateway*DispatchData`). Only what is read is
+ * declared: `v.object` drops every other field, so nothing unread reaches the core, and a failed check
+ * names the field without quoting its value (it could be message text).
+ */
+import * as v from 'valibot';
+import { type Ignored, unreadable } from '../../../shared/platform/ignored.js';
+
+/** A snowflake: an unsigned 64-bit integer, sent as a decimal string. */
+export const snowflake = v.pipe(v.string(), v.regex(/^\d{1,20}$/, 'a Discord snowflake'));
+
+/** An ISO 8601 timestamp as Discord writes it (`2015-04-26T06:26:56.936000+00:00`). */
+const timestamp = v.pipe(
+  v.string(),
+  v.isoTimestamp('an ISO 8601 timestamp'),
+  // What dates a record must parse as a date (toISOString throws on an invalid one).
+  v.check((value) => !Number.isNaN(Date.parse(value)), 'a date that exists'),
+);
+
+const integer = v.pipe(v.number(), v.integer('an integer'));
+
+/** Any user object, as far as the bot reads it: who, and whether a bot. */
+const user = v.object({ id: snowflake, bot: v.nullish(v.boolean()) });
+
+/** Every dispatch (opcode 0) as the gateway sends it: its name `t` and its data `d`. */
+export const dispatchSchema = v.object({
+  op: v.nullish(integer),
+  t: v.pipe(v.string(), v.maxLength(64, 'an event name')),
+  d: v.unknown(),
+});
+
+/** MESSAGE_CREATE: a message object with the gateway's extra fields (`guild_id`, `member`). */
+export const messageSchema = v.object({
+  id: snowflake,
+  channel_id: snowflake,
+  /** Absent in a DM (and for ephemeral messages). */
+  guild_id: v.nullish(snowflake),
+  type: integer,
+  /** When it was sent (the same in every delivery). */
+  timestamp,
+  author: v.object({ id: snowflake, bot: v.nullish(v.boolean()), system: v.nullish(v.boolean()) }),
+  /** Set when a webhook (or a followed channel's crosspost) posted it. */
+  webhook_id: v.nullish(snowflake),
+  /** Message flags; IS_CROSSPOST marks a copy from a followed announcement channel. */
+  flags: v.nullish(integer),
+  /** Empty for most messages without the MESSAGE_CONTENT intent, which the bot does not ask for. */
+  content: v.nullish(v.string()),
+  message_reference: v.nullish(
+    v.object({
+      /** DEFAULT (0, a reply) when unset; FORWARD (1) quotes a message without answering it. */
+      type: v.nullish(integer),
+      message_id: v.nullish(snowflake),
+    }),
+  ),
+});
+
+/**
+ * A partial emoji in a reaction: a standard one has a `name` (the character) and no `id`; a custom one has an
+ * `id`, and a `name` unless the emoji was deleted from its guild.
+ */
+const emoji = v.object({
+  id: v.nullish(snowflake),
+  name: v.nullish(v.pipe(v.string(), v.minLength(1, 'an emoji'), v.maxLength(64, 'an emoji'))),
+});
+
+/** MESSAGE_REACTION_ADD and MESSAGE_REACTION_REMOVE (the removal carries no `member`). */
+export const reactionSchema = v.object({
+  user_id: snowflake,
+  channel_id: snowflake,
+  message_id: snowflake,
+  guild_id: v.nullish(snowflake),
+  member: v.nullish(v.object({ user: v.nullish(user) })),
+  emoji,
+  /** A super reaction: a member may add one beside a normal reaction with the same emoji. */
+  burst: v.nullish(v.boolean()),
+});
+
+/** GUILD_MEMBER_ADD: a guild member object with `guild_id`. */
+export const memberAddSchema = v.object({ guild_id: snowflake, user, joined_at: timestamp });
+
+/** GUILD_MEMBER_REMOVE: who left (or was kicked or banned), and from where. Nothing says when. */
+export const memberRemoveSchema = v.object({ guild_id: snowflake, user });
+
+/** GUILD_CREATE: a guild with its channels, or an unavailable guild (an outage) with only `id`. */
+export const guildCreateSchema = v.object({
+  id: snowflake,
+  unavailable: v.nullish(v.boolean()),
+  name: v.nullish(v.pipe(v.string(), v.maxLength(100, 'a guild name of at most 100 characters'))),
+  /** Where Discord posts its own welcome and boost messages; null when the server turned it off. */
+  system_channel_id: v.nullish(snowflake),
+  channels: v.nullish(v.array(v.object({ id: snowflake, type: integer, position: v.nullish(v.number()) }))),
+});
+
+/** GUILD_DELETE: an unavailable guild object; `unavailable` unset means the bot was removed. */
+export const guildDeleteSchema = v.object({ id: snowflake, unavailable: v.nullish(v.boolean()) });
+
+/**
+ * `value` read with `schema`, or `unreadable` naming the first field that does not fit
+ * (`MESSAGE_CREATE d.author.id: expected a Discord snowflake, got a number`).
+ */
+export function check<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  value: unknown,
+  what: string,
+): v.InferOutput<TSchema> | Ignored {
+  const result = v.safeParse(schema, value, { abortEarly: true });
+  if (result.success) return result.output;
+  const [issue] = result.issues;
+  const path = issue ? v.getDotPath(issue) : null;
+  const missing = issue?.kind === 'schema' && issue.input === undefined;
+  const expected = missing ? 'a value' : issue?.kind === 'schema' ? issue.expected : issue?.message;
+  return unreadable(
+    `${what}${path ? `.${path}` : ''}: expected ${expected ?? 'a documented value'}, got ${kindOf(issue?.input)}`,
+  );
+}
+
+/** What a value is, in words, without showing it. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string')
+    return value === '' ? 'an empty string' : `a string of ${value.length} characters`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}

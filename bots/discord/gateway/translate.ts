@@ -1,0 +1,227 @@
+/**
+ * Discord gateway dispatches (`{op: 0, t, d}`, as the gateway sends them) -> core events and space changes.
+ *
+ * Messages, replies, reactions and joins reach a Discord bot only over the gateway. Each becomes the same
+ * core event the other platforms produce, with an id that every delivery of it shares, so the core records
+ * it once however often a resume, a reconnect or a second relay replays it:
+ * - a message: its snowflake;
+ * - a reaction (no id of its own): message + member + emoji (+ `burst` for a super reaction), per kind, so
+ *   a reaction removed and added again is still one reaction;
+ * - a join: member + `joined_at` (Discord may send GUILD_MEMBER_ADD again for someone already a member; the
+ *   same `joined_at` makes that a replay);
+ * - a leave (nothing says when): member + the UTC day it arrived, so a replay the same day is one leave.
+ * The core's record key adds the platform and the guild (`discord:<guild>:<id>`).
+ *
+ * What is not community engagement is ignored with its reason: bots, webhooks, crossposts, system messages,
+ * DMs (no guild: a private chat with the bot is never a space) and every other dispatch. Pure: no I/O, no clock
+ * but the one given.
+ */
+import {
+  ChannelType,
+  GatewayDispatchEvents,
+  GatewayOpcodes,
+  MessageFlags,
+  MessageReferenceType,
+  MessageType,
+} from 'discord-api-types/v10';
+import type * as v from 'valibot';
+import type {
+  Location,
+  MemberJoined,
+  MemberLeft,
+  MessagePosted,
+  ReactionAdded,
+  ReactionRemoved,
+  SpaceChange,
+  ThreadReply,
+} from '../../../shared/core/events.js';
+import { utcDay } from '../../../shared/core/time.js';
+import { type Ignored, ignore, isIgnored } from '../../../shared/platform/ignored.js';
+import {
+  check,
+  dispatchSchema,
+  guildCreateSchema,
+  guildDeleteSchema,
+  memberAddSchema,
+  memberRemoveSchema,
+  messageSchema,
+  reactionSchema,
+} from './schemas.js';
+
+/** What the gateway shows the bot of a community. */
+export type GatewayEvent =
+  | MessagePosted
+  | ThreadReply
+  | ReactionAdded
+  | ReactionRemoved
+  | MemberJoined
+  | MemberLeft;
+
+/** A dispatch as the core takes it: an event to record, a change of the bot's own place, or why neither. */
+export type GatewayTranslation =
+  | { readonly event: GatewayEvent }
+  | { readonly change: SpaceChange }
+  | Ignored;
+
+/**
+ * The text length recorded when Discord did not send the text. The bot does not ask for the privileged
+ * MESSAGE_CONTENT intent, so `content` is empty for most messages; the core's `textLength` has no
+ * "unknown", so an unknown length is 0, as for a message with attachments only.
+ */
+export const UNKNOWN_TEXT_LENGTH = 0;
+
+/** A member's own message: a plain one or an inline reply. Every other type is Discord's own notice. */
+const MEMBER_MESSAGE_TYPES: ReadonlySet<number> = new Set([MessageType.Default, MessageType.Reply]);
+
+/** Turns one dispatch into what the core should do with it; `receivedAt` dates what carries no time. */
+export function translateDispatch(payload: unknown, receivedAt: Date): GatewayTranslation {
+  const dispatch = check(dispatchSchema, payload, 'dispatch');
+  if (isIgnored(dispatch)) return dispatch;
+  const { op, t: name, d: data } = dispatch;
+  if (op !== undefined && op !== null && op !== GatewayOpcodes.Dispatch) {
+    return ignore(`opcode ${op}: not a dispatch (the connection's own traffic)`);
+  }
+  switch (name) {
+    case GatewayDispatchEvents.MessageCreate:
+      return read(messageSchema, data, name, toMessage);
+    case GatewayDispatchEvents.MessageReactionAdd:
+      return read(reactionSchema, data, name, (d) => toReaction(d, 'reaction_added', receivedAt));
+    case GatewayDispatchEvents.MessageReactionRemove:
+      return read(reactionSchema, data, name, (d) => toReaction(d, 'reaction_removed', receivedAt));
+    case GatewayDispatchEvents.GuildMemberAdd:
+      return read(memberAddSchema, data, name, toJoin);
+    case GatewayDispatchEvents.GuildMemberRemove:
+      return read(memberRemoveSchema, data, name, (d) => toLeave(d, receivedAt));
+    case GatewayDispatchEvents.GuildCreate:
+      return read(guildCreateSchema, data, name, toBotAdded);
+    case GatewayDispatchEvents.GuildDelete:
+      return read(guildDeleteSchema, data, name, toBotRemoved);
+    default:
+      return ignore(`${name}: not an event the bot records`);
+  }
+}
+
+/** Checks `data` against the event's schema, then translates it. */
+function read<TSchema extends v.GenericSchema<unknown, object>>(
+  schema: TSchema,
+  data: unknown,
+  name: string,
+  translate: (d: v.InferOutput<TSchema>) => GatewayTranslation,
+): GatewayTranslation {
+  const checked = check(schema, data, `${name} d`);
+  return isIgnored(checked) ? checked : translate(checked);
+}
+
+function toMessage(d: v.InferOutput<typeof messageSchema>): GatewayTranslation {
+  if (!d.guild_id) return ignore('a direct message: a private chat with the bot is not a community');
+  if (d.webhook_id) return ignore('posted by a webhook, not a member');
+  // A copy of another server's announcement: its author is not taking part here.
+  if ((d.flags ?? 0) & MessageFlags.IsCrosspost) return ignore('a crosspost from a followed channel');
+  if (d.author.bot || d.author.system) return ignore('posted by a bot, not a member');
+  if (!MEMBER_MESSAGE_TYPES.has(d.type)) return ignore(`message type ${d.type}: Discord's own notice`);
+  const base = {
+    id: d.id,
+    location: guildLocation(d.guild_id, d.channel_id),
+    member: { platform: 'discord', id: d.author.id },
+    occurredAt: new Date(d.timestamp),
+    messageId: d.id,
+    textLength: d.content ? d.content.length : UNKNOWN_TEXT_LENGTH,
+  } as const;
+  const reference = d.message_reference;
+  const answers = (reference?.type ?? MessageReferenceType.Default) === MessageReferenceType.Default;
+  if (reference?.message_id && answers) {
+    return { event: { kind: 'thread_reply', ...base, replyToId: reference.message_id } };
+  }
+  return { event: { kind: 'message_posted', ...base } };
+}
+
+function toReaction(
+  d: v.InferOutput<typeof reactionSchema>,
+  kind: 'reaction_added' | 'reaction_removed',
+  receivedAt: Date,
+): GatewayTranslation {
+  if (!d.guild_id) return ignore('a reaction in a direct message: a private chat is not a community');
+  if (d.member?.user?.bot) return ignore('a bot reacted, not a member');
+  const { id: emojiId, name: emojiName } = d.emoji;
+  // A custom emoji is its id (its name can change, or be gone); a standard one is its character.
+  const emoji = emojiId ?? emojiName;
+  if (!emoji) return ignore(`${kind}: an emoji with neither id nor name`);
+  return {
+    event: {
+      kind,
+      id: `${kind}:${d.message_id}:${d.user_id}:${emoji}${d.burst ? ':burst' : ''}`,
+      location: guildLocation(d.guild_id, d.channel_id),
+      member: { platform: 'discord', id: d.user_id },
+      occurredAt: receivedAt,
+      messageId: d.message_id,
+      reaction: emojiName ?? emoji,
+    },
+  };
+}
+
+function toJoin(d: v.InferOutput<typeof memberAddSchema>): GatewayTranslation {
+  if (d.user.bot) return ignore('a bot joined, not a member');
+  const joinedAt = new Date(d.joined_at);
+  return {
+    event: {
+      kind: 'member_joined',
+      id: `member_joined:${d.user.id}:${joinedAt.toISOString()}`,
+      location: guildLocation(d.guild_id),
+      member: { platform: 'discord', id: d.user.id },
+      occurredAt: joinedAt,
+    },
+  };
+}
+
+function toLeave(d: v.InferOutput<typeof memberRemoveSchema>, receivedAt: Date): GatewayTranslation {
+  if (d.user.bot) return ignore('a bot left, not a member');
+  return {
+    event: {
+      kind: 'member_left',
+      id: `member_left:${d.user.id}:${utcDay(receivedAt)}`,
+      location: guildLocation(d.guild_id),
+      member: { platform: 'discord', id: d.user.id },
+      occurredAt: receivedAt,
+    },
+  };
+}
+
+/**
+ * The bot is in a guild: on joining it, and again for every guild on every (re)connection, which the core
+ * answers idempotently. The notice goes to the system channel, or else the first text channel.
+ */
+function toBotAdded(d: v.InferOutput<typeof guildCreateSchema>): GatewayTranslation {
+  if (d.unavailable) return ignore('an unavailable guild (an outage): nothing changed for the bot');
+  const channelId = d.system_channel_id ?? firstTextChannel(d.channels ?? []);
+  if (!channelId) {
+    return ignore('a guild without a text channel: it registers on its first interaction instead');
+  }
+  const space = { platform: 'discord', id: d.id } as const;
+  return { change: { kind: 'bot_added', space, channelId, ...(d.name ? { name: d.name } : {}) } };
+}
+
+function toBotRemoved(d: v.InferOutput<typeof guildDeleteSchema>): GatewayTranslation {
+  // `unavailable: true` is an outage; the guild comes back with a GUILD_CREATE.
+  if (d.unavailable) return ignore('a guild unavailable in an outage: the bot was not removed');
+  return { change: { kind: 'bot_removed', space: { platform: 'discord', id: d.id } } };
+}
+
+/** The text channel listed first in the client (lowest position, then oldest). */
+function firstTextChannel(channels: readonly { id: string; type: number; position?: number | null }[]) {
+  const [first] = channels
+    .filter((channel) => channel.type === ChannelType.GuildText)
+    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0) || compareSnowflakes(a.id, b.id));
+  return first?.id;
+}
+
+function compareSnowflakes(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/**
+ * A place in a guild. A join or a leave happens in the guild, not in a channel: the guild id stands for the
+ * channel (as Discord's own default channel id did).
+ */
+function guildLocation(guildId: string, channelId = guildId): Location {
+  return { space: { platform: 'discord', id: guildId }, channelId };
+}

@@ -1,0 +1,227 @@
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { AuditEntry, CommunityStore, LinkCode } from '../core/communities/model.js';
+import type { Member, Platform } from '../core/events.js';
+import { epochSeconds, type Item, readString, toItem } from './attributes.js';
+import { isConditionalCheckFailed, StoreError } from './errors.js';
+import { communityPartition } from './keys.js';
+import { TABLE } from './table.js';
+
+/** How long an audit entry is kept. */
+const AUDIT_FOR_SECONDS = 365 * 24 * 3600;
+
+/**
+ * A community's own partition (`COMMUNITY#<id>`): its moderators (`MOD#<platform>:<member>`) and its audit
+ * trail (`AUDIT#<time>#<random>`). Link codes are the one item found without knowing the community (that is
+ * what a code is for): `LINKCODE#<digest of the code>`, never the code itself, expiring after 15 minutes.
+ */
+export class CommunityRepository implements CommunityStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async moderators(communityId: string): Promise<Member[]> {
+    const items = await this.query(communityId, 'MOD#', 100, true);
+    return items.map((item) => ({
+      platform: readString(item, 'platform') as Platform,
+      id: readString(item, 'memberId') ?? '',
+    }));
+  }
+
+  async isModerator(communityId: string, member: Member): Promise<boolean> {
+    const { Item } = await this.client
+      .send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: moderatorKey(communityId, member),
+          ConsistentRead: true,
+        }),
+      )
+      .catch(storeError('GetItem'));
+    return Item !== undefined;
+  }
+
+  async addModerator(communityId: string, member: Member): Promise<void> {
+    await this.client
+      .send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            ...moderatorKey(communityId, member),
+            ...toItem({ platform: member.platform, memberId: member.id }),
+          },
+        }),
+      )
+      .catch(storeError('PutItem'));
+  }
+
+  async removeModerator(communityId: string, member: Member): Promise<void> {
+    await this.client
+      .send(new DeleteItemCommand({ TableName: this.tableName, Key: moderatorKey(communityId, member) }))
+      .catch(storeError('DeleteItem'));
+  }
+
+  async audit(communityId: string, entry: AuditEntry): Promise<void> {
+    const random = Math.random().toString(36).slice(2, 10);
+    await this.client
+      .send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: toItem({
+            [TABLE.partitionKey]: communityPartition(communityId),
+            [TABLE.sortKey]: `AUDIT#${entry.at}#${random}`,
+            at: entry.at,
+            actorPlatform: entry.actor.platform,
+            actorId: entry.actor.id,
+            action: entry.action,
+            where: entry.where,
+            [TABLE.timeToLiveAttribute]: epochSeconds(new Date(entry.at)) + AUDIT_FOR_SECONDS,
+          }),
+        }),
+      )
+      .catch(storeError('PutItem'));
+  }
+
+  async auditTrail(communityId: string, limit: number): Promise<AuditEntry[]> {
+    const items = await this.query(communityId, 'AUDIT#', limit, false);
+    return items.map((item) => ({
+      at: readString(item, 'at') ?? '',
+      actor: {
+        platform: readString(item, 'actorPlatform') as Platform,
+        id: readString(item, 'actorId') ?? '',
+      },
+      action: readString(item, 'action') ?? '',
+      where: readString(item, 'where') ?? '',
+    }));
+  }
+
+  async putLinkCode(digest: string, code: LinkCode, now: Date): Promise<void> {
+    await this.client
+      .send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            ...linkCodeKey(digest),
+            ...toItem({
+              communityId: code.communityId,
+              issuedInPlatform: code.issuedIn.platform,
+              issuedInId: code.issuedIn.id,
+              issuedByPlatform: code.issuedBy.platform,
+              issuedById: code.issuedBy.id,
+              expiresAtIso: code.expiresAt,
+              [TABLE.timeToLiveAttribute]: epochSeconds(new Date(code.expiresAt)),
+              createdAt: now.toISOString(),
+            }),
+          },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+        }),
+      )
+      .catch(storeError('PutItem'));
+  }
+
+  async findLinkCode(digest: string, now: Date): Promise<LinkCode | undefined> {
+    const { Item } = await this.client
+      .send(new GetItemCommand({ TableName: this.tableName, Key: linkCodeKey(digest), ConsistentRead: true }))
+      .catch(storeError('GetItem'));
+    if (!Item) return undefined;
+    const usedBy = readString(Item, 'usedBy');
+    const expiresAt = readString(Item, 'expiresAtIso') ?? '';
+    // TTL deletion is lazy: an expired code may still be in the table.
+    if (!(new Date(expiresAt).getTime() > now.getTime())) return undefined;
+    return {
+      communityId: readString(Item, 'communityId') ?? '',
+      issuedIn: {
+        platform: readString(Item, 'issuedInPlatform') as Platform,
+        id: readString(Item, 'issuedInId') ?? '',
+      },
+      issuedBy: {
+        platform: readString(Item, 'issuedByPlatform') as Platform,
+        id: readString(Item, 'issuedById') ?? '',
+      },
+      expiresAt,
+      ...(usedBy ? { usedBy } : {}),
+      ...(readString(Item, 'doneAt') ? { done: true } : {}),
+    };
+  }
+
+  async consumeLinkCode(digest: string, usedBy: string, now: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: linkCodeKey(digest),
+          UpdateExpression: 'SET usedAt = :now, usedBy = :by',
+          // The same space may finish a confirmation that failed half-way (until it is marked done); nobody
+          // else may use it again.
+          ConditionExpression:
+            'attribute_exists(#pk) AND (attribute_not_exists(usedAt) OR (usedBy = :by AND attribute_not_exists(doneAt))) AND #expires > :seconds',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#expires': TABLE.timeToLiveAttribute },
+          ExpressionAttributeValues: toItem({
+            ':now': now.toISOString(),
+            ':by': usedBy,
+            ':seconds': epochSeconds(now),
+          }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw new StoreError('UpdateItem', { cause: error });
+    }
+  }
+
+  async finishLinkCode(digest: string, now: Date): Promise<void> {
+    await this.client
+      .send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: linkCodeKey(digest),
+          UpdateExpression: 'SET doneAt = :now',
+          ExpressionAttributeValues: toItem({ ':now': now.toISOString() }),
+        }),
+      )
+      .catch(storeError('UpdateItem'));
+  }
+
+  private async query(communityId: string, prefix: string, limit: number, forward: boolean) {
+    const { Items } = await this.client
+      .send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+          ExpressionAttributeValues: toItem({ ':pk': communityPartition(communityId), ':prefix': prefix }),
+          ScanIndexForward: forward,
+          Limit: limit,
+          ConsistentRead: true,
+        }),
+      )
+      .catch(storeError('Query'));
+    return Items ?? [];
+  }
+}
+
+function moderatorKey(communityId: string, member: Member): Item {
+  return toItem({
+    [TABLE.partitionKey]: communityPartition(communityId),
+    [TABLE.sortKey]: `MOD#${member.platform}:${member.id}`,
+  });
+}
+
+function linkCodeKey(digest: string): Item {
+  return toItem({ [TABLE.partitionKey]: `LINKCODE#${digest}`, [TABLE.sortKey]: 'LINKCODE' });
+}
+
+function storeError(operation: string) {
+  return (error: unknown): never => {
+    throw new StoreError(operation, { cause: error });
+  };
+}

@@ -1,0 +1,322 @@
+/**
+ * Gateway dispatches through the ingestion the relay will run, into the real core and table: Discord's
+ * documented payloads each get their outcome and items; replays (a resume, a second relay) never
+ * double-count in `/community stats` (read through the real interactions handler); the bot's own
+ * GUILD_CREATE / GUILD_DELETE register, notice and deactivate the space.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadDiscordConfig } from '../../bots/discord/config.js';
+import { createDiscordGatewayIngestion } from '../../bots/discord/gateway/ingest.js';
+import { SANDBOX_GUILD_ID, sandboxUserId } from '../../bots/discord/sandbox.js';
+import {
+  gatewayGuildCreate,
+  gatewayJoin,
+  gatewayLeave,
+  gatewayMessage,
+  gatewayReaction,
+} from '../../bots/discord/sandbox-gateway.js';
+import { utcDay } from '../../shared/core/time.js';
+import type { Item } from '../../shared/store/attributes.js';
+import { TABLE } from '../../shared/store/table.js';
+import { contentOf, type DiscordContext, discordBot, discordToday, statsFor } from './discord-harness.js';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures/discord/gateway');
+/** The ids of Discord's documented examples the fixtures are made of. */
+const GUILD = '197038439483310086';
+const CHANNEL = '290926798999357250';
+const MESSAGE = '334385199974967042';
+const MASON = '53908099506183680';
+const NELLY = '80351110224678912';
+/** The Example Guild Text Channel: the guild's first text channel (its system channel is unset). */
+const GENERAL = '41771983423143937';
+
+function fixture(name: string): unknown {
+  return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
+}
+
+/** What a documented payload becomes: a record (its attributes), a space change, or a reason to ignore it. */
+type Expected =
+  | { readonly record: Readonly<Record<string, string | number>> }
+  | { readonly space: 'active' | 'inactive' }
+  | { readonly ignored: string };
+
+const EXPECTED: Readonly<Record<string, Expected>> = {
+  'message-create.json': {
+    record: {
+      kind: 'message_posted',
+      key: `discord:${GUILD}:${MESSAGE}`,
+      memberId: MASON,
+      channelId: CHANNEL,
+      messageId: MESSAGE,
+      textLength: 'Supa Hot'.length,
+      occurredAt: '2017-07-11T17:27:07.299Z',
+    },
+  },
+  'message-reply.json': {
+    // Without the MESSAGE_CONTENT intent the text is empty: the length is unknown, recorded as 0.
+    record: {
+      kind: 'thread_reply',
+      key: `discord:${GUILD}:334385292513050624`,
+      memberId: NELLY,
+      replyToId: MESSAGE,
+      textLength: 0,
+    },
+  },
+  'message-dm.json': { ignored: 'a direct message' },
+  'message-crosspost.json': { ignored: 'a crosspost' },
+  'reaction-add.json': {
+    record: {
+      kind: 'reaction_added',
+      key: `discord:${GUILD}:reaction_added:${MESSAGE}:${NELLY}:🔥`,
+      memberId: NELLY,
+      messageId: MESSAGE,
+      reaction: '🔥',
+    },
+  },
+  'reaction-remove.json': {
+    record: {
+      kind: 'reaction_removed',
+      key: `discord:${GUILD}:reaction_removed:${MESSAGE}:${NELLY}:🔥`,
+      reaction: '🔥',
+    },
+  },
+  'reaction-add-custom-burst.json': {
+    record: {
+      kind: 'reaction_added',
+      key: `discord:${GUILD}:reaction_added:${MESSAGE}:${NELLY}:41771983429993937:burst`,
+      reaction: 'LUL',
+    },
+  },
+  'member-add.json': {
+    record: {
+      kind: 'member_joined',
+      key: `discord:${GUILD}:member_joined:${NELLY}:2015-04-26T06:26:56.936Z`,
+      occurredAt: '2015-04-26T06:26:56.936Z',
+      // A join happens in the server: the guild id stands for its channel.
+      channelId: GUILD,
+    },
+  },
+  'member-remove.json': {
+    record: { kind: 'member_left', key: `discord:${GUILD}:member_left:${NELLY}:${utcDay(new Date())}` },
+  },
+  'guild-create.json': { space: 'active' },
+  'guild-create-unavailable.json': { ignored: 'outage' },
+  'guild-delete-outage.json': { ignored: 'outage' },
+  'guild-delete.json': { space: 'inactive' },
+};
+
+async function itemOf(context: DiscordContext, key: string): Promise<Item[]> {
+  return (await context.bot.table.engagementItems()).filter((item) => item.key?.S === key);
+}
+
+const spaceOf = (context: DiscordContext, id: string) =>
+  context.bot.table.store.core.spaces.find({ platform: 'discord', id });
+
+/** The notices (and any other posts) the fake Discord API received in a channel. */
+function postsIn(context: DiscordContext, channelId: string) {
+  return context.bot.api.requests.filter(
+    (request) => request.method === 'POST' && request.path === `/v10/channels/${channelId}/messages`,
+  );
+}
+
+describe("Discord's documented gateway payloads", () => {
+  const context = discordBot();
+  // GUILD_DELETE would stop the guild's later events from counting (tests run shuffled): it has its own bot.
+  const standalone = Object.keys(EXPECTED).filter((file) => file !== 'guild-delete.json');
+
+  it('has an expected outcome for every fixture, and no expectation without its fixture', () => {
+    const files = readdirSync(FIXTURES).filter((file) => file.endsWith('.json'));
+    expect(Object.keys(EXPECTED).sort()).toEqual(files.sort());
+  });
+
+  it.each(standalone)('%s', async (file) => {
+    // Prepare
+    const expected = EXPECTED[file] as Expected;
+
+    // Act: the payload, then its replay (a resume).
+    const first = await context.gateway.dispatch(fixture(file));
+    const replay = await context.gateway.dispatch(fixture(file));
+
+    // Assess
+    if ('ignored' in expected) {
+      expect([first, replay]).toEqual([
+        { ignored: expect.stringContaining(expected.ignored) },
+        { ignored: expect.stringContaining(expected.ignored) },
+      ]);
+      expect(context.capture.recorded).toEqual([]);
+      expect(context.capture.lines).toContainEqual(
+        expect.objectContaining({
+          message: 'payload ignored',
+          fields: expect.objectContaining({ event: expect.any(String) }),
+        }),
+      );
+      return;
+    }
+    if ('space' in expected) {
+      expect([first, replay]).toEqual([{ outcome: 'space_changed' }, { outcome: 'space_changed' }]);
+      expect(await spaceOf(context, GUILD)).toMatchObject({ status: expected.space });
+      return;
+    }
+    expect([first, replay]).toEqual([{ outcome: 'recorded' }, { outcome: 'duplicate' }]);
+    const [item, ...more] = await itemOf(context, String(expected.record.key));
+    expect(more).toEqual([]);
+    const attributes = Object.fromEntries(
+      Object.entries(expected.record).map(([name, value]) => [
+        name,
+        typeof value === 'number' ? { N: String(value) } : { S: value },
+      ]),
+    );
+    expect(item).toMatchObject({ spaceId: { S: GUILD }, platform: { S: 'discord' }, ...attributes });
+    // Engagement: in the space's stats index, and kept (no expiry).
+    expect(item?.[TABLE.indexes.byDay.partitionKey]?.S).toMatch(new RegExp(`^DAY#discord:${GUILD}#`));
+    expect(item?.[TABLE.timeToLiveAttribute]).toBeUndefined();
+  });
+});
+
+describe('the bot added to and removed from a server', () => {
+  const context = discordBot();
+
+  it('registers the space on GUILD_CREATE and posts the notice once, in its first text channel, however often it reconnects', async () => {
+    // Prepare: a second relay (another process) on the same table, as during a deploy.
+    const other = createDiscordGatewayIngestion(loadDiscordConfig(context.bot.env), context.capture.deps);
+
+    // Act: the bot joins; both relays reconnect and receive GUILD_CREATE again; a member posts.
+    await Promise.all([
+      context.gateway.dispatch(fixture('guild-create.json')),
+      other.dispatch(fixture('guild-create.json')),
+    ]);
+    await context.bot.lambda.idle();
+    await context.gateway.dispatch(fixture('guild-create.json'));
+    await other.dispatch(fixture('message-create.json'));
+    await context.bot.lambda.idle();
+
+    // Assess
+    const [notice, ...more] = postsIn(context, GENERAL);
+    expect(more).toEqual([]);
+    expect(notice && contentOf(notice)).toContain('never the text of a message');
+    expect(postsIn(context, CHANNEL)).toEqual([]);
+    expect(await spaceOf(context, GUILD)).toMatchObject({
+      status: 'active',
+      name: 'Discord Testers',
+      noticedAt: expect.any(String),
+    });
+  });
+
+  it('marks the space inactive on GUILD_DELETE, keeps its records, records nothing more, and serves it again when re-added', async () => {
+    // Prepare
+    const guild = '1300000000000000042';
+    const before = gatewayMessage({ user: 'alice', channel: 'general', guild }, new Date());
+    expect(await context.gateway.dispatch(before)).toEqual({ outcome: 'recorded' });
+    const removed = fixture('guild-delete.json') as { d: { id: string } };
+
+    // Act
+    const deleted = await context.gateway.dispatch({ ...removed, d: { id: guild } });
+    const whileAway = gatewayMessage({ user: 'bob', channel: 'general', guild }, new Date());
+    const ignoredWhileAway = await context.gateway.dispatch(whileAway);
+    const readded = await context.gateway.dispatch(gatewayGuildCreate({ guild }));
+    const afterReturn = gatewayMessage({ user: 'carol', channel: 'general', guild }, new Date());
+
+    // Assess
+    expect(deleted).toEqual({ outcome: 'space_changed' });
+    expect(ignoredWhileAway).toEqual({ outcome: 'not_served' });
+    expect(await itemOf(context, `discord:${guild}:${whileAway.d.id}`)).toEqual([]);
+    expect(await itemOf(context, `discord:${guild}:${before.d.id}`)).toHaveLength(1);
+    expect(readded).toEqual({ outcome: 'space_changed' });
+    expect(await spaceOf(context, guild)).toMatchObject({ status: 'active' });
+    expect(await context.gateway.dispatch(afterReturn)).toEqual({ outcome: 'recorded' });
+  });
+
+  it('marks the documented guild inactive on its GUILD_DELETE', async () => {
+    await context.gateway.dispatch(fixture('guild-create.json'));
+
+    expect(await context.gateway.dispatch(fixture('guild-delete.json'))).toEqual({
+      outcome: 'space_changed',
+    });
+
+    expect(await spaceOf(context, GUILD)).toMatchObject({ status: 'inactive' });
+  });
+});
+
+describe('replays and reactions, as /community stats counts them', () => {
+  const context = discordBot();
+
+  it('leaves exactly the counts of one clean delivery after a resume replays everything and two relays deliver it', async () => {
+    // Prepare: a morning in the sandbox server, and a baseline.
+    const before = discordToday(await statsFor(context));
+    const at = new Date();
+    const root = gatewayMessage({ user: 'alice', channel: 'general', text: 'hello' }, at);
+    const events = [
+      root,
+      gatewayMessage({ user: 'bob', channel: 'general', replyTo: root.d.id }, at),
+      gatewayReaction({ user: 'carol', channel: 'general', messageId: root.d.id, emoji: '👍' }),
+      gatewayReaction({ user: 'bob', channel: 'general', messageId: root.d.id, emoji: '👍' }),
+      gatewayJoin('dana', at),
+      gatewayLeave('frank'),
+    ];
+    const other = createDiscordGatewayIngestion(loadDiscordConfig(context.bot.env), context.capture.deps);
+
+    // Act: delivered once, replayed by a resume, and delivered again by two relays at once.
+    for (const event of events) await context.gateway.dispatch(event);
+    for (const event of events) await context.gateway.dispatch(event);
+    await Promise.all(events.flatMap((event) => [context.gateway.dispatch(event), other.dispatch(event)]));
+    const after = discordToday(await statsFor(context));
+
+    // Assess: alice, bob, carol and dana are new members seen; frank's leave does not make him one.
+    expect(after).toEqual({
+      members: before.members + 4,
+      messages: before.messages + 1,
+      replies: before.replies + 1,
+      reactions: before.reactions + 2,
+      joins: before.joins + 1,
+    });
+  });
+
+  it('counts a reaction removed and added again once', async () => {
+    // Prepare
+    const message = gatewayMessage({ user: 'erin', channel: 'general' }, new Date());
+    await context.gateway.dispatch(message);
+    const reaction = { user: 'erin', channel: 'general', messageId: message.d.id, emoji: '🎉' };
+    const before = discordToday(await statsFor(context));
+
+    // Act
+    const outcomes = [];
+    for (const removed of [false, true, false, true, false]) {
+      outcomes.push(await context.gateway.dispatch(gatewayReaction(reaction, removed)));
+    }
+    const after = discordToday(await statsFor(context));
+
+    // Assess: one reaction, and one removal, however often the member changed their mind.
+    expect(outcomes.map((result) => ('outcome' in result ? result.outcome : result.ignored))).toEqual([
+      'recorded',
+      'recorded',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(after.reactions).toBe(before.reactions + 1);
+    const keys = (await context.bot.table.engagementItems())
+      .map((item) => item.key?.S ?? '')
+      .filter((key) => key.includes(`:${message.d.id}:${sandboxUserId('erin')}:`));
+    expect(keys.sort()).toEqual([
+      `discord:${SANDBOX_GUILD_ID}:reaction_added:${message.d.id}:${sandboxUserId('erin')}:🎉`,
+      `discord:${SANDBOX_GUILD_ID}:reaction_removed:${message.d.id}:${sandboxUserId('erin')}:🎉`,
+    ]);
+  });
+
+  it('records nothing for a direct message, and registers no space for it', async () => {
+    // Prepare
+    const dm = gatewayMessage({ user: 'bob', channel: 'dm', text: 'hi bot' }, new Date());
+    const itemsBefore = (await context.bot.table.engagementItems()).length;
+
+    // Act
+    const result = await context.gateway.dispatch(dm);
+
+    // Assess
+    expect(result).toEqual({ ignored: expect.stringContaining('a direct message') });
+    expect((await context.bot.table.engagementItems()).length).toBe(itemsBefore);
+    expect(context.capture.recorded).toEqual([]);
+    expect(await spaceOf(context, '@me')).toBeUndefined();
+  });
+});
