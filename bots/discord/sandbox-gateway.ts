@@ -208,7 +208,7 @@ export function gatewayGuildDelete(guild = sandboxGuildId(), outage = false): Ga
 
 /**
  * What `npm run say` acts, as the gateway would deliver it: a message (a reply with `threadOf`), a reaction
- * or a join. Commands are interactions, signed for the HTTP endpoint instead (`discordSandbox.sign`).
+ * or a join. Commands and presses are interactions, signed for the HTTP endpoint instead (`discordSandbox.sign`).
  */
 export function gatewayDispatchOf(action: SandboxAction, now = new Date()) {
   switch (action.kind) {
@@ -229,9 +229,10 @@ export function gatewayDispatchOf(action: SandboxAction, now = new Date()) {
     case 'join':
       return gatewayJoin(action.user, now, sandboxGuildId(action.space));
     case 'command':
+    case 'press':
       throw new CommunityError(
         'sandbox_unsupported',
-        'Discord delivers commands to the interactions endpoint, not over the gateway',
+        'Discord delivers commands and button presses to the interactions endpoint, not over the gateway',
       );
   }
 }

@@ -8,7 +8,14 @@ import { isProblem, readText } from '../../shared/core/command-grammar.js';
 import { COMMAND_NAME, type OptionType, type OptionValue } from '../../shared/core/command-table.js';
 import { COMMAND_TABLE } from '../../shared/core/features.js';
 import type { ReceivedRequest } from '../../shared/platform/fake-server.js';
-import type { PlatformSandbox, SandboxAction, SignedRequest } from '../../shared/platform/sandbox.js';
+import {
+  describeButton,
+  type PlatformSandbox,
+  readPressString,
+  type SandboxAction,
+  type SignedRequest,
+} from '../../shared/platform/sandbox.js';
+import { joinCustomId } from './render.js';
 import { dmRecipientOf, routeOf, startDiscordApi } from './sandbox-api.js';
 import {
   CAST_BY_ID,
@@ -222,6 +229,17 @@ export function pressInteraction(press: SandboxPress, now: Date): Record<string,
   };
 }
 
+/** `npm run say -- --press <actionId>[:<value>]`: a press on the button render.ts drew for that action and value. */
+function sandboxPressOf(action: Extract<SandboxAction, { kind: 'press' }>): SandboxPress {
+  return {
+    user: action.user,
+    channel: action.channel,
+    customId: joinCustomId(action.actionId, action.value),
+    ...(action.space ? { space: action.space } : {}),
+    ...(action.messageId ? { messageId: action.messageId } : {}),
+  };
+}
+
 /** A modal submitted: its `custom_id` and each text input's value, nested in labels as Discord sends them. */
 export interface SandboxSubmit extends SandboxPlace {
   readonly customId: string;
@@ -240,11 +258,25 @@ export function modalSubmitInteraction(submit: SandboxSubmit, now: Date): Record
   };
 }
 
-/** The text of a message the bot sent, whole: a stats table reads as the member would see it. */
+/**
+ * The text of a message the bot sent, whole (a stats table reads as the member would see it), then its
+ * buttons, each with what `npm run say` takes to press it.
+ */
 function textOf(payload: unknown): string {
   const data = (payload as { data?: unknown } | undefined)?.data ?? payload;
   const content = (data as { content?: unknown } | undefined)?.content;
-  return typeof content === 'string' ? content : '(no text)';
+  return `${typeof content === 'string' ? content : '(no text)'}${buttonsOf(data)}`;
+}
+
+/** ` [Join] --press link.join:…` for each button of a message: its `custom_id` is the press string. */
+function buttonsOf(data: unknown): string {
+  const rows = (data as { components?: { components?: { label?: string; custom_id?: string }[] }[] })
+    ?.components;
+  return (rows ?? [])
+    .flatMap((row) => row.components ?? [])
+    .filter((button) => typeof button.custom_id === 'string')
+    .map((button) => ` ${describeButton(button.label ?? '', readPressString(button.custom_id ?? ''))}`)
+    .join('');
 }
 
 const privately = (payload: unknown) =>
@@ -290,11 +322,11 @@ function describeResponse(body: string): string | undefined {
   }
   switch (answer?.type) {
     case 4:
-      return answer.data?.content ? `${privately(answer.data)}: ${answer.data.content}` : undefined;
+      return answer.data?.content ? `${privately(answer.data)}: ${textOf(answer.data)}` : undefined;
     case 5:
       return 'privately: (thinking…; the answer follows)';
     case 7:
-      return `updated the message: ${answer.data?.content ?? ''}`;
+      return `updated the message: ${answer.data ? textOf(answer.data) : ''}`;
     case 9:
       return `opened the form "${answer.data?.title ?? ''}"`;
     default:
@@ -322,6 +354,7 @@ export const discordSandbox: PlatformSandbox = {
   describe: describeCall,
   describeAnswer: describeResponse,
   sign(action, now = new Date()): SignedRequest {
+    if (action.kind === 'press') return signedDelivery(pressInteraction(sandboxPressOf(action), now), now);
     if (action.kind !== 'command') {
       // Messages, reactions and joins reach a bot only through the gateway, never as signed HTTP requests:
       // in the sandbox they go, as the dispatch the gateway would send, to the local runner's stand-in route.

@@ -3,6 +3,7 @@ import { startFakeServer } from '../../shared/platform/fake-server.js';
 import type { PlatformSandbox, SandboxAction, SignedRequest } from '../../shared/platform/sandbox.js';
 import { API_PREFIX, describeSlackCall, fakeSlackRoute } from './sandbox-api.js';
 import { AUTHORIZE_PATH } from './sandbox-install.js';
+import { slackPressDelivery, withPressStrings } from './sandbox-press.js';
 
 /**
  * The Slack sandbox: fixed, documented test secrets, a fake Slack (Web API, `response_url` hooks and the
@@ -46,6 +47,8 @@ export const SLACK_SANDBOX = {
 /** A workspace of the sandbox: where a delivery comes from. */
 export interface SandboxWorkspace {
   readonly teamId: string;
+  /** The workspace's name, as an installation stores it. */
+  readonly teamName: string;
   readonly teamDomain: string;
   readonly botUserId: string;
 }
@@ -65,6 +68,7 @@ export function sandboxWorkspace(space?: string): SandboxWorkspace {
   if (name === 'B') return WORKSPACE_B;
   return {
     teamId: `T0SANDBOX${name}`,
+    teamName: `Sandbox ${name}`,
     teamDomain: `sandbox-${name.toLowerCase()}`,
     botUserId: `U0SANDBOXBOT${name}`,
   };
@@ -160,11 +164,14 @@ export const slackSandbox: PlatformSandbox = {
     SLACK_HOOKS_URL: apiUrl.replace(/\/+$/, ''),
   }),
   startFakeApi: (options = {}) => startFakeServer('slack', fakeSlack(), options),
-  describe: describeSlackCall,
+  describe: (request) => withPressStrings(describeSlackCall(request), request.payload),
   describeAnswer(body) {
     const answer = parseAnswer(body) as { response_type?: string; text?: string } | undefined;
     if (!answer?.text) return undefined;
-    return `${answer.response_type === 'in_channel' ? 'publicly' : 'privately'}: ${answer.text}`;
+    return withPressStrings(
+      `${answer.response_type === 'in_channel' ? 'publicly' : 'privately'}: ${answer.text}`,
+      answer,
+    );
   },
   // `--space b` (npm run say) speaks in the second workspace, any other name in one of its own.
   sign: (action, now = new Date()) => signSlackAction(action, sandboxWorkspace(action.space), now),
@@ -180,7 +187,9 @@ export function signSlackAction(
   const { body, contentType } =
     action.kind === 'command'
       ? commandDelivery(action, workspace, now)
-      : eventDelivery(action, workspace, now);
+      : action.kind === 'press'
+        ? slackPressDelivery(action, workspace, now)
+        : eventDelivery(action, workspace, now);
   return signedRequest(body, contentType, timestamp);
 }
 
@@ -196,7 +205,7 @@ function signedRequest(body: string, contentType: string, timestamp: number): Si
   };
 }
 
-type EventAction = Exclude<SandboxAction, { kind: 'command' }>;
+type EventAction = Exclude<SandboxAction, { kind: 'command' | 'press' }>;
 
 /** An Events API delivery (`event_callback`), shaped like the examples on Slack's event reference pages. */
 function eventDelivery(

@@ -54,6 +54,17 @@ export function sandboxMessageId(requestIndex: number): number {
   return requestIndex + 1;
 }
 
+/**
+ * The id each sendMessage the fake accepted gave its message, by request: what a `describe` line prints, so
+ * a sandbox member can press that message's buttons (`npm run say -- --press ... --id <id>`).
+ */
+const sentMessageIds = new WeakMap<ReceivedRequest, number>();
+
+/** The id of the message a sendMessage request created, if the fake accepted it. */
+export function sentMessageId(request: ReceivedRequest): number | undefined {
+  return sentMessageIds.get(request);
+}
+
 /** The Bot API methods the bot calls, answering with the documented result objects. */
 function createRoute() {
   // fake-server.ts logs each request just before routing it, so this counts up with `requests`.
@@ -77,6 +88,7 @@ function createRoute() {
         if (chatId > 0 && !hasStartedBot(chatId)) return fail(403, CANNOT_INITIATE);
         const message = messageResult(payload, messageId);
         messages.set(`${chatId}:${message.message_id}`, kept(payload));
+        sentMessageIds.set(request, message.message_id);
         return ok(message);
       }
       case 'editMessageText': {

@@ -1,6 +1,16 @@
 import type { Chat, Message, MessageEntity, Update, User } from 'grammy/types';
-import type { PlatformSandbox, SandboxAction, SignedRequest } from '../../shared/platform/sandbox.js';
-import { METHOD_PATH, type Payload, plainText, startFakeBotApi } from './fake-bot-api.js';
+import type { ReceivedRequest } from '../../shared/platform/fake-server.js';
+import {
+  describeButton,
+  type PlatformSandbox,
+  pressString,
+  readPressString,
+  type SandboxAction,
+  type SignedRequest,
+} from '../../shared/platform/sandbox.js';
+import { METHOD_PATH, type Payload, plainText, sentMessageId, startFakeBotApi } from './fake-bot-api.js';
+import { splitCallbackData } from './parse.js';
+import { callbackData } from './render.js';
 import {
   DEFAULT_SPACE,
   describeSandboxUser,
@@ -56,7 +66,9 @@ export function sandboxUpdate(action: SandboxAction, now: Date): Update {
   // The first space's updates keep the ids they had before there were others.
   const { space, ...activity } = action;
   const named = space === undefined || space.toLowerCase() === DEFAULT_SPACE ? activity : action;
-  const identity = 'messageId' in named && named.messageId ? named : { ...named, at: now.toISOString() };
+  // A press is new each time (Telegram gives every press its own query), even on the same message.
+  const redelivery = named.kind !== 'press' && 'messageId' in named && named.messageId;
+  const identity = redelivery ? named : { ...named, at: now.toISOString() };
   const update_id = hash(`update:${JSON.stringify(identity)}`);
   const date = Math.floor(now.getTime() / 1000);
   const chat = chatOf(action.channel, action.user, action.space);
@@ -89,7 +101,22 @@ export function sandboxUpdate(action: SandboxAction, now: Date): Update {
           new_chat_member: { status: 'member', user: from },
         },
       };
+    case 'press': {
+      // One press, one query id: the same delivery again (the same press at the same instant) keeps it.
+      const press = { user: action.user, data: pressData(action), queryId: `sandbox-query-${update_id}` };
+      const messageId = messageNumber(action.messageId ?? `press:${JSON.stringify(identity)}`);
+      return { update_id, callback_query: callbackQueryOf({ ...press, chat, messageId }, date) };
+    }
   }
+}
+
+/**
+ * A press's `callback_data`, encoded as render.ts encodes a button's. The action id may name the group a
+ * private answer was given for (`feedback.read@-100…`, as the describe line printed it): it stays named.
+ */
+function pressData(action: Extract<SandboxAction, { kind: 'press' }>): string {
+  const { actionId, value, group } = splitCallbackData(pressString(action));
+  return callbackData({ actionId, label: '', ...(value === undefined ? {} : { value }) }, group);
 }
 
 function messageOf(
@@ -162,20 +189,23 @@ export function signPress(press: SandboxPress, now = new Date()): SignedRequest 
       : { id: press.chatId, type: 'supergroup', title: sandboxGroupTitle(press.chatId) ?? 'group' };
   const update: Update = {
     update_id: hash(`press:${press.queryId}`),
-    callback_query: {
-      id: press.queryId,
-      from: userOf(press.user),
-      message: {
-        message_id: press.messageId,
-        from: SANDBOX_BOT_USER,
-        chat,
-        date: Math.floor(now.getTime() / 1000),
-      },
-      chat_instance: String(hash(`chat:${press.chatId}`)),
-      data: press.data,
-    } as Update['callback_query'],
+    callback_query: callbackQueryOf({ ...press, chat }, Math.floor(now.getTime() / 1000)),
   };
   return signedBody(JSON.stringify(update));
+}
+
+/** A press by `user` on the bot's message `messageId` in `chat`: Telegram's CallbackQuery object. */
+function callbackQueryOf(
+  press: Omit<SandboxPress, 'chatId'> & { readonly chat: Chat },
+  date: number,
+): Update['callback_query'] {
+  return {
+    id: press.queryId,
+    from: userOf(press.user),
+    message: { message_id: press.messageId, from: SANDBOX_BOT_USER, chat: press.chat, date },
+    chat_instance: String(hash(`chat:${press.chat.id}`)),
+    data: press.data,
+  } as Update['callback_query'];
 }
 
 function signedBody(body: string): SignedRequest {
@@ -192,16 +222,23 @@ function placeOf(chatId: number): string {
   return `in #${sandboxGroupTitle(chatId) ?? chatId}`;
 }
 
-function buttonsOf(payload: Payload): string {
-  const keyboard = (payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)
-    ?.inline_keyboard;
+/**
+ * The message's buttons, each with what `npm run say` takes to press it: its `callback_data` as the press
+ * string (render.ts wrote `<actionId>[@<group>][:<value>]`), and the message's id, which the press must
+ * name so that the bot can edit that message.
+ */
+function buttonsOf(payload: Payload, messageId: number | undefined): string {
+  const keyboard = (
+    payload.reply_markup as { inline_keyboard?: { text: string; callback_data?: string }[][] } | undefined
+  )?.inline_keyboard;
+  const id = messageId === undefined ? undefined : String(messageId);
   return (keyboard ?? [])
     .flat()
-    .map((button) => ` [${button.text}]`)
+    .map((button) => ` ${describeButton(button.text, readPressString(button.callback_data ?? ''), id)}`)
     .join('');
 }
 
-function describeSend(payload: Payload): string {
+function describeSend(request: ReceivedRequest, payload: Payload): string {
   const chatId = Number(payload.chat_id);
   const person = describeSandboxUser(chatId);
   const label = person.name ?? `user ${chatId}`;
@@ -210,7 +247,8 @@ function describeSend(payload: Payload): string {
   }
   const replyTo = (payload.reply_parameters as { message_id?: number } | undefined)?.message_id;
   const reply = replyTo === undefined ? '' : ` (replying to message ${replyTo})`;
-  return `${placeOf(chatId)}${reply}: ${plainText(String(payload.text ?? ''))}${buttonsOf(payload)}`;
+  const text = plainText(String(payload.text ?? ''));
+  return `${placeOf(chatId)}${reply}: ${text}${buttonsOf(payload, sentMessageId(request))}`;
 }
 
 /**
@@ -248,13 +286,13 @@ export const telegramSandbox: PlatformSandbox & { readonly noteDelivery: (body: 
     const payload = (request.payload ?? {}) as Record<string, unknown>;
     switch (method) {
       case 'sendMessage':
-        return describeSend(payload);
+        return describeSend(request, payload);
       case 'answerCallbackQuery':
         return payload.text === undefined
           ? 'acknowledged a button press'
           : `answered a button press with an alert to the presser: ${String(payload.text)}`;
       case 'editMessageText':
-        return `edited message ${String(payload.message_id)} ${placeOf(Number(payload.chat_id))}: ${plainText(String(payload.text ?? ''))}${buttonsOf(payload)}`;
+        return `edited message ${String(payload.message_id)} ${placeOf(Number(payload.chat_id))}: ${plainText(String(payload.text ?? ''))}${buttonsOf(payload, Number(payload.message_id))}`;
       case 'deleteMessage':
         return `deleted message ${String(payload.message_id)} ${placeOf(Number(payload.chat_id))}`;
       case 'setWebhook':

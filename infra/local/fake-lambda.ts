@@ -89,6 +89,10 @@ export async function startFakeLambda(
     async idle() {
       while (running.size > 0) await Promise.allSettled([...running]);
     },
-    close: () => server.close(),
+    // Jobs still running would write to a table that is closed next: they finish first, as Lambda's would.
+    async close() {
+      while (running.size > 0) await Promise.allSettled([...running]);
+      await server.close();
+    },
   };
 }

@@ -9,8 +9,13 @@
  *   npm run say -- --platform telegram --user carol --join          carol joins
  *   npm run say -- --platform slack --user modsam "/community stats"
  *   npm run say -- --platform telegram --space b --user modann-b "/community link"
+ *   npm run say -- --platform telegram --user modann-b --channel dm --press link.join:<digest>/<space> --id 7
  *
  * `--space` picks the workspace, server or group: `a` by default, `b` for a second community beside it.
+ * `--press <actionId>[:<value>]` presses a button the bot drew: every message with buttons is printed with
+ * each button's press string (`[Join] --press link.join:…`, with `--id <message id>` where the platform
+ * needs the message: Telegram), to copy after `npm run say -- --platform … --user …`. `--channel dm` is
+ * the member's private chat with the bot, where private answers and their buttons are on Telegram.
  *
  * It finds the dev server through the data folder (DATA_DIR, `.data` by default), unless --url or PORT says
  * where it is.
@@ -18,15 +23,15 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PLATFORMS, type Platform } from '../../shared/core/events.js';
-import type { SandboxAction, SignedRequest } from '../../shared/platform/sandbox.js';
+import { readPressString, type SandboxAction, type SignedRequest } from '../../shared/platform/sandbox.js';
 import { descriptorOf } from '../platforms.js';
 import { readDevServer } from './data-dir.js';
 import type { SaidLine } from './runtime.js';
 
 const USAGE = `usage: npm run say -- --platform <${PLATFORMS.join('|')}> [--space a|b] [--user alice]
        [--channel general] [--id <message id>] [--reply-to <message id>]
-       [--react <message id> [--emoji 👍]] [--join] [--repeat N] [--url http://127.0.0.1:3000]
-       ["text" | "/community <subcommand>"]`;
+       [--react <message id> [--emoji 👍]] [--join] [--press <actionId>[:<value>] [--id <message id>]]
+       [--repeat N] [--url http://127.0.0.1:3000] ["text" | "/community <subcommand>"]`;
 
 const OPTIONS = {
   platform: { type: 'string', short: 'p' },
@@ -39,6 +44,8 @@ const OPTIONS = {
   react: { type: 'string' },
   emoji: { type: 'string', default: '👍' },
   join: { type: 'boolean', default: false },
+  // A button the bot drew: `<actionId>[:<value>]`, as printed under the message that carries it.
+  press: { type: 'string' },
   repeat: { type: 'string', default: '1' },
   url: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -69,8 +76,10 @@ function activityFromArgs(): SandboxAction {
   const channel = values.channel;
   const text = positionals.join(' ').trim();
   if (values.join) return { kind: 'join', user, channel };
+  if (values.press !== undefined) return pressFromArgs(values.press);
   if (values.react) return { kind: 'reaction', user, channel, messageId: values.react, emoji: values.emoji };
-  if (!text) fail('Say something: a message text, "/community help", --react <id> or --join.');
+  if (!text)
+    fail('Say something: a message text, "/community help", --react <id>, --join or --press <button>.');
   if (text.startsWith('/')) return { kind: 'command', user, channel, text };
   // Message ids are numbers in the sandbox; each platform shapes them its own way (Slack ts, Telegram id).
   const messageId = values.id ?? String(Date.now() % 1_000_000_000);
@@ -81,6 +90,18 @@ function activityFromArgs(): SandboxAction {
     text,
     messageId,
     ...(values['reply-to'] ? { threadOf: values['reply-to'] } : {}),
+  };
+}
+
+function pressFromArgs(press: string): SandboxAction {
+  const button = readPressString(press.trim());
+  if (!button.actionId) fail(`--press needs a button's action id, like link.join:<value> (got "${press}")`);
+  return {
+    kind: 'press',
+    user: values.user,
+    channel: values.channel,
+    ...button,
+    ...(values.id ? { messageId: values.id } : {}),
   };
 }
 

@@ -26,7 +26,47 @@ type SandboxActivity =
       readonly emoji: string;
     }
   | { readonly kind: 'join'; readonly user: string; readonly channel: string }
-  | { readonly kind: 'command'; readonly user: string; readonly channel: string; readonly text: string };
+  | { readonly kind: 'command'; readonly user: string; readonly channel: string; readonly text: string }
+  | {
+      /** A press on a button the bot rendered: its action id and value, as `--press` names them. */
+      readonly kind: 'press';
+      readonly user: string;
+      readonly channel: string;
+      readonly actionId: string;
+      readonly value?: string;
+      /** The message the button sits on, when the platform needs it (Telegram edits that message). */
+      readonly messageId?: string;
+    };
+
+/** A button as a sandbox member presses it. */
+export interface SandboxButton {
+  readonly actionId: string;
+  readonly value?: string;
+}
+
+/** Between the action id and the value in a press string (`link.join:<value>`); the value may hold more. */
+const PRESS_SEPARATOR = ':';
+
+/** `<actionId>[:<value>]`: what `npm run say -- --press` takes, and what the sandbox prints under a button. */
+export function pressString(button: SandboxButton): string {
+  return button.value === undefined ? button.actionId : `${button.actionId}${PRESS_SEPARATOR}${button.value}`;
+}
+
+/** A press string read back: split at the first `:`, so a value may itself hold one. */
+export function readPressString(text: string): SandboxButton {
+  const at = text.indexOf(PRESS_SEPARATOR);
+  return at < 0 ? { actionId: text } : { actionId: text.slice(0, at), value: text.slice(at + 1) };
+}
+
+/**
+ * A button under a message, as the sandbox's `describe` lines show it: its label and what to pass to
+ * `npm run say` to press it (`[Join] --press link.join:1f2e…/-2000…`), plus `--id` when the press must name
+ * the message (Telegram).
+ */
+export function describeButton(label: string, button: SandboxButton, messageId?: string): string {
+  const id = messageId === undefined ? '' : ` --id ${messageId}`;
+  return `[${label}] --press ${pressString(button)}${id}`;
+}
 
 /** A request exactly as the platform would send it to our webhook: signed, with its headers. */
 export interface SignedRequest {

@@ -9,7 +9,7 @@ import {
 import type { AuditEntry, CommunityStore, LinkCode } from '../core/communities/model.js';
 import type { Member, Platform } from '../core/events.js';
 import { epochSeconds, type Item, readString, toItem } from './attributes.js';
-import { isConditionalCheckFailed, StoreError } from './errors.js';
+import { isConditionalCheckFailed, StoreError, storeError } from './errors.js';
 import { communityPartition } from './keys.js';
 import { TABLE } from './table.js';
 
@@ -218,10 +218,4 @@ function moderatorKey(communityId: string, member: Member): Item {
 
 function linkCodeKey(digest: string): Item {
   return toItem({ [TABLE.partitionKey]: `LINKCODE#${digest}`, [TABLE.sortKey]: 'LINKCODE' });
-}
-
-function storeError(operation: string) {
-  return (error: unknown): never => {
-    throw new StoreError(operation, { cause: error });
-  };
 }

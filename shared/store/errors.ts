@@ -13,3 +13,10 @@ export class StoreError extends CommunityError {
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
+
+/** A `.catch` handler that reports a failed call as a StoreError naming the operation. */
+export function storeError(operation: string) {
+  return (error: unknown): never => {
+    throw new StoreError(operation, { cause: error });
+  };
+}

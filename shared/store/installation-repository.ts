@@ -7,7 +7,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { epochSeconds, type Item, readString, readStringSet, toItem } from './attributes.js';
-import { isConditionalCheckFailed, StoreError } from './errors.js';
+import { isConditionalCheckFailed, StoreError, storeError } from './errors.js';
 import { INSTALLATION_ITEM, spacePartition } from './keys.js';
 import { TABLE } from './table.js';
 
@@ -242,10 +242,4 @@ export class CallbackClaimRepository {
 function claimKey(code: string): Item {
   const digest = createHash('sha256').update(code).digest('hex');
   return toItem({ [TABLE.partitionKey]: `OAUTH#${digest}`, [TABLE.sortKey]: 'CODE' });
-}
-
-function storeError(operation: string) {
-  return (error: unknown): never => {
-    throw new StoreError(operation, { cause: error });
-  };
 }

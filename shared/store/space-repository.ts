@@ -10,7 +10,7 @@ import {
 import type { SpaceRecord, SpaceStatus, SpaceStore } from '../core/communities/model.js';
 import type { Platform, Space } from '../core/events.js';
 import { type Item, readString, readStringSet, toItem } from './attributes.js';
-import { isConditionalCheckFailed, StoreError } from './errors.js';
+import { isConditionalCheckFailed, StoreError, storeError } from './errors.js';
 import { INSTALLATION_ITEM, SPACE_ITEM, spacePartition } from './keys.js';
 import { TABLE } from './table.js';
 
@@ -66,6 +66,10 @@ export class SpaceRepository implements SpaceStore {
     if (!existing) throw new StoreError('PutItem', { cause: new Error('space vanished after a failed put') });
     // Our own put may have landed and only its answer was lost (the SDK retried it).
     return { record: existing, created: existing.communityId === record.communityId };
+  }
+
+  async rename(space: Space, name: string): Promise<void> {
+    await this.update(space, 'SET #name = :name', { ':name': name });
   }
 
   async markNoticed(space: Space, now: Date): Promise<void> {
@@ -217,12 +221,20 @@ export class SpaceRepository implements SpaceStore {
           TableName: this.tableName,
           Key: spaceKey(space),
           UpdateExpression: expression,
-          ExpressionAttributeNames: expression.includes('#status') ? { '#status': 'status' } : undefined,
+          ExpressionAttributeNames: attributeNames(expression),
           ExpressionAttributeValues: toItem(values),
         }),
       )
       .catch(storeError('UpdateItem'));
   }
+}
+
+/** The `#name` placeholders an update expression uses (`status` and `name` are DynamoDB reserved words). */
+function attributeNames(expression: string): Record<string, string> | undefined {
+  const names = Object.fromEntries(
+    ['status', 'name'].filter((word) => expression.includes(`#${word}`)).map((word) => [`#${word}`, word]),
+  );
+  return Object.keys(names).length > 0 ? names : undefined;
 }
 
 /** A new community's id: random, never derived from a platform id. */
@@ -274,11 +286,5 @@ function fromSpaceItem(item: Item): SpaceRecord {
     registeredAt: readString(item, 'registeredAt') ?? '',
     ...(noticedAt ? { noticedAt } : {}),
     ...(movedTo ? { movedTo } : {}),
-  };
-}
-
-function storeError(operation: string) {
-  return (error: unknown): never => {
-    throw new StoreError(operation, { cause: error });
   };
 }

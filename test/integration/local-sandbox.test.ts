@@ -123,6 +123,76 @@ describe('npm run dev + npm run say (the sandbox walk-through)', () => {
   });
 });
 
+describe('npm run dev + npm run say: two communities, then linked (Telegram)', () => {
+  /** The `today` rows of the last stats table `say` printed: label -> members, messages. */
+  function todayRows(output: string): Record<string, [number, number]> {
+    const lines = output.split('\n');
+    const start = lines.findLastIndex((line) => line.trim() === 'today');
+    const rows: Record<string, [number, number]> = {};
+    for (const line of lines.slice(start + 1)) {
+      const cells = /^ {2}(\S.*?)\s+(\d+)\s+(\d+)\s+\d+\s+\d+\s+\d+$/.exec(line);
+      if (!cells) break;
+      rows[cells[1] ?? ''] = [Number(cells[2]), Number(cells[3])];
+    }
+    return rows;
+  }
+
+  it('keeps two groups apart, links them with a code and a Join press, then counts both', async () => {
+    // Prepare: group `walk` of space a and group `walk` of space b, one message each (they register).
+    const telegram = (...args: string[]) => say('--platform', 'telegram', '--channel', 'walk', ...args);
+    await telegram('--user', 'alice', 'hello from a');
+    await telegram('--space', 'b', '--user', 'bob', 'hello from b');
+    const apartA = todayRows(await telegram('--user', 'modann', '/community stats'));
+    const apartB = todayRows(await telegram('--space', 'b', '--user', 'modann-b', '/community stats'));
+
+    // Act 1: a's admin asks for a code; b's admin redeems it and is asked to confirm, with a Join press.
+    const issued = await telegram('--user', 'modann', '/community link');
+    const code = /S-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(issued)?.[0] ?? '';
+    const question = await telegram('--space', 'b', '--user', 'modann-b', `/community link ${code}`);
+    const join = /\[Join\] --press (link\.join:\S+) --id (\d+)/.exec(question);
+
+    // Act 2: b's admin presses Join, in their private chat with the bot, where the question was asked.
+    const pressed = await say(
+      '--platform',
+      'telegram',
+      '--user',
+      'modann-b',
+      '--channel',
+      'dm',
+      '--press',
+      join?.[1] ?? '',
+      '--id',
+      join?.[2] ?? '',
+    );
+    const together = todayRows(await telegram('--user', 'modann', '/community stats'));
+
+    // Assess: apart, each admin sees one group and its one message; the question carried the Join press
+    // (the code's digest and group b); the press answered "Done"; then a's admin sees both groups and the sum.
+    expect(apartA).toEqual({ telegram: [1, 1], total: [1, 1] });
+    expect(apartB).toEqual({ telegram: [1, 1], total: [1, 1] });
+    expect(code).not.toBe('');
+    expect(question).toContain('privately to modann-b: Join telegram b/walk');
+    expect(join?.[1]).toMatch(/^link\.join:[0-9a-f]{32}\/-\d+$/);
+    // Cancel's data is short enough to name group b too (render.ts): pressed in the private chat, it is
+    // a press in that group.
+    expect(question).toMatch(/\[Cancel\] --press link\.cancel@-\d+ --id \d+/);
+    expect(pressed).toMatch(/edited message \d+ privately to modann-b: Done: telegram b\/walk .* is part of/);
+    expect(pressed).toContain('privately to modann: Your link code was used: telegram b/walk');
+    expect(Object.keys(together)).toEqual([
+      expect.stringMatching(/^walk \(telegram:-\d+\)$/),
+      expect.stringMatching(/^b\/walk \(telegram:-\d+\)$/),
+      'telegram',
+      'total',
+    ]);
+    expect(Object.values(together)).toEqual([
+      [1, 1],
+      [1, 1],
+      [2, 2],
+      [2, 2],
+    ]);
+  });
+});
+
 describe('npm run say: options it cannot use', () => {
   it.each([
     [['--platform', 'slack', '--colour', 'red', 'hi'], /Unknown option '--colour'/],
@@ -135,6 +205,7 @@ describe('npm run say: options it cannot use', () => {
     [['--platform', 'slack', '--repeat', 'lots', 'hi'], /--repeat must be a whole number/],
     [['--platform', 'irc', 'hi'], /--platform must be one of slack, discord, telegram/],
     [['--platform', 'slack'], /Say something/],
+    [['--platform', 'telegram', '--press', ':abc'], /--press needs a button's action id/],
     [['--platform', 'slack', '--url', 'not a url', 'hi'], /--url must be a URL/],
   ])('refuses %j with the usage and exit code 2, never a stack', async (args, reason) => {
     const { code, output } = await sayRefused(...args);

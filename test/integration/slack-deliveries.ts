@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SLACK_SANDBOX, signSlackBody } from '../../bots/slack/sandbox.js';
+import { type SandboxWorkspace, SLACK_SANDBOX, signSlackBody } from '../../bots/slack/sandbox.js';
 import type { HttpEvent, HttpResult } from '../../shared/lambda/http.js';
 import type { FakeServer, ReceivedRequest } from '../../shared/platform/fake-server.js';
 import type { Item } from '../../shared/store/attributes.js';
@@ -35,9 +35,14 @@ export function fixture<T = Json>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../fixtures/slack/${name}`, import.meta.url), 'utf8')) as T;
 }
 
-/** A delivery signed with the sandbox secret (Slack's documented example secret), timestamped now. */
-export function signed(body: string, contentType = JSON_TYPE, extra: Record<string, string> = {}): HttpEvent {
-  const timestamp = Math.floor(Date.now() / 1000);
+/** A delivery signed with the sandbox secret (Slack's documented example secret), timestamped `at` (now). */
+export function signed(
+  body: string,
+  contentType = JSON_TYPE,
+  extra: Record<string, string> = {},
+  at = new Date(),
+): HttpEvent {
+  const timestamp = Math.floor(at.getTime() / 1000);
   return httpEvent(PATH, body, {
     'content-type': contentType,
     'x-slack-request-timestamp': String(timestamp),
@@ -76,8 +81,17 @@ export interface Delivery {
   readonly hookPath: string;
 }
 
-function delivery(body: string, triggerId: string, responseUrl: string): Delivery {
-  return { event: signed(body, FORM), triggerId, responseUrl, hookPath: new URL(responseUrl).pathname };
+function delivery(body: string, triggerId: string, responseUrl: string, at?: Date): Delivery {
+  const event = signed(body, FORM, {}, at);
+  return { event, triggerId, responseUrl, hookPath: new URL(responseUrl).pathname };
+}
+
+/** Where an interaction comes from and when: the first sandbox workspace, now, unless said otherwise. */
+export interface Origin {
+  /** A workspace of the sandbox (its team id and domain); the documented example's domain when left out. */
+  readonly workspace?: SandboxWorkspace;
+  /** When it is signed (and, for a press, its `action_ts`). */
+  readonly at?: Date;
 }
 
 /**
@@ -90,13 +104,17 @@ export function command(
     user = 'UALICE',
     channel = 'CGENERAL',
     expired = false,
-  }: { user?: string; channel?: string; expired?: boolean } = {},
+    workspace,
+    at,
+  }: { user?: string; channel?: string; expired?: boolean } & Origin = {},
 ): Delivery {
+  const team = workspace?.teamId ?? TEAM;
   const triggerId = freshId(text || 'help');
-  const responseUrl = `https://hooks.slack.com/commands/${TEAM}/${expired ? 'expired/' : ''}${sequence}/cmd`;
+  const responseUrl = `https://hooks.slack.com/commands/${team}/${expired ? 'expired/' : ''}${sequence}/cmd`;
   const fields = {
     ...fixture<Record<string, string>>('slash-command.json'),
-    team_id: TEAM,
+    team_id: team,
+    ...(workspace ? { team_domain: workspace.teamDomain } : {}),
     channel_id: channel,
     user_id: user,
     command: '/community',
@@ -104,23 +122,39 @@ export function command(
     trigger_id: triggerId,
     response_url: responseUrl,
   };
-  return delivery(new URLSearchParams(fields).toString(), triggerId, responseUrl);
+  return delivery(new URLSearchParams(fields).toString(), triggerId, responseUrl, at);
 }
 
-/** A press on a button the bot drew (the documented block_actions payload, our action and value). */
+/**
+ * A press on a button the bot drew (the documented block_actions payload, our action and value); on an
+ * ephemeral message (a slash command's private answer) when `ephemeral`.
+ */
 export function press(
   button: { readonly actionId: string; readonly value?: string },
-  { user, channel, messageTs }: { user: string; channel: string; messageTs?: string },
+  {
+    user,
+    channel,
+    messageTs,
+    ephemeral = false,
+    workspace = SLACK_SANDBOX,
+    at = new Date(),
+  }: { user: string; channel: string; messageTs?: string; ephemeral?: boolean } & Origin,
 ): Delivery {
   const documented = fixture<Record<string, unknown>>('block-actions.json');
   const triggerId = freshId(button.actionId);
-  const responseUrl = `https://hooks.slack.com/actions/${TEAM}/${sequence}/press`;
+  const team = workspace.teamId;
+  const responseUrl = `https://hooks.slack.com/actions/${team}/${sequence}/press`;
   const payload = {
     ...documented,
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM },
-    team: { id: TEAM, domain: 'sandbox' },
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: team },
+    team: { id: team, domain: workspace.teamDomain },
     channel: { id: channel, name: channel.startsWith('D') ? 'directmessage' : 'general' },
-    container: { type: 'message', message_ts: messageTs ?? '1700000000.000001', channel_id: channel },
+    container: {
+      type: 'message',
+      message_ts: messageTs ?? '1700000000.000001',
+      channel_id: channel,
+      ...(ephemeral ? { is_ephemeral: true } : {}),
+    },
     trigger_id: triggerId,
     response_url: responseUrl,
     actions: [
@@ -130,7 +164,7 @@ export function press(
         block_id: 'b1',
         text: { type: 'plain_text', text: 'Press', emoji: true },
         ...(button.value !== undefined ? { value: button.value } : {}),
-        action_ts: `${Math.floor(Date.now() / 1000)}.000100`,
+        action_ts: `${Math.floor(at.getTime() / 1000)}.000100`,
       },
     ],
   };
@@ -138,6 +172,7 @@ export function press(
     new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
     triggerId,
     responseUrl,
+    at,
   );
 }
 

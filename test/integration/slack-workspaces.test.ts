@@ -8,9 +8,11 @@ import { field, fixture, signed } from './slack-deliveries.js';
 import {
   fromWorkspace,
   type Installing,
+  installedInBoth,
   installFlow,
   itemAt,
   startInstalling,
+  tokenOf,
 } from './slack-install-harness.js';
 
 /**
@@ -21,24 +23,6 @@ import {
  */
 
 const B = SLACK_SANDBOX.workspaceB;
-
-/** The bot token the table holds for a workspace (what its installation stored). */
-async function tokenOf(installing: Installing, teamId: string): Promise<string> {
-  const item = await itemAt(installing.bot, `SPACE#slack:${teamId}`, 'INSTALLATION');
-  const token = item?.botToken?.S;
-  if (!token) throw new Error(`no installation in ${teamId}`);
-  return token;
-}
-
-/** A bot serving many workspaces, installed in both sandbox workspaces through the OAuth flow. */
-async function installedInBoth(capture?: Capture): Promise<Installing> {
-  const installing = await startInstalling(capture ? { capture } : {});
-  for (const team of [WORKSPACE_A.teamId, WORKSPACE_B.teamId]) {
-    const { result } = await installFlow(installing, { team });
-    if (result.statusCode !== 200) throw new Error(`installing in ${team}: ${result.statusCode}`);
-  }
-  return installing;
-}
 
 const message = (user: string, messageId: string, text = 'hello'): SandboxAction => ({
   kind: 'message',
@@ -81,7 +65,7 @@ describe('Slack across workspaces', () => {
 
   beforeAll(async () => {
     capture = captureDeps();
-    installing = await installedInBoth(capture);
+    installing = await installedInBoth({ capture });
   });
   afterAll(() => installing.close());
 
@@ -164,7 +148,12 @@ describe('Slack across workspaces', () => {
 
   it('answers 200 for a workspace where the app is not installed, recording nothing', async () => {
     capture.clear();
-    const stranger = { teamId: 'T0STRANGER', teamDomain: 'stranger', botUserId: 'U0NOBOT' };
+    const stranger = {
+      teamId: 'T0STRANGER',
+      teamName: 'Stranger',
+      teamDomain: 'stranger',
+      botUserId: 'U0NOBOT',
+    };
 
     const result = await deliver(message('alice', '401'), stranger);
 

@@ -18,6 +18,7 @@ export interface BotUnderTest {
   readonly env: Readonly<Record<string, string>>;
   /** Another handler instance (another Lambda cold start) on the same table, with other settings. */
   another(env?: Record<string, string>, deps?: HandlerDeps): BotHandler;
+  /** Stops what it started: its table too, unless the table was given (then its owner closes it). */
   close(): Promise<void>;
 }
 
@@ -25,6 +26,11 @@ export interface BotUnderTestOptions {
   /** Settings on top of the sandbox's (e.g. another bot identity). */
   readonly env?: Record<string, string>;
   readonly deps?: HandlerDeps;
+  /**
+   * A table started (and closed) by the caller, so several bots share one table as the deployed ones do;
+   * each bot keeps its own faulty proxy in front of it. Without it the bot starts a table of its own.
+   */
+  readonly table?: TestTable;
 }
 
 /**
@@ -37,7 +43,7 @@ export async function startBotUnderTest(
   bot: PlatformDescriptor,
   options: BotUnderTestOptions = {},
 ): Promise<BotUnderTest> {
-  const table = await startTestTable();
+  const table = options.table ?? (await startTestTable());
   const proxy = await startFaultyProxy(table.endpoint);
   const api = await bot.sandbox.startFakeApi();
   const lambda = await startFakeLambda();
@@ -65,7 +71,8 @@ export async function startBotUnderTest(
     async close() {
       await lambda.idle();
       await Promise.all([api.close(), proxy.close(), lambda.close()]);
-      await table.close();
+      // A shared table is its owner's to close.
+      if (!options.table) await table.close();
     },
   };
 }

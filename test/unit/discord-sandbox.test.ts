@@ -7,6 +7,7 @@ import {
   toCommandInvoked,
   toFormSubmitted,
 } from '../../bots/discord/parse.js';
+import { renderPrivate } from '../../bots/discord/render.js';
 import {
   discordSandbox,
   modalSubmitInteraction,
@@ -19,7 +20,7 @@ import {
 } from '../../bots/discord/sandbox.js';
 import { gatewayDispatchOf } from '../../bots/discord/sandbox-gateway.js';
 import type { ReceivedRequest } from '../../shared/platform/fake-server.js';
-import type { SandboxAction } from '../../shared/platform/sandbox.js';
+import { readPressString, type SandboxAction } from '../../shared/platform/sandbox.js';
 
 const NOW = new Date('2026-11-20T12:00:00.000Z');
 const STATS: SandboxAction = {
@@ -203,5 +204,91 @@ describe('discordSandbox.describe', () => {
     expect(describe({ type: 5, data: { flags: 64 } })).toBe('privately: (thinking…; the answer follows)');
     expect(describe({ type: 9, data: { title: 'Feedback' } })).toBe('opened the form "Feedback"');
     expect(describe({ type: 6 })).toBeUndefined();
+  });
+});
+
+describe('discordSandbox: pressing a button (npm run say -- --press)', () => {
+  const JOIN = { actionId: 'link.join', value: `${'1f2e'.repeat(8)}/${sandboxGuildId('b')}` };
+
+  it('signs a MESSAGE_COMPONENT interaction the handler reads back as the press, in the space asked for', () => {
+    const action: SandboxAction = { kind: 'press', user: 'modann', channel: 'general', space: 'b', ...JOIN };
+
+    const signed = discordSandbox.sign(action, NOW);
+    const pressed = toButtonPressed(parseInteraction(signed.body), APP);
+
+    expect(signed.path).toBe('/discord/interactions');
+    expect(signed.headers['x-signature-ed25519']).toMatch(/^[0-9a-f]{128}$/);
+    expect(JSON.parse(signed.body)).toMatchObject({
+      type: 3,
+      data: { custom_id: `link.join:${JOIN.value}`, component_type: 2 },
+    });
+    expect(pressed).toMatchObject({
+      kind: 'button_pressed',
+      actionId: 'link.join',
+      value: JOIN.value,
+      member: { id: sandboxUserId('modann') },
+      location: { space: { id: sandboxGuildId('b') } },
+      occurredAt: NOW,
+    });
+  });
+
+  it('presses a button without a value, on the message named, and in a DM', () => {
+    const pressed = toButtonPressed(
+      interactionOf({ kind: 'press', user: 'bob', channel: 'dm', actionId: 'link.cancel', messageId: '99' }),
+      APP,
+    );
+
+    expect(pressed).toMatchObject({ actionId: 'link.cancel', location: { direct: true } });
+    expect(pressed).not.toHaveProperty('value');
+    expect(
+      JSON.parse(
+        discordSandbox.sign(
+          { kind: 'press', user: 'bob', channel: 'dm', actionId: 'x', messageId: '99' },
+          NOW,
+        ).body,
+      ).message.id,
+    ).toBe('99');
+  });
+
+  it('gives the same press at the same instant the same interaction id, a later one a new id', () => {
+    const action: SandboxAction = { kind: 'press', user: 'modann', channel: 'general', ...JOIN };
+    const idOf = (at: Date) => JSON.parse(discordSandbox.sign(action, at).body).id;
+
+    expect(idOf(NOW)).toBe(idOf(NOW));
+    expect(idOf(new Date(NOW.getTime() + 1000))).not.toBe(idOf(NOW));
+  });
+
+  it('prints each button of what the bot said with the press string that presses it', () => {
+    const message = renderPrivate({
+      text: 'Join?',
+      buttons: [
+        { label: 'Join', ...JOIN },
+        { label: 'Cancel', actionId: 'link.cancel' },
+      ],
+    });
+    const answered = discordSandbox.describeAnswer?.(JSON.stringify({ type: 4, data: message }));
+    const later = discordSandbox.describe({
+      method: 'PATCH',
+      path: '/v10/webhooks/1/token/messages/@original',
+      payload: message,
+      query: new URLSearchParams(),
+      headers: {},
+      body: JSON.stringify(message),
+    });
+    const press = /\[Join\] --press (\S+)/.exec(answered ?? '')?.[1] ?? '';
+
+    expect(answered).toBe(
+      `privately: Join? [Join] --press link.join:${JOIN.value} [Cancel] --press link.cancel`,
+    );
+    expect(later).toBe(
+      `answered later, privately: Join? [Join] --press link.join:${JOIN.value} [Cancel] --press link.cancel`,
+    );
+    // What was printed presses that very button.
+    expect(
+      toButtonPressed(
+        interactionOf({ kind: 'press', user: 'modann', channel: 'general', ...readPressString(press) }),
+        APP,
+      ),
+    ).toMatchObject(JOIN);
   });
 });

@@ -1,9 +1,12 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModeratorCheck } from '../../bots/slack/moderators.js';
+import { parseButtonPress } from '../../bots/slack/parse-interactions.js';
+import { renderMessage } from '../../bots/slack/render.js';
 import { readSlackRequest } from '../../bots/slack/request.js';
 import { SLACK_SANDBOX, sandboxTs, sandboxUserId, slackSandbox } from '../../bots/slack/sandbox.js';
 import type { FakeServer } from '../../shared/platform/fake-server.js';
+import { readPressString, type SandboxAction } from '../../shared/platform/sandbox.js';
 import { httpEvent } from '../support/lambda.js';
 
 const NOW = new Date('2026-05-04T10:00:00.250Z');
@@ -248,5 +251,110 @@ describe('Slack sandbox member ids', () => {
     } finally {
       await api.close();
     }
+  });
+});
+
+describe('Slack sandbox: pressing a button (npm run say -- --press)', () => {
+  const JOIN = { actionId: 'link.join', value: `${'1f2e'.repeat(8)}/T0SANDBOX` };
+  const readPress = (action: SandboxAction, now = NOW) => {
+    const signed = slackSandbox.sign(action, now);
+    const { payload } = readSlackRequest(
+      httpEvent(signed.path, signed.body, signed.headers),
+      SLACK_SANDBOX.signingSecret,
+      now,
+    );
+    return { signed, payload, parsed: parseButtonPress(payload) };
+  };
+
+  it('signs a block_actions payload, form-encoded, that the adapter verifies and reads back as the press', () => {
+    const { signed, payload, parsed } = readPress({
+      kind: 'press',
+      user: 'modsam',
+      channel: 'general',
+      ...JOIN,
+    });
+
+    expect(signed.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect([...new URLSearchParams(signed.body).keys()]).toEqual(['payload']);
+    expect(payload).toMatchObject({
+      type: 'block_actions',
+      user: { id: 'UMODSAM', team_id: SLACK_SANDBOX.teamId },
+      team: { id: SLACK_SANDBOX.teamId },
+      channel: { id: 'CGENERAL' },
+      container: { type: 'message', channel_id: 'CGENERAL', is_ephemeral: true },
+      actions: [{ action_id: 'link.join', value: JOIN.value, type: 'button' }],
+    });
+    expect(String(payload.response_url)).toMatch(/^https:\/\/hooks\.slack\.com\/actions\/T0SANDBOX\//);
+    expect(parsed).toMatchObject({
+      kind: 'button_pressed',
+      actionId: 'link.join',
+      value: JOIN.value,
+      member: { id: 'UMODSAM' },
+      location: { space: { id: SLACK_SANDBOX.teamId }, channelId: 'CGENERAL' },
+    });
+  });
+
+  it('presses in the second workspace with --space b, in a DM with channel "dm", on the message named', () => {
+    const { payload, parsed } = readPress({
+      kind: 'press',
+      user: 'modann',
+      channel: 'dm',
+      space: 'b',
+      actionId: 'link.cancel',
+      messageId: '42',
+    });
+
+    expect(payload.container).toMatchObject({
+      channel_id: 'DMODANN',
+      message_ts: sandboxTs('42'),
+      is_ephemeral: false,
+    });
+    expect(parsed).toMatchObject({
+      actionId: 'link.cancel',
+      location: { space: { id: 'T0SANDBOXB' }, channelId: 'DMODANN' },
+    });
+    expect(parsed).not.toHaveProperty('value');
+  });
+
+  it('gives the same press in the same second the same trigger_id (its id), a later one a new one', () => {
+    const action: SandboxAction = { kind: 'press', user: 'modsam', channel: 'general', ...JOIN };
+    const idOf = (at: Date) => (readPress(action, at).parsed as { id: string }).id;
+
+    expect(idOf(NOW)).toBe(idOf(new Date(NOW.getTime() + 100)));
+    expect(idOf(new Date(NOW.getTime() + 1000))).not.toBe(idOf(NOW));
+  });
+
+  it('prints each button of what the bot said with the press string that presses it', () => {
+    const rendered = renderMessage({
+      text: 'Join?',
+      buttons: [
+        { label: 'Join', ...JOIN },
+        { label: 'Cancel', actionId: 'link.cancel' },
+      ],
+    });
+    // The Web API form carries blocks as JSON text; a response_url body or an acknowledgement as a list.
+    const posted = slackSandbox.describe({
+      method: 'POST',
+      path: '/api/chat.postMessage',
+      query: new URLSearchParams(),
+      headers: {},
+      body: '',
+      payload: { channel: 'UMODSAM', text: rendered.text, blocks: JSON.stringify(rendered.blocks) },
+    });
+    const answered = slackSandbox.describeAnswer?.(
+      JSON.stringify({ response_type: 'ephemeral', ...rendered }),
+    );
+    const press = /\[Join\] --press (\S+)/.exec(answered ?? '')?.[1] ?? '';
+
+    expect(posted).toBe(
+      `said privately to UMODSAM in their DM: Join? [Join] --press link.join:${JOIN.value} [Cancel] --press link.cancel`,
+    );
+    expect(answered).toBe(
+      `privately: Join? [Join] --press link.join:${JOIN.value} [Cancel] --press link.cancel`,
+    );
+    // What was printed presses that very button.
+    expect(
+      readPress({ kind: 'press', user: 'modsam', channel: 'general', ...readPressString(press) }).parsed,
+    ).toMatchObject(JOIN);
   });
 });

@@ -1,6 +1,9 @@
 import type { Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
+import { translateCallbackQuery } from '../../bots/telegram/parse.js';
+import { callbackData, renderMessage } from '../../bots/telegram/render.js';
 import {
+  SANDBOX_BOT_TOKEN,
   SANDBOX_SECRET_TOKEN,
   sandboxChatId,
   sandboxGroupOf,
@@ -12,7 +15,7 @@ import {
 import { isSandboxAdministrator } from '../../bots/telegram/sandbox-ids.js';
 import { parseUpdate } from '../../bots/telegram/webhook.js';
 import type { ReceivedRequest } from '../../shared/platform/fake-server.js';
-import type { SandboxAction } from '../../shared/platform/sandbox.js';
+import { readPressString, type SandboxAction } from '../../shared/platform/sandbox.js';
 
 const NOW = new Date('2026-03-01T09:00:00Z');
 const LATER = new Date('2026-03-01T09:05:00Z');
@@ -276,5 +279,165 @@ describe('telegramSandbox.describe', () => {
     const lookup = { ...sendMessage({ chat_id: 1, user_id: 2 }), path: '/botX/getChatMember' };
 
     expect(telegramSandbox.describe(lookup)).toBeUndefined();
+  });
+});
+
+describe('telegramSandbox.sign: pressing a button (npm run say -- --press)', () => {
+  const groupB = sandboxChatId('general', 'x', 'b');
+  const JOIN = { actionId: 'link.join', value: `${'1f2e'.repeat(8)}/${groupB}` };
+  const pressedBy = (action: SandboxAction, now = NOW) => {
+    const update = updateOf(telegramSandbox.sign(action, now).body);
+    const translated = translateCallbackQuery(
+      update.callback_query as NonNullable<Update['callback_query']>,
+      update.update_id,
+      now,
+    );
+    return { update, event: 'events' in translated ? translated.events[0] : translated };
+  };
+
+  it("builds a callback_query on the bot's message in the member's private chat, read back as the press", () => {
+    const { update, event } = pressedBy({
+      kind: 'press',
+      user: 'modann-b',
+      channel: 'dm',
+      messageId: '14',
+      ...JOIN,
+    });
+
+    expect(update.callback_query).toMatchObject({
+      from: { id: sandboxUserId('modann-b'), is_bot: false },
+      message: {
+        message_id: 14,
+        chat: { id: sandboxUserId('modann-b'), type: 'private' },
+        from: { is_bot: true },
+      },
+      data: `link.join:${JOIN.value}`,
+    });
+    expect(event).toMatchObject({
+      kind: 'button_pressed',
+      actionId: 'link.join',
+      value: JOIN.value,
+      member: { id: String(sandboxUserId('modann-b')) },
+      location: { space: { id: String(sandboxUserId('modann-b')) }, direct: true },
+    });
+  });
+
+  it('keeps the group a private answer names (`<actionId>@<group>`): the press is one in that group', () => {
+    const { update, event } = pressedBy({
+      kind: 'press',
+      user: 'modann-b',
+      channel: 'dm',
+      actionId: `link.cancel@${groupB}`,
+    });
+
+    expect(update.callback_query?.data).toBe(`link.cancel@${groupB}`);
+    expect(event).toMatchObject({ actionId: 'link.cancel', location: { space: { id: String(groupB) } } });
+    expect(event).not.toHaveProperty('value');
+  });
+
+  it('presses in a group of the space asked for', () => {
+    const { update, event } = pressedBy({
+      kind: 'press',
+      user: 'modann-b',
+      channel: 'general',
+      space: 'b',
+      actionId: 'feedback.read',
+      value: '1/abc',
+    });
+
+    expect(update.callback_query?.message?.chat).toMatchObject({ id: groupB, type: 'supergroup' });
+    expect(event).toMatchObject({
+      actionId: 'feedback.read',
+      value: '1/abc',
+      location: { space: { id: String(groupB) } },
+    });
+  });
+
+  it('makes every press a new query, even on the same message; the same delivery again keeps its ids', () => {
+    const action: SandboxAction = { kind: 'press', user: 'modsam', channel: 'dm', messageId: '3', ...JOIN };
+
+    const first = pressedBy(action).update;
+    const again = pressedBy(action).update;
+    const later = pressedBy(action, LATER).update;
+
+    expect(again).toEqual(first);
+    expect(later.update_id).not.toBe(first.update_id);
+    expect(later.callback_query?.id).not.toBe(first.callback_query?.id);
+  });
+
+  it('refuses data Telegram could not carry, as render.ts does', () => {
+    expect(() =>
+      telegramSandbox.sign(
+        { kind: 'press', user: 'a', channel: 'dm', actionId: 'x', value: 'v'.repeat(70) },
+        NOW,
+      ),
+    ).toThrow(/callback_data holds 64/);
+  });
+});
+
+describe('telegramSandbox.describe: buttons and how to press them', () => {
+  it('prints each button with its press string and the message id the press must name', () => {
+    const groupB = sandboxChatId('general', 'x', 'b');
+    const message = renderMessage(
+      {
+        text: 'Join?',
+        buttons: [
+          { label: 'Join', actionId: 'link.join', value: `${'1f2e'.repeat(8)}/${groupB}` },
+          { label: 'Cancel', actionId: 'link.cancel' },
+        ],
+      },
+      groupB,
+    );
+    const chat = sandboxUserId('modann-b');
+
+    const line = telegramSandbox.describe({
+      ...sendMessage({ chat_id: chat, message_id: 14, ...message }),
+      path: '/botX/editMessageText',
+    });
+    const [, joinPress, id] = /\[Join\] --press (\S+) --id (\d+)/.exec(line ?? '') ?? [];
+    const pressed = updateOf(
+      telegramSandbox.sign(
+        {
+          kind: 'press',
+          user: 'modann-b',
+          channel: 'dm',
+          ...readPressString(joinPress ?? ''),
+          messageId: id,
+        },
+        NOW,
+      ).body,
+    ).callback_query;
+
+    expect(line).toBe(
+      `edited message 14 privately to modann-b: Join? [Join] --press link.join:${'1f2e'.repeat(8)}/${groupB} --id 14 [Cancel] --press link.cancel@${groupB} --id 14`,
+    );
+    // What was printed presses that very button, on that message.
+    expect(pressed).toMatchObject({
+      data: callbackData({ label: 'Join', actionId: 'link.join', value: `${'1f2e'.repeat(8)}/${groupB}` }),
+      message: { message_id: 14 },
+    });
+  });
+
+  it('names the message a sendMessage created, once the fake Bot API has given it an id', async () => {
+    const api = await telegramSandbox.startFakeApi();
+    try {
+      const message = renderMessage({
+        text: 'Note',
+        buttons: [{ label: 'Mark as read', actionId: 'feedback.read', value: '1' }],
+      });
+      await fetch(`${api.url}/bot${SANDBOX_BOT_TOKEN}/getMe`, { method: 'POST' });
+      await fetch(`${api.url}/bot${SANDBOX_BOT_TOKEN}/sendMessage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ chat_id: sandboxUserId('modsam'), ...message }),
+      });
+
+      expect(api.requests.map((request) => telegramSandbox.describe(request))).toEqual([
+        undefined,
+        'privately to modsam: Note [Mark as read] --press feedback.read:1 --id 2',
+      ]);
+    } finally {
+      await api.close();
+    }
   });
 });

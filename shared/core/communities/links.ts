@@ -144,12 +144,14 @@ async function join(turn: Turn<ButtonPressed>): Promise<Outcome> {
   if (here.status === 'pending') await spaces.activate(here, turn.now);
   // From here the code is spent even for this space (it could otherwise rejoin after an unlink).
   await communities.finishLinkCode(digest, turn.now);
-  const founders = (await communities.moderators(code.communityId)).length === 0;
-  if (founders) {
-    // The first link makes its two moderators the community's first moderators.
-    await communities.addModerator(code.communityId, code.issuedBy);
-    await communities.addModerator(code.communityId, turn.event.member);
-  }
+  const moderators = await communities.moderators(code.communityId);
+  const founders = moderators.length === 0;
+  // The first link makes its two moderators the community's first moderators. A later one brings a platform
+  // the community may have no moderator on yet, where nobody could otherwise be named (a member option names
+  // members of the caller's platform): its confirming moderator becomes one.
+  const firstOnPlatform = !moderators.some((moderator) => moderator.platform === here.platform);
+  if (founders) await communities.addModerator(code.communityId, code.issuedBy);
+  if (founders || firstOnPlatform) await communities.addModerator(code.communityId, turn.event.member);
   const at = turn.now.toISOString();
   const actor = turn.event.member;
   await communities.audit(code.communityId, {
@@ -170,7 +172,11 @@ async function join(turn: Turn<ButtonPressed>): Promise<Outcome> {
     message: {
       text:
         `Done: ${describe(here)} is part of that community now.` +
-        (founders ? ' You and the moderator who issued the code are its community moderators.' : '') +
+        (founders
+          ? ' You and the moderator who issued the code are its community moderators.'
+          : firstOnPlatform
+            ? ` You are its first community moderator on ${here.platform}.`
+            : '') +
         (toldIssuer
           ? ''
           : ` The moderator who issued the code sees it in \`/${COMMAND_NAME} spaces\` and \`/${COMMAND_NAME} audit\`.`),

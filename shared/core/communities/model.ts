@@ -75,6 +75,8 @@ export interface SpaceStore {
     registration: { readonly status: 'active' | 'pending'; readonly name?: string },
     now: Date,
   ): Promise<{ readonly record: SpaceRecord; readonly created: boolean }>;
+  /** Records the platform's current name for a space (a renamed group, a workspace first heard unnamed). */
+  rename(space: Space, name: string): Promise<void>;
   /** Marks the registration notice posted. */
   markNoticed(space: Space, now: Date): Promise<void>;
   /** Marks a space inactive and deletes its installation (tokens); records stay. */

@@ -74,6 +74,13 @@ export function createSpaceGate(spaces: SpaceStore, mode: SpacesMode): SpaceGate
       const cached = cache.get(key);
       if (!fresh && cached && cached.until > now.getTime()) return cached.record;
       const found = (await spaces.find(location.space)) ?? (await register(location, now));
+      // A space first heard from through a payload without its name (a Slack message, a Discord command)
+      // takes the first name an interaction carries: one write, on the interaction path only. A name the
+      // space has is kept (a Slack installation's team name beats a command's team domain).
+      if (fresh && location.spaceName && !found.name) {
+        await spaces.rename(location.space, location.spaceName);
+        return remember({ ...found, name: location.spaceName }, now);
+      }
       return remember(found, now);
     },
     async change(change, now) {
