@@ -52,20 +52,29 @@ export function createDispatcher(
   };
 
   /** A handler's turn: the space as stored now, and the member's rights, each asked at most once. */
-  async function turnOf(event: InteractionEvent, at: Date, rights?: () => Promise<boolean>): Promise<Turn> {
-    const space = await gate.resolve(event.location, at, true);
+  async function turnOf(
+    event: InteractionEvent,
+    at: Date,
+    rights?: () => Promise<boolean>,
+    spaceRead: Promise<SpaceRecord | undefined> = gate.resolve(event.location, at, true),
+  ): Promise<Turn> {
+    const space = await spaceRead;
     const platformSays = memoize(rights ?? (() => messenger.isModerator(event.location.space, event.member)));
-    const isModerator = memoize(
-      async () =>
-        (await platformSays()) ||
-        (space !== undefined && (await stores.communities.isModerator(space.communityId, event.member))),
-    );
+    const isModerator = memoize(async () => {
+      // Both asked at once: a member the platform does not call a moderator costs no second round trip.
+      const named = space
+        ? stores.communities.isModerator(space.communityId, event.member)
+        : Promise.resolve(false);
+      named.catch(() => {});
+      return (await platformSays()) || (await named);
+    });
     return {
       event,
       now: at,
       services,
       ...(space ? { space } : {}),
       isModerator,
+      platformSaysModerator: platformSays,
       isCommunityModerator: memoize(() =>
         isCommunityModerator(stores.communities, space, event.member, platformSays),
       ),
@@ -199,6 +208,9 @@ export function createDispatcher(
     const item = toEngagementRecord(event, at);
     // An answer carried in the acknowledgement cannot fail once decided: it is claimed as given at once.
     const atOnce = responder.answersInAcknowledgement === true;
+    // The space is read while the claim is written: neither waits for the other (cold start).
+    const spaceRead = gate.resolve(event.location, at, true);
+    spaceRead.catch(() => {});
     const { outcome, claim } = await stores.engagement.recordInteraction(item, at, IN_REQUEST_MS, atOnce);
     deps.onRecorded?.(item, outcome);
     if (claim !== 'claimed') {
@@ -208,7 +220,7 @@ export function createDispatcher(
     let result: InteractionResult;
     let space: SpaceRecord | undefined;
     try {
-      const turn = await turnOf(event, at, rights);
+      const turn = await turnOf(event, at, rights, spaceRead);
       space = turn.space;
       const routed = await route(turn);
       const answer = 'handler' in routed ? await routed.handler.run(routed.turn) : routed;

@@ -53,6 +53,8 @@ export interface Turn<E extends InteractionEvent = InteractionEvent> {
    * community's moderators.
    */
   isModerator(): Promise<boolean>;
+  /** Whether the platform itself calls the acting member a moderator of the space (no table read). */
+  platformSaysModerator(): Promise<boolean>;
   /**
    * Whether the acting member may act for the whole community (communities/rights.ts): a community moderator,
    * or, while the community has none (a space nobody linked yet), a moderator of the space.

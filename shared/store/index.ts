@@ -2,12 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CoreStores } from '../core/feature.js';
 import { CacheRepository } from './cache-repository.js';
 import { createDynamoClient, type StoreConfig } from './client.js';
-import { CommunityRepository } from './community-repository.js';
 import { EngagementRepository } from './engagement-repository.js';
-import { FeedbackRepository } from './feedback-repository.js';
-import { FormSessionRepository } from './form-session-repository.js';
-import { LedgerRepository } from './ledger-repository.js';
-import { PendingRepository } from './pending-repository.js';
+import { loadedOnFirstCall } from './lazy.js';
 import { SpaceRepository } from './space-repository.js';
 
 export { CacheRepository } from './cache-repository.js';
@@ -22,12 +18,18 @@ export interface Store {
   readonly engagement: EngagementRepository;
   readonly cache: CacheRepository;
   /** Every store port the core uses. */
-  readonly core: CoreStores & { readonly ledger: LedgerRepository };
+  readonly core: CoreStores;
 }
 
 export function createStore(config: StoreConfig): Store {
   const client = createDynamoClient(config);
-  const engagement = new EngagementRepository(client, config.tableName);
+  const { tableName } = config;
+  const engagement = new EngagementRepository(client, tableName);
+  let loading: ReturnType<typeof loadInteractionStores> | undefined;
+  const interactionStores = () => {
+    loading ??= loadInteractionStores(client, tableName);
+    return loading;
+  };
   return {
     client,
     tableName: config.tableName,
@@ -35,12 +37,17 @@ export function createStore(config: StoreConfig): Store {
     cache: new CacheRepository(client, config.tableName),
     core: {
       engagement,
-      ledger: new LedgerRepository(client, config.tableName),
-      pending: new PendingRepository(client, config.tableName),
-      forms: new FormSessionRepository(client, config.tableName),
-      feedback: new FeedbackRepository(client, config.tableName),
-      spaces: new SpaceRepository(client, config.tableName),
-      communities: new CommunityRepository(client, config.tableName),
+      spaces: new SpaceRepository(client, tableName),
+      // Only interactions use these: one chunk, loaded on the first call to any of them (lazy.ts).
+      ledger: loadedOnFirstCall(async () => (await interactionStores()).ledger),
+      pending: loadedOnFirstCall(async () => (await interactionStores()).pending),
+      forms: loadedOnFirstCall(async () => (await interactionStores()).forms),
+      feedback: loadedOnFirstCall(async () => (await interactionStores()).feedback),
+      communities: loadedOnFirstCall(async () => (await interactionStores()).communities),
     },
   };
+}
+
+async function loadInteractionStores(client: DynamoDBClient, tableName: string) {
+  return (await import('./interaction-stores.js')).createInteractionStores(client, tableName);
 }

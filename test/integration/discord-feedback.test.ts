@@ -217,7 +217,7 @@ describe('each press and submission answered once', () => {
       values: { note: 'Lost reply' },
     });
     const mark = context.bot.api.requests.length;
-    context.bot.proxy.failNext('PutItem', 3, 'after');
+    context.bot.proxy.failNext('PutItem', 3, 'after', '"EVT#');
 
     // Act
     const failed = await deliver(delivery);
@@ -235,7 +235,7 @@ describe('each press and submission answered once', () => {
     const { dms } = await sendNote('erin', command('erin', '/community feedback Pressed through a fault'));
     const customId = readButton(dms.find(({ to }) => to === 'olga')?.request as ReceivedRequest);
     const delivery = press({ user: 'olga', channel: 'dm', customId });
-    context.bot.proxy.failNext('PutItem', 3, 'after');
+    context.bot.proxy.failNext('PutItem', 3, 'after', '"EVT#');
 
     const failed = await deliver(delivery);
     const answers = [answerOf(await deliver(delivery)), answerOf(await deliver(delivery))];

@@ -212,7 +212,7 @@ describe('Telegram webhook: a command recorded, then DynamoDB failing before it 
     const signed = command('erin', 'general', '/community help');
     const { update_id } = JSON.parse(signed.body) as Update;
     const mark = api.requests.length;
-    proxy.failNext('PutItem', 3, 'after');
+    proxy.failNext('PutItem', 3, 'after', '"EVT#');
 
     // Act
     const failed = await deliverSigned(signed);

@@ -37,6 +37,7 @@ function helpTurn(moderator: boolean, direct = false): CommandTurn {
     services: { table: COMMAND_TABLE } as unknown as CoreServices,
     isModerator: async () => moderator,
     isCommunityModerator: async () => moderator,
+    platformSaysModerator: async () => moderator,
     command: help as NonNullable<typeof help>,
     values: {},
   };

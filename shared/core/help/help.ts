@@ -14,7 +14,9 @@ export const helpFeature: Feature = {
  * under its name, its subcommands indented.
  */
 export async function helpText(turn: CommandTurn): Promise<string> {
-  const moderator = !turn.event.location.direct && (await turn.isModerator());
+  // The platform's word only: help is the commonest command, and a table read for the rare community
+  // moderator who moderates no space here would cost every member a round trip (they may still run them).
+  const moderator = !turn.event.location.direct && (await turn.platformSaysModerator());
   const commands = listCommands(turn.services.table);
   const sections = [
     `**/${COMMAND_NAME}: the community bot**`,
