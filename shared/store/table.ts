@@ -2,13 +2,16 @@
  * The one DynamoDB table, defined once. The CDK stack (infra/) and the local/test set-up
  * (infra/local) both build the table from this, so keys, index and TTL cannot drift apart.
  *
- * Items (single-table design). Every key names the space or the community it belongs to; the one exception
- * is a link code, which is how a space finds a community it does not belong to yet (keyed by a digest).
+ * Items (single-table design). Every key names the space or the community it belongs to, except what exists
+ * before either is known: a link code (how a space finds a community it does not belong to yet), a Slack
+ * OAuth code's claim (before the workspace is installed), both keyed by a digest, and a member's guided form
+ * (their private chat with the bot, which belongs to no space).
  * | item               | pk                           | sk                 | byDay index (gsi1pk / gsi1sk)       |
  * | engagement record  | `EVT#<platform>:<space>:<id>` | `EVT`             | `DAY#<platform>:<space>#<day>` / `<kind>#<key>` (engagement only) |
  * | day rollup         | `ROLLUP#<platform>:<space>`  | `<day>`            | -                                   |
  * | space              | `SPACE#<platform>:<space>`   | `SPACE`            | `SPACES#<community>` / `<platform>:<space>` |
  * | Slack installation | `SPACE#slack:<team>`         | `INSTALLATION`     | -                                   |
+ * | Slack OAuth claim  | `OAUTH#<sha-256 of the code>` | `CODE`            | -  (one exchange per code; expires) |
  * | community moderator| `COMMUNITY#<community>`      | `MOD#<platform>:<member>` | -                            |
  * | audit entry        | `COMMUNITY#<community>`      | `AUDIT#<time>#<random>` | -  (expires after a year)      |
  * | link code          | `LINKCODE#<digest>`          | `LINKCODE`         | -  (single use, expires)            |
