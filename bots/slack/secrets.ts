@@ -1,6 +1,6 @@
 import { ConfigError } from '../../shared/core/errors.js';
 import type { Env } from '../../shared/lambda/env.js';
-import { readFromLambdaExtension, type SecretReader } from '../../shared/lambda/secrets.js';
+import { type SecretReader, secretSource } from '../../shared/lambda/secrets.js';
 
 /**
  * The Slack events function's secret values. The signing secret is always needed; the bot token only when
@@ -18,46 +18,22 @@ export interface SlackSecrets {
 export const SLACK_SECRET_ARN = 'SLACK_SECRET_ARN';
 
 /**
- * Where the secret values come from: the environment when SLACK_SIGNING_SECRET is set (locally, in tests),
- * otherwise the JSON secret SLACK_SECRET_ARN names, read through the Lambda extension on first use (never at
- * cold start), then kept for the life of the instance; a failed read is tried again by the next call.
- *
- * Unlike shared/lambda/secrets.ts `secretSource`, one value may be missing: the bot token, whose absence
- * means "many workspaces".
+ * Where the secret values come from (shared/lambda/secrets.ts `secretSource`: the environment locally, the
+ * JSON secret SLACK_SECRET_ARN names in AWS, read on first use and kept), with the bot token optional: its
+ * absence means "many workspaces". From the environment a placeholder token fails at start.
  */
 export function slackSecretSource(env: Env, read?: SecretReader): () => Promise<SlackSecrets> {
-  const signingSecret = env.SLACK_SIGNING_SECRET?.trim();
-  if (signingSecret) {
-    const values = readValues({ SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: env.SLACK_BOT_TOKEN });
+  const source = secretSource(env, ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'], SLACK_SECRET_ARN, read, [
+    'SLACK_BOT_TOKEN',
+  ]);
+  if (env.SLACK_SIGNING_SECRET?.trim()) {
+    const values = readValues({
+      SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET,
+      SLACK_BOT_TOKEN: env.SLACK_BOT_TOKEN,
+    });
     return () => Promise.resolve(values);
   }
-  const arn = env[SLACK_SECRET_ARN]?.trim();
-  if (!arn) {
-    throw new ConfigError(
-      `Missing environment variable SLACK_SIGNING_SECRET (or ${SLACK_SECRET_ARN} in AWS)`,
-    );
-  }
-  const readSecret = read ?? readFromLambdaExtension(env);
-  let pending: Promise<SlackSecrets> | undefined;
-  return () => {
-    pending ??= readSecret(arn)
-      .then((text) => readValues(parseSecret(text)))
-      .catch((error: unknown) => {
-        pending = undefined;
-        throw error;
-      });
-    return pending;
-  };
-}
-
-function parseSecret(text: string): Record<string, unknown> {
-  try {
-    const secret: unknown = JSON.parse(text);
-    if (typeof secret === 'object' && secret !== null) return secret as Record<string, unknown>;
-  } catch {
-    // The parser's message would quote part of the secret.
-  }
-  throw new ConfigError(`Secret ${SLACK_SECRET_ARN} is not a JSON object`);
+  return async () => readValues(await source());
 }
 
 /** The values, checked: a signing secret, and a bot token only if it is one (`xoxb-`). */

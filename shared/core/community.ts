@@ -84,10 +84,11 @@ export function createCommunity(deps: CommunityDeps): Community {
       const space = await gate.resolve(event.location, at);
       if (!space) return 'private';
       if (space.status !== 'active') return 'not_served';
-      await noticeIfNew(space, event.location.channelId);
       const item = toEngagementRecord(event, at);
       const outcome = await deps.stores.engagement.record(item);
       deps.onRecorded?.(item, outcome);
+      // After the record: handing the notice over never delays or fails what the event is for.
+      await noticeIfNew(space, event.location.channelId);
       return outcome;
     },
     async onSpaceChange(change) {

@@ -38,28 +38,32 @@ export const EXTENSION_TIMEOUT_MS = 2000;
  *   for the life of the instance. A failed read is retried by the next invocation. By default it is read
  *   through the Parameters and Secrets Lambda Extension ({@link readFromLambdaExtension}); scripts that run
  *   outside Lambda pass another `read` (see secrets-sdk.ts).
+ *
+ * `optional` names may be missing or empty, in the environment and in the secret alike: they read as `''`.
  */
 export function secretSource<Name extends string>(
   env: Env,
   names: readonly Name[],
   arnVariable: string,
   read?: SecretReader,
+  optional: readonly Name[] = [],
 ): SecretSource<Name> {
-  const fromEnv = names.map((name) => [name, env[name]?.trim()] as const);
-  if (fromEnv.every(([, value]) => value)) {
+  const fromEnv = names.map((name) => [name, env[name]?.trim() ?? ''] as const);
+  const isRequired = (name: Name) => !optional.includes(name);
+  if (fromEnv.every(([name, value]) => value || !isRequired(name))) {
     const values = Object.freeze(Object.fromEntries(fromEnv)) as Record<Name, string>;
     return () => Promise.resolve(values);
   }
   const arn = env[arnVariable]?.trim();
   if (!arn) {
-    const missing = fromEnv.filter(([, value]) => !value).map(([name]) => name);
+    const missing = fromEnv.filter(([name, value]) => !value && isRequired(name)).map(([name]) => name);
     throw new ConfigError(`Missing environment variable ${missing.join(', ')} (or ${arnVariable} in AWS)`);
   }
   const readSecret = read ?? readFromLambdaExtension(env);
   let pending: Promise<Record<Name, string>> | undefined;
   return () => {
     pending ??= readSecret(arn)
-      .then((text) => pickValues(text, names, arnVariable))
+      .then((text) => pickValues(text, names, arnVariable, optional))
       .catch((error: unknown) => {
         pending = undefined;
         throw error;
@@ -73,6 +77,7 @@ function pickValues<Name extends string>(
   text: string,
   names: readonly Name[],
   arnVariable: string,
+  optional: readonly Name[],
 ): Record<Name, string> {
   let secret: unknown;
   try {
@@ -84,10 +89,9 @@ function pickValues<Name extends string>(
   const values = {} as Record<Name, string>;
   for (const name of names) {
     const value = (secret as Record<string, unknown> | null)?.[name];
-    if (typeof value !== 'string' || !value) {
-      throw new ConfigError(`Secret ${arnVariable} has no value for ${name}`);
-    }
-    values[name] = value;
+    if (typeof value === 'string' && value) values[name] = value;
+    else if (optional.includes(name)) values[name] = '';
+    else throw new ConfigError(`Secret ${arnVariable} has no value for ${name}`);
   }
   return values;
 }

@@ -1,10 +1,4 @@
-import {
-  BatchGetItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Claim } from '../core/answers.js';
 import { COMPLETED_FOR_SECONDS } from '../core/answers.js';
 import {
@@ -21,6 +15,7 @@ import { endOfDay } from '../core/time.js';
 import { epochSeconds, type Item, readNumber, readString, readStringSet, toItem } from './attributes.js';
 import { isConditionalCheckFailed, StoreError } from './errors.js';
 import { completeClaim, recordAndClaim, release } from './interaction-claims.js';
+import { getAll, queryAll } from './reads.js';
 import { TABLE } from './table.js';
 
 /**
@@ -123,54 +118,36 @@ export class EngagementRepository implements EngagementStore {
   private async sumDay(space: Space, day: string): Promise<DayTotals> {
     const totals = { messages: 0, replies: 0, reactions: 0, joins: 0 };
     const members = new Set<string>();
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client
-        .send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: byDay.name,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': byDay.partitionKey, '#sk': byDay.sortKey, '#m': 'memberId' },
-            ExpressionAttributeValues: { ':pk': { S: dayPartition(space, day) } },
-            ProjectionExpression: '#sk, #m',
-            ExclusiveStartKey: startKey,
-          }),
-        )
-        .catch((error: unknown) => {
-          throw new StoreError('Query', { cause: error });
-        });
-      for (const item of page.Items ?? []) {
-        const kind = readString(item, byDay.sortKey)?.split('#')[0] as InboundEventKind;
-        const column = COLUMN_OF_KIND[kind];
-        if (column) totals[column] += 1;
-        const member = readString(item, 'memberId');
-        if (member && makesMemberSeen(kind)) members.add(member);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: byDay.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': byDay.partitionKey, '#sk': byDay.sortKey, '#m': 'memberId' },
+      ExpressionAttributeValues: { ':pk': { S: dayPartition(space, day) } },
+      ProjectionExpression: '#sk, #m',
+    });
+    for (const item of items) {
+      const kind = readString(item, byDay.sortKey)?.split('#')[0] as InboundEventKind;
+      const column = COLUMN_OF_KIND[kind];
+      if (column) totals[column] += 1;
+      const member = readString(item, 'memberId');
+      if (member && makesMemberSeen(kind)) members.add(member);
+    }
     return { platform: space.platform, spaceId: space.id, day, ...totals, members: [...members].sort() };
   }
 
   private async readRollups(space: Space, days: readonly string[]): Promise<Map<string, DayTotals>> {
-    const found = new Map<string, DayTotals>();
-    let keys = days.map((day) =>
+    const keys = days.map((day) =>
       toItem({ [TABLE.partitionKey]: rollupPartition(space), [TABLE.sortKey]: day }),
     );
-    // BatchGetItem takes 100 keys; 30 days per platform fit. Unprocessed keys are asked for again.
-    while (keys.length > 0) {
-      const result = await this.client
-        .send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }))
-        .catch((error: unknown) => {
-          throw new StoreError('BatchGetItem', { cause: error });
-        });
-      for (const item of result.Responses?.[this.tableName] ?? []) {
+    // 30 days fit in one BatchGetItem; keys left unprocessed are asked for again (reads.ts).
+    const items = await getAll(this.client, this.tableName, keys);
+    return new Map(
+      items.map((item) => {
         const day = readString(item, TABLE.sortKey) ?? '';
-        found.set(day, fromRollupItem(space, day, item));
-      }
-      keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-    }
-    return found;
+        return [day, fromRollupItem(space, day, item)] as const;
+      }),
+    );
   }
 
   private async writeRollup(totals: DayTotals): Promise<void> {

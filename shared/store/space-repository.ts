@@ -1,10 +1,8 @@
 import {
-  BatchGetItemCommand,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { SpaceRecord, SpaceStatus, SpaceStore } from '../core/communities/model.js';
@@ -12,6 +10,7 @@ import type { Platform, Space } from '../core/events.js';
 import { type Item, readString, readStringSet, toItem } from './attributes.js';
 import { isConditionalCheckFailed, StoreError, storeError } from './errors.js';
 import { INSTALLATION_ITEM, SPACE_ITEM, spacePartition } from './keys.js';
+import { getAll, queryAll } from './reads.js';
 import { TABLE } from './table.js';
 
 const { byDay: group } = TABLE.indexes;
@@ -145,53 +144,24 @@ export class SpaceRepository implements SpaceStore {
   }
 
   async spacesOf(communityId: string): Promise<SpaceRecord[]> {
-    const keys: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client
-        .send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: group.name,
-            KeyConditionExpression: '#gpk = :group',
-            ExpressionAttributeNames: { '#gpk': group.partitionKey },
-            ExpressionAttributeValues: toItem({ ':group': groupPartition(communityId) }),
-            ExclusiveStartKey: startKey,
-          }),
-        )
-        .catch(storeError('Query'));
-      for (const item of page.Items ?? []) {
-        const pk = item[TABLE.partitionKey];
-        const sk = item[TABLE.sortKey];
-        if (pk && sk) keys.push({ [TABLE.partitionKey]: pk, [TABLE.sortKey]: sk });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const entries = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: group.name,
+      KeyConditionExpression: '#gpk = :group',
+      ExpressionAttributeNames: { '#gpk': group.partitionKey },
+      ExpressionAttributeValues: toItem({ ':group': groupPartition(communityId) }),
+    });
+    const keys = entries.flatMap((item) => {
+      const pk = item[TABLE.partitionKey];
+      const sk = item[TABLE.sortKey];
+      return pk && sk ? [{ [TABLE.partitionKey]: pk, [TABLE.sortKey]: sk }] : [];
+    });
     // The index is eventually consistent; the items themselves are read consistently, and a space that
     // moved away since is left out.
-    const records = await this.readAll(keys);
+    const records = (await getAll(this.client, this.tableName, keys, true)).map(fromSpaceItem);
     return records
       .filter((record) => record.communityId === communityId && record.status !== 'moved')
       .sort((a, b) => `${a.platform}:${a.id}`.localeCompare(`${b.platform}:${b.id}`));
-  }
-
-  private async readAll(keys: readonly Item[]): Promise<SpaceRecord[]> {
-    const found: SpaceRecord[] = [];
-    for (let start = 0; start < keys.length; start += 100) {
-      let batch = keys.slice(start, start + 100);
-      while (batch.length > 0) {
-        const result = await this.client
-          .send(
-            new BatchGetItemCommand({
-              RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } },
-            }),
-          )
-          .catch(storeError('BatchGetItem'));
-        found.push(...(result.Responses?.[this.tableName] ?? []).map(fromSpaceItem));
-        batch = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    }
-    return found;
   }
 
   private async setStatus(space: Space, status: SpaceStatus, now: Date): Promise<SpaceRecord | undefined> {

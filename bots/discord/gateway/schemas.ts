@@ -5,7 +5,6 @@
  * names the field without quoting its value (it could be message text).
  */
 import * as v from 'valibot';
-import { type Ignored, unreadable } from '../../../shared/platform/ignored.js';
 
 /** A snowflake: an unsigned 64-bit integer, sent as a decimal string. */
 export const snowflake = v.pipe(v.string(), v.regex(/^\d{1,20}$/, 'a Discord snowflake'));
@@ -94,33 +93,3 @@ export const guildCreateSchema = v.object({
 
 /** GUILD_DELETE: an unavailable guild object; `unavailable` unset means the bot was removed. */
 export const guildDeleteSchema = v.object({ id: snowflake, unavailable: v.nullish(v.boolean()) });
-
-/**
- * `value` read with `schema`, or `unreadable` naming the first field that does not fit
- * (`MESSAGE_CREATE d.author.id: expected a Discord snowflake, got a number`).
- */
-export function check<TSchema extends v.GenericSchema>(
-  schema: TSchema,
-  value: unknown,
-  what: string,
-): v.InferOutput<TSchema> | Ignored {
-  const result = v.safeParse(schema, value, { abortEarly: true });
-  if (result.success) return result.output;
-  const [issue] = result.issues;
-  const path = issue ? v.getDotPath(issue) : null;
-  const missing = issue?.kind === 'schema' && issue.input === undefined;
-  const expected = missing ? 'a value' : issue?.kind === 'schema' ? issue.expected : issue?.message;
-  return unreadable(
-    `${what}${path ? `.${path}` : ''}: expected ${expected ?? 'a documented value'}, got ${kindOf(issue?.input)}`,
-  );
-}
-
-/** What a value is, in words, without showing it. */
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string')
-    return value === '' ? 'an empty string' : `a string of ${value.length} characters`;
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}

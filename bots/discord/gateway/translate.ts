@@ -37,8 +37,8 @@ import type {
 } from '../../../shared/core/events.js';
 import { utcDay } from '../../../shared/core/time.js';
 import { type Ignored, ignore, isIgnored } from '../../../shared/platform/ignored.js';
+import { check } from '../../../shared/platform/payload-check.js';
 import {
-  check,
   dispatchSchema,
   guildCreateSchema,
   guildDeleteSchema,
@@ -77,7 +77,7 @@ const MEMBER_MESSAGE_TYPES: ReadonlySet<number> = new Set([MessageType.Default, 
 export function translateDispatch(payload: unknown, receivedAt: Date): GatewayTranslation {
   const dispatch = check(dispatchSchema, payload, 'dispatch');
   if (isIgnored(dispatch)) return dispatch;
-  const { op, t: name, d: data } = dispatch;
+  const { op, t: name, d: data } = dispatch.value;
   if (op !== undefined && op !== null && op !== GatewayOpcodes.Dispatch) {
     return ignore(`opcode ${op}: not a dispatch (the connection's own traffic)`);
   }
@@ -109,7 +109,7 @@ function read<TSchema extends v.GenericSchema<unknown, object>>(
   translate: (d: v.InferOutput<TSchema>) => GatewayTranslation,
 ): GatewayTranslation {
   const checked = check(schema, data, `${name} d`);
-  return isIgnored(checked) ? checked : translate(checked);
+  return isIgnored(checked) ? checked : translate(checked.value);
 }
 
 function toMessage(d: v.InferOutput<typeof messageSchema>): GatewayTranslation {
