@@ -263,6 +263,16 @@ describe('one community across Slack, Discord and Telegram', () => {
       'No moderator actions recorded in this community yet.',
     );
 
+    // A community moderator cannot reach into another community: unlinking its group is refused, unchanged.
+    const otherGroup = `telegram:${tg.chatOf(U)}`;
+    const before = await table.store.core.spaces.find({ platform: 'telegram', id: String(tg.chatOf(U)) });
+    expect(await askSlack(`unlink ${otherGroup}`)).toBe(
+      `No space ${otherGroup} in this community. /community spaces lists them.`,
+    );
+    expect(await table.store.core.spaces.find({ platform: 'telegram', id: String(tg.chatOf(U)) })).toEqual(
+      before,
+    );
+
     // Act 3: a community moderator unlinks the Telegram group, from Slack.
     const unlinked = await askSlack(`unlink ${TELEGRAM()}`);
 
