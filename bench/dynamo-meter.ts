@@ -51,22 +51,22 @@ function count(usage: DynamoUsage, operation: string, body: string, status: numb
   if (operation === 'PutItem') {
     const item = (JSON.parse(body) as { Item: Record<string, AttributeValue> }).Item;
     units = Math.ceil(itemSize(item) / KB);
-    // A failed condition writes nothing to the index.
-    const indexed = status === 200 && item[TABLE.indexes.byDay.partitionKey] !== undefined;
-    if (indexed) units += Math.ceil((indexEntrySize(item) + INDEX_ENTRY_OVERHEAD) / KB);
+    // A failed condition writes nothing to the indexes; each index an item enters costs its own units.
+    if (status === 200) {
+      for (const index of Object.values(TABLE.indexes)) {
+        if (item[index.partitionKey] === undefined) continue;
+        units += Math.ceil((indexEntrySize(item, index) + INDEX_ENTRY_OVERHEAD) / KB);
+      }
+    }
   }
   return { calls, writeCalls: usage.writeCalls + 1, writeUnits: usage.writeUnits + units };
 }
 
-function indexEntrySize(item: Record<string, AttributeValue>): number {
-  const { byDay } = TABLE.indexes;
-  const names = [
-    TABLE.partitionKey,
-    TABLE.sortKey,
-    byDay.partitionKey,
-    byDay.sortKey,
-    ...byDay.nonKeyAttributes,
-  ];
+type Index = (typeof TABLE.indexes)[keyof typeof TABLE.indexes];
+
+function indexEntrySize(item: Record<string, AttributeValue>, index: Index): number {
+  const projected = 'nonKeyAttributes' in index ? index.nonKeyAttributes : [];
+  const names = [TABLE.partitionKey, TABLE.sortKey, index.partitionKey, index.sortKey, ...projected];
   return itemSize(
     Object.fromEntries(
       names.filter((name) => item[name]).map((name) => [name, item[name] as AttributeValue]),

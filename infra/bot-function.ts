@@ -19,7 +19,8 @@ import { botCode } from './bundling.js';
 /**
  * The only table actions a bot needs: conditional puts for idempotent records and answer claims, updates
  * to complete a claim or mark a note read, deletes to release a claim or use up a deep link, reads for
- * rollups and the cache, queries on the byDay index. No Scan, no batch writes.
+ * rollups and the cache, queries on the indexes, and batch deletes (an erasure removes thousands of records).
+ * No Scan.
  */
 export const BOT_TABLE_ACTIONS = [
   'dynamodb:PutItem',
@@ -27,6 +28,7 @@ export const BOT_TABLE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
   'dynamodb:Query',
 ] as const;
 
@@ -71,6 +73,8 @@ export interface BotFunctionProps {
   readonly tableKey: IKey;
   /** This bot's own secret (JSON of its tokens); the function may read only this one, and only if its handler needs it. */
   readonly secret: ISecret;
+  /** The key of opaque member ids (`MEMBER_KEY`), shared by every bot: each reads it on its first event. */
+  readonly membersSecret: ISecret;
   /** Non-secret settings (platform ids). Names ending in _TOKEN or _SECRET are refused. */
   readonly environment: Readonly<Record<string, string>>;
 }
@@ -101,18 +105,19 @@ export class BotFunction extends Construct {
     role.addToPolicy(
       new PolicyStatement({
         actions: [...BOT_TABLE_ACTIONS],
-        resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes.byDay.name}`],
+        resources: [
+          table.tableArn,
+          `${table.tableArn}/index/${TABLE.indexes.byDay.name}`,
+          `${table.tableArn}/index/${TABLE.indexes.byMember.name}`,
+        ],
       }),
     );
     role.addToPolicy(tableKeyStatement(this, props.tableKey));
     const readsSecret = bot.secret.readByHandler;
     // GetSecretValue only: the secrets extension reads the value with this role and never describes it.
     // A handler that needs no secret (Discord's, today) gets no grant and no ARN at all.
-    if (readsSecret) {
-      role.addToPolicy(
-        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
-      );
-    }
+    const secrets = [props.membersSecret.secretArn, ...(readsSecret ? [secret.secretArn] : [])];
+    role.addToPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secrets }));
 
     this.function = new LambdaFunction(this, 'Function', {
       description: `Community bot: ${platform} webhook`,
@@ -127,11 +132,10 @@ export class BotFunction extends Construct {
       logGroup: this.logGroup,
       // The AWS Parameters and Secrets Lambda Extension: the handler reads its secret over loopback
       // (shared/lambda/secrets.ts) instead of bundling and loading a Secrets Manager client.
-      ...(readsSecret
-        ? { paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(SECRETS_EXTENSION_VERSION) }
-        : {}),
+      paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(SECRETS_EXTENSION_VERSION),
       environment: {
         TABLE_NAME: table.tableName,
+        MEMBERS_SECRET_ARN: props.membersSecret.secretArn,
         ...(readsSecret ? { [bot.secret.arnVariable]: secret.secretArn } : {}),
         ...props.environment,
       },

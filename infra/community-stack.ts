@@ -76,6 +76,7 @@ export class CommunityStack extends Stack {
       this.tableKey,
     );
     const { api, stage } = this.createApi();
+    const membersSecret = this.membersSecret();
     for (const bot of PLATFORM_DESCRIPTORS) {
       const secret = this.botSecret(bot);
       const botFunction = new BotFunction(this, `${bot.title}Bot`, {
@@ -83,6 +84,7 @@ export class CommunityStack extends Stack {
         table,
         tableKey: this.tableKey,
         secret,
+        membersSecret,
         environment: { ...this.parameters(bot.settings), SPACES_MODE: spacesMode },
       });
       this.addWebhookRoutes(api, bot, botFunction, stage);
@@ -122,7 +124,7 @@ export class CommunityStack extends Stack {
    * the functions the key policy and their roles allow, so no KMS call is on their path.
    */
   private createTable(deletionProtection: boolean, key: Key): Table {
-    const { byDay } = TABLE.indexes;
+    const { byDay, byMember } = TABLE.indexes;
     const table = new Table(this, 'Table', {
       partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
@@ -141,7 +143,38 @@ export class CommunityStack extends Stack {
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...byDay.nonKeyAttributes],
     });
+    table.addGlobalSecondaryIndex({
+      indexName: byMember.name,
+      partitionKey: { name: byMember.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: byMember.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
     return table;
+  }
+
+  /**
+   * The key of opaque member ids (shared/lambda/member-key.ts), generated here and never seen by anyone.
+   * Retained with the table: without it, no record could be matched to a member again (`me`, `forget`).
+   */
+  private membersSecret(): Secret {
+    const secret = new Secret(this, 'MembersSecret', {
+      description:
+        'MEMBER_KEY: the key of opaque member ids and opt-out markers (never rotate without a migration)',
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'MEMBER_KEY',
+        passwordLength: 64,
+        excludePunctuation: true,
+        includeSpace: false,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the member key would change every member id in the table: it is rotated only with a migration.',
+    });
+    return secret;
   }
 
   /**

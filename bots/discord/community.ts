@@ -19,7 +19,10 @@ import { createDiscordRest } from './rest.js';
  * What the core needs from the Discord config. The interactions endpoint's own settings (public key,
  * application id) are not part of it, so a process that only ingests gateway events can build it too.
  */
-export type DiscordCoreConfig = Pick<DiscordConfig, 'apiUrl' | 'store' | 'secrets' | 'later' | 'spacesMode'>;
+export type DiscordCoreConfig = Pick<
+  DiscordConfig,
+  'apiUrl' | 'store' | 'secrets' | 'later' | 'spacesMode' | 'pseudonyms'
+>;
 
 /** The core and what it was built with, for the caller to reuse (one logger, one clock per process). */
 export interface DiscordCommunity {
@@ -45,6 +48,7 @@ export function createDiscordCommunity(
     messenger: createDiscordMessenger({ rest, logger }),
     moderatorRule: DISCORD_MODERATOR_RULE,
     spacesMode: config.spacesMode,
+    pseudonyms: config.pseudonyms,
     later: createLaterQueue(config.later),
     logger,
     now,

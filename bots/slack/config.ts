@@ -1,7 +1,9 @@
 import type { SpacesMode } from '../../shared/core/communities/model.js';
 import { ConfigError } from '../../shared/core/errors.js';
+import type { Pseudonyms } from '../../shared/core/members/pseudonyms.js';
 import { type Env, loadSpacesMode, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
 import { type LaterConfig, loadLaterConfig } from '../../shared/lambda/later-queue.js';
+import { loadPseudonyms } from '../../shared/lambda/member-key.js';
 import type { PlatformSetting } from '../../shared/platform/descriptor.js';
 import type { StoreConfig } from '../../shared/store/client.js';
 import type { BotIdentity } from './parse.js';
@@ -80,6 +82,11 @@ export interface SlackConfig {
   readonly later: LaterConfig;
   /** SPACES_MODE: whether a new workspace is served at once (`open`) or once linked or approved. */
   readonly spacesMode: SpacesMode;
+  /**
+   * MEMBER_KEY, or in AWS the secret named by MEMBERS_SECRET_ARN: the key of opaque member ids, shared by the
+   * three bots (shared/lambda/member-key.ts). Read on the first event, never at start.
+   */
+  readonly pseudonyms: () => Promise<Pseudonyms>;
 }
 
 /** Reads the Slack bot's settings; a missing or invalid one fails at start, naming the variable. */
@@ -93,6 +100,7 @@ export function loadSlackConfig(env: Env): SlackConfig {
     later: loadLaterConfig(env),
     secrets: slackSecretSource(env),
     spacesMode: loadSpacesMode(env),
+    pseudonyms: loadPseudonyms(env),
   });
 }
 

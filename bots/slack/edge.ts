@@ -84,6 +84,7 @@ export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}):
     logger,
     now,
     spacesMode: config.spacesMode,
+    pseudonyms: config.pseudonyms,
     ...(deps.onRecorded ? { onRecorded: deps.onRecorded } : {}),
   });
 

@@ -2,12 +2,13 @@ import * as v from 'valibot';
 import type {
   InboundEvent,
   Location,
+  Member,
   MemberJoined,
   MemberLeft,
   SpaceChange,
 } from '../../shared/core/events.js';
 import { type Ignored, ignore, isIgnored, type Parsed } from '../../shared/platform/ignored.js';
-import { check, eventId, shortName, slackId, slackTs } from './schemas.js';
+import { check, eventId, shortName, slackId, slackTs, targetId } from './schemas.js';
 
 /**
  * Events API payloads -> core events. Pure functions over the documented payload shapes; everything
@@ -53,12 +54,19 @@ const messageSchema = v.looseObject({
   text: v.nullish(v.string()),
   ts: v.optional(slackTs),
   thread_ts: v.optional(slackTs),
+  // A thread reply's: who wrote the thread root.
+  parent_user_id: targetId,
+  // A thread_broadcast's thread root (its documented example has no parent_user_id): only who wrote it, and
+  // whether a bot did, are read.
+  root: v.fallback(v.optional(v.object({ user: targetId, bot_id: v.nullish(v.string()) })), undefined),
 });
 
 const reactionSchema = v.looseObject({
   user: v.optional(slackId),
   reaction: v.optional(shortName),
   event_ts: v.optional(slackTs),
+  // Who wrote the item reacted to; absent when no user did (an incoming webhook's message).
+  item_user: targetId,
   item: v.looseObject({ type: v.string(), channel: v.optional(slackId), ts: v.optional(slackTs) }),
 });
 
@@ -145,7 +153,7 @@ function parseMessage(envelope: Envelope, bot: BotIdentity): Parsed<InboundEvent
   if (botId) return ignore(botId === bot.botId ? 'our own bot message' : 'bot message');
   const checked = check(messageSchema, envelope.event, 'event');
   if (isIgnored(checked)) return checked;
-  const { user, channel, ts, thread_ts: threadTs, text } = checked.value;
+  const { user, channel, ts, thread_ts: threadTs, text, parent_user_id: parentUser, root } = checked.value;
   const teamId = envelope.team_id;
   if (!teamId || !user || !channel || !ts) return ignore('message without team_id, user, channel or ts');
   const notMember = notAMember(user, bot, 'message');
@@ -161,7 +169,15 @@ function parseMessage(envelope: Envelope, bot: BotIdentity): Parsed<InboundEvent
     textLength: text?.length ?? 0,
   } as const;
   // A thread root carries thread_ts equal to its own ts; only a different one makes it a reply.
-  if (threadTs && threadTs !== ts) return { ...base, kind: 'thread_reply', replyToId: threadTs };
+  if (threadTs && threadTs !== ts) {
+    const rootAuthor = root?.bot_id ? undefined : root?.user;
+    return {
+      ...base,
+      kind: 'thread_reply',
+      replyToId: threadTs,
+      ...addressedTo(parentUser ?? rootAuthor, user, bot),
+    };
+  }
   return { ...base, kind: 'message_posted' };
 }
 
@@ -172,7 +188,7 @@ function parseReaction(
 ): Parsed<InboundEvent> {
   const checked = check(reactionSchema, envelope.event, 'event');
   if (isIgnored(checked)) return checked;
-  const { item, user, reaction, event_ts: eventTs } = checked.value;
+  const { item, user, reaction, event_ts: eventTs, item_user: itemUser } = checked.value;
   if (item.type !== 'message') return ignore(`reaction on a ${item.type.slice(0, 80)} item`);
   const { team_id: teamId, event_id: id } = envelope;
   if (!teamId || !id || !user || !item.channel || !item.ts || !reaction) {
@@ -189,6 +205,7 @@ function parseReaction(
     occurredAt: slackTime(eventTs, envelope.event_time),
     messageId: item.ts,
     reaction,
+    ...addressedTo(itemUser, user, bot),
   };
 }
 
@@ -220,6 +237,16 @@ function notAMember(user: string, bot: BotIdentity, what: string): Ignored | und
   if (user === bot.botUserId) return ignore(`our own bot ${what}`);
   if (user === SLACKBOT_USER_ID) return ignore(`Slackbot ${what}: Slackbot is not a member`);
   return undefined;
+}
+
+/**
+ * Who a reply or a reaction is addressed to, spread into the event: nobody when the payload does not say,
+ * when it is the actor themselves, or when it is the bot or Slackbot (neither is a member). Another app's
+ * bot user cannot be told from a member by its id alone, so it stays.
+ */
+function addressedTo(target: string | undefined, actor: string, bot: BotIdentity): { toMember?: Member } {
+  if (!target || target === actor || target === bot.botUserId || target === SLACKBOT_USER_ID) return {};
+  return { toMember: { platform: 'slack', id: target } };
 }
 
 /**

@@ -20,6 +20,13 @@ export const slackId = v.pipe(
   v.check((id) => !(id in Object.prototype), 'a Slack id, not an Object.prototype member'),
 );
 
+/**
+ * A user a reply or a reaction is addressed to (`parent_user_id`, `item_user`, a thread root's `user`): a
+ * Slack id, or nothing. One that does not fit is dropped rather than failing the check: the event stays
+ * readable and only loses who it was addressed to.
+ */
+export const targetId = v.fallback(v.optional(slackId), undefined);
+
 /** A message timestamp (`1355517523.000005`): the message's id in its channel, and a time. */
 export const slackTs = v.pipe(
   v.string(),

@@ -1,7 +1,9 @@
 import type { SpacesMode } from '../../shared/core/communities/model.js';
 import { ConfigError } from '../../shared/core/errors.js';
+import type { Pseudonyms } from '../../shared/core/members/pseudonyms.js';
 import { type Env, loadSpacesMode, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
 import { type LaterConfig, loadLaterConfig } from '../../shared/lambda/later-queue.js';
+import { loadPseudonyms } from '../../shared/lambda/member-key.js';
 import { type SecretSource, secretSource } from '../../shared/lambda/secrets.js';
 import type { PlatformSetting } from '../../shared/platform/descriptor.js';
 import type { StoreConfig } from '../../shared/store/client.js';
@@ -63,6 +65,11 @@ export interface TelegramConfig {
   readonly later: LaterConfig;
   /** SPACES_MODE: whether a new space is served at once (`open`) or once linked or approved (`approved`). */
   readonly spacesMode: SpacesMode;
+  /**
+   * MEMBER_KEY, or in AWS the secret named by MEMBERS_SECRET_ARN: the key of opaque member ids, shared by the
+   * three bots (shared/lambda/member-key.ts). Read on the first event, never at start.
+   */
+  readonly pseudonyms: () => Promise<Pseudonyms>;
 }
 
 const SECRET_NAMES: readonly TelegramSecretName[] = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_SECRET_TOKEN'];
@@ -77,6 +84,7 @@ export function loadTelegramConfig(env: Env): TelegramConfig {
     store: loadStoreConfig(env),
     later: loadLaterConfig(env),
     spacesMode: loadSpacesMode(env),
+    pseudonyms: loadPseudonyms(env),
   });
 }
 

@@ -46,6 +46,7 @@ export function createTelegramHandler(config: TelegramConfig, deps: HandlerDeps 
           messenger,
           moderatorRule: TELEGRAM_MODERATOR_RULE,
           spacesMode: config.spacesMode,
+          pseudonyms: config.pseudonyms,
           later,
           logger,
           now,

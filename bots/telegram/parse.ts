@@ -121,11 +121,17 @@ export function translateMessage(
     return typed ? commandMeaning(typed, message, base, direct) : ignore(NOT_OURS);
   }
   const content = { messageId: String(message.message_id), textLength: text.length };
-  const repliedTo = repliedMessageId(message);
+  const replied = answeredMessage(message);
   const event: MessagePosted | ThreadReply =
-    repliedTo === undefined
+    replied === undefined
       ? { ...base, kind: 'message_posted', ...content }
-      : { ...base, kind: 'thread_reply', ...content, replyToId: repliedTo };
+      : {
+          ...base,
+          kind: 'thread_reply',
+          ...content,
+          replyToId: String(replied.message_id),
+          ...addressedTo(replied, author),
+        };
   return direct
     ? { events: [event], privateText: { ...base, kind: 'private_text', text } }
     : { events: [event] };
@@ -305,15 +311,34 @@ function topicOf(message: Message): { topicId?: number } {
     : {};
 }
 
+type AnsweredMessage = NonNullable<Message['reply_to_message']>;
+
 /**
- * The id of the message this one answers. In a forum every message of a topic "replies" to the topic's
- * creation message; that is where it was posted, not an answer, so it does not count as a reply.
+ * The message this one answers. In a forum every message of a topic "replies" to the topic's creation
+ * message; that is where it was posted, not an answer, so it does not count as a reply.
  */
-function repliedMessageId(message: Message): string | undefined {
+function answeredMessage(message: Message): AnsweredMessage | undefined {
   const replied = message.reply_to_message;
   if (!replied) return undefined;
   if (message.is_topic_message && replied.forum_topic_created) return undefined;
-  return String(replied.message_id);
+  return replied;
+}
+
+/**
+ * Who a reply is addressed to, spread into the event: the author of the message answered, unless that is
+ * the replier, a bot, or a chat (a channel post or an anonymous admin, whose `from` is a placeholder account
+ * such as Telegram's 777000). The update check leaves these fields unchecked (update-schema.ts), so they are
+ * read warily here: a malformed one costs the reply its addressee, never the reply.
+ */
+function addressedTo(replied: AnsweredMessage, author: User): { toMember?: Member } {
+  if (replied.sender_chat !== undefined && replied.sender_chat !== null) return {};
+  const from: unknown = replied.from;
+  if (typeof from !== 'object' || from === null) return {};
+  const { id, is_bot: isBot } = from as { id?: unknown; is_bot?: unknown };
+  // A missing `is_bot` is a person (Telegram's own webhook examples predate the field).
+  const person = isBot === undefined || isBot === false;
+  if (!person || typeof id !== 'number' || !Number.isSafeInteger(id) || id === author.id) return {};
+  return { toMember: { platform: PLATFORM, id: String(id) } };
 }
 
 /** The chat, or `<chat>/<topic>` for a message in a forum topic. */

@@ -101,7 +101,9 @@ const message = object({
   caption: v.optional(v.string()),
   // Is the first a leading bot_command? Which are text mentions, of whom, where (command-text.ts)?
   entities: v.optional(v.array(entity)),
-  // Not the whole message: only its id and whether it opened a forum topic are read, however deep it nests.
+  // Not the whole message: only its id and whether it opened a forum topic are checked, however deep it
+  // nests. Its `from` and `sender_chat` (who the reply is addressed to) are left out on purpose: parse.ts
+  // reads them warily, so a malformed one loses the reply its addressee, not the whole update.
   reply_to_message: v.optional(object({ message_id: integerId, forum_topic_created: v.optional(present) })),
   // The space changes a service message carries (space-changes.ts).
   migrate_to_chat_id: v.optional(integerId),

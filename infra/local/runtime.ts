@@ -51,6 +51,12 @@ export interface LocalRuntime {
 export const LOCAL_SPACES_MODE = 'open';
 
 /**
+ * The member key of `npm run dev` and the tests unless MEMBER_KEY says otherwise: public, so only for data
+ * that never leaves this machine (AWS generates its own, in Secrets Manager).
+ */
+export const LOCAL_MEMBER_KEY = 'local-development-member-key-not-a-secret';
+
+/**
  * Everything `npm run dev` runs, in one process: embedded DynamoDB, the table, a fake API per sandboxed
  * platform, and one HTTP server that mounts every bot's real handler (built by its descriptor's factory) at
  * its AWS paths, and Slack's installation flow on its GET paths.
@@ -100,6 +106,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       TABLE_NAME: tableName,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SPACES_MODE: options.env.SPACES_MODE?.trim() || LOCAL_SPACES_MODE,
+      MEMBER_KEY: options.env.MEMBER_KEY?.trim() || LOCAL_MEMBER_KEY,
     };
     for (const bot of PLATFORM_DESCRIPTORS) {
       const fake =

@@ -25,6 +25,8 @@ export interface AnswerLedger {
   complete(space: Space, key: string, now: Date): Promise<void>;
   /** Gives the claim up after a failure, so a redelivery answers. */
   release(space: Space, key: string): Promise<void>;
+  /** Erases the claims whose key names `member` (a note delivered to them); returns how many. */
+  eraseMember(space: Space, member: Member): Promise<number>;
 }
 
 /**
@@ -98,6 +100,8 @@ export interface PendingAnswerStore {
   peek(token: string, member: Member, now: Date): Promise<OutboundMessage | undefined>;
   /** Uses the token up, once the message went out (so a failed send can be tried again). */
   consume(token: string, member: Member): Promise<void>;
+  /** Erases every answer kept in `space` for `member`; returns how many. */
+  eraseMember(space: Space, member: Member): Promise<number>;
 }
 
 /** How long a deep link's answer waits for the member to open it. */

@@ -7,9 +7,12 @@
 import type { SpaceRecord, SpacesMode } from './communities/model.js';
 import { createSpaceGate, type SpaceGate } from './communities/spaces.js';
 import { type EngagementRecord, type RecordOutcome, toEngagementRecord } from './engagement.js';
-import type { InboundEvent, InteractionEvent, PrivateText, SpaceChange } from './events.js';
+import type { InboundEvent, InteractionEvent, Member, PrivateText, SpaceChange } from './events.js';
 import type { CoreLogger, CoreStores, Feature } from './feature.js';
 import { LATER_JOB_SOURCE, type LaterJob, type LaterQueue } from './later.js';
+import { privacyKeysOf, recordingIds } from './members/privacy.js';
+import type { Pseudonyms } from './members/pseudonyms.js';
+import { DEFAULT_RETENTION_DAYS } from './members/retention.js';
 import type { InteractionResponder, Messenger } from './messenger.js';
 
 /** Told about every recording, after the store answered (the dev terminal prints one line per event). */
@@ -30,6 +33,8 @@ export interface CommunityDeps {
   readonly onRecorded?: RecordObserver;
   /** The features to route to (all of them unless a test narrows it). */
   readonly features?: readonly Feature[];
+  /** Platform ids to opaque ids (shared/lambda/member-key.ts): its key is read on the first event, never at init. */
+  readonly pseudonyms: () => Promise<Pseudonyms>;
 }
 
 /** What became of an interaction. */
@@ -37,9 +42,10 @@ export type InteractionResult = 'answered' | 'deferred' | 'duplicate' | 'in_prog
 
 /**
  * What became of an event: recorded once, or not at all because it happened in a private chat (never
- * community engagement) or in a space the bot does not serve (approved mode, or the bot was removed).
+ * community engagement), in a space the bot does not serve (approved mode, or the bot was removed), or by a
+ * member who opted out (or is being erased).
  */
-export type EventOutcome = RecordOutcome | 'private' | 'not_served';
+export type EventOutcome = RecordOutcome | 'private' | 'not_served' | 'opted_out';
 
 export interface Community {
   /** Records a message, reply, reaction, join or leave exactly once however often it is delivered. */
@@ -66,10 +72,11 @@ export interface Community {
 export function createCommunity(deps: CommunityDeps): Community {
   const now = deps.now ?? (() => new Date());
   const gate = createSpaceGate(deps.stores.spaces, deps.spacesMode ?? 'approved');
+  const { pseudonyms } = deps;
   let dispatcher: Promise<Dispatcher> | undefined;
   const load = () => {
     dispatcher ??= import('./dispatcher.js')
-      .then(({ createDispatcher }) => createDispatcher(deps, gate, noticeIfNew))
+      .then(({ createDispatcher }) => createDispatcher(deps, gate, noticeIfNew, pseudonyms))
       .catch((error: unknown) => {
         dispatcher = undefined;
         throw error;
@@ -81,10 +88,24 @@ export function createCommunity(deps: CommunityDeps): Community {
     // replays (sequential or concurrent) never double-count.
     async onEvent(event) {
       const at = now();
-      const space = await gate.resolve(event.location, at);
-      if (!space) return 'private';
+      if (event.location.direct) return 'private';
+      const people = { member: event.member, ...toMemberOf(event) };
+      const ids = await pseudonyms();
+      const { record: space, extra: markers } = await gate.resolveAlong(
+        event.location,
+        at,
+        async (toRead) => {
+          const { space: found, privacy } = await deps.stores.recording.read(
+            toRead,
+            privacyKeysOf(ids, people),
+          );
+          return { ...(found ? { space: found } : {}), extra: privacy };
+        },
+      );
       if (space.status !== 'active') return 'not_served';
-      const item = toEngagementRecord(event, at);
+      const allowed = recordingIds(ids, people, markers);
+      if (!allowed.record) return 'opted_out';
+      const item = toEngagementRecord(event, at, allowed, space.retentionDays ?? DEFAULT_RETENTION_DAYS);
       const outcome = await deps.stores.engagement.record(item);
       deps.onRecorded?.(item, outcome);
       // After the record: handing the notice over never delays or fails what the event is for.
@@ -112,6 +133,10 @@ export function createCommunity(deps: CommunityDeps): Community {
       deps.logger.warn('space notice not handed over', { space: `${space.platform}:${space.id}`, error });
     });
   }
+}
+
+function toMemberOf(event: InboundEvent): { toMember?: Member } {
+  return 'toMember' in event && event.toMember ? { toMember: event.toMember } : {};
 }
 
 /** The interaction side, loaded on first use (dispatcher.ts). */

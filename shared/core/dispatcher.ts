@@ -30,6 +30,7 @@ import {
 import { FEATURES, featureRegistry } from './features.js';
 import { continueGuided, promptFor } from './forms.js';
 import { fromLaterJob, type NoticeJob, toLaterJob } from './later.js';
+import type { Pseudonyms } from './members/pseudonyms.js';
 import type { InteractionResponder, Messenger, OutboundMessage, PrivateDelivery } from './messenger.js';
 
 /** Hands a served space's registration notice to a later job if it was never posted (community.ts). */
@@ -39,6 +40,7 @@ export function createDispatcher(
   deps: CommunityDeps,
   gate: SpaceGate,
   noticeIfNew: NoticeHandOver,
+  pseudonyms: () => Promise<Pseudonyms>,
 ): Dispatcher {
   const { stores, messenger, later, logger } = deps;
   const now = deps.now ?? (() => new Date());
@@ -49,6 +51,8 @@ export function createDispatcher(
     moderatorRule: deps.moderatorRule,
     logger,
     table: registry.table,
+    pseudonyms,
+    memberData: registry.memberData,
   };
 
   /** A handler's turn: the space as stored now, and the member's rights, each asked at most once. */
@@ -205,7 +209,9 @@ export function createDispatcher(
     rights?: () => Promise<boolean>,
   ): Promise<InteractionResult> {
     const at = now();
-    const item = toEngagementRecord(event, at);
+    // A command is using the bot, not taking part: its record is only the answer's claim (two days), under
+    // the member's first pseudonym, which every erasure looks for.
+    const item = toEngagementRecord(event, at, { memberId: (await pseudonyms()).memberId(event.member, 0) });
     // An answer carried in the acknowledgement cannot fail once decided: it is claimed as given at once.
     const atOnce = responder.answersInAcknowledgement === true;
     // The space is read while the claim is written: neither waits for the other (cold start).

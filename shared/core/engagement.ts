@@ -1,6 +1,8 @@
 import type { Claim } from './answers.js';
 import type { InboundEvent, InboundEventKind, Platform, Space } from './events.js';
-import { utcDay } from './time.js';
+import { endOfDay, utcDay } from './time.js';
+
+const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * One act of engagement, as stored. Ids, times and sizes only: the text of a message is never kept.
@@ -12,7 +14,10 @@ export interface EngagementRecord {
   readonly kind: InboundEventKind;
   readonly spaceId: string;
   readonly channelId: string;
+  /** The member's opaque id (members/pseudonyms.ts), never a platform id. */
   readonly memberId: string;
+  /** Who a reply or reaction was addressed to, as an opaque id, when the platform said so. */
+  readonly toMemberId?: string;
   readonly occurredAt: string;
   /** When the first delivery that got recorded arrived. Stats count by this day, see {@link utcDay}. */
   readonly recordedAt: string;
@@ -22,6 +27,8 @@ export interface EngagementRecord {
   readonly replyToId?: string;
   readonly textLength?: number;
   readonly reaction?: string;
+  /** When the record expires (ISO); unset for what is kept as long as the table. */
+  readonly expiresAt?: string;
 }
 
 /** Whether this delivery was the first one of its event. */
@@ -53,6 +60,30 @@ export interface EngagementStore {
    * own keys: no other space's records are ever read.
    */
   dayTotals(space: Space, days: readonly string[], now: Date): Promise<DayTotals[]>;
+  /** A member's records in one space from `fromDay` (UTC day) on, found by their opaque ids. */
+  memberActivity(space: Space, memberIds: readonly string[], fromDay: string): Promise<MemberActivity[]>;
+  /**
+   * Deletes every record these ids hold in the space (engagement and interaction claims) and takes them out
+   * of the space's closed-day rollups, so each equals a recount that never saw them. Safe to run again after
+   * a failure half-way: what is gone stays gone, and a rollup is adjusted once per record. Returns how many
+   * records it deleted.
+   */
+  eraseMember(space: Space, memberIds: readonly string[], now: Date): Promise<number>;
+  /** Who answered or reacted to whom in one space on one UTC day (opaque ids; the conversation network). */
+  dayEdges(space: Space, day: string, now: Date): Promise<Edge[]>;
+}
+
+/** One of a member's records, as `me` counts them. */
+export interface MemberActivity {
+  readonly kind: InboundEventKind;
+  readonly day: string;
+}
+
+/** A reply or reaction addressed to another member. */
+export interface Edge {
+  readonly kind: InboundEventKind;
+  readonly from: string;
+  readonly to: string;
 }
 
 /** What one space saw on one UTC day. */
@@ -97,18 +128,46 @@ const INTERACTION_KINDS: ReadonlySet<InboundEventKind> = new Set([
   'form_submitted',
 ]);
 
-/** Builds the stored record for an event; `receivedAt` is when this delivery arrived. */
-export function toEngagementRecord(event: InboundEvent, receivedAt: Date): EngagementRecord {
+/**
+ * The record's key: the platform's event identity, within its space. Where a platform gives no event id and
+ * the adapter builds one from the actor (a Discord reaction or join), the actor's platform id is replaced by
+ * their opaque id: the same on every delivery, so still idempotent, and no key ever names the person.
+ */
+function recordKeyOf(event: InboundEvent, memberId: string): string {
+  const id = event.member.id ? event.id.replaceAll(event.member.id, memberId) : event.id;
+  return `${event.location.space.platform}:${event.location.space.id}:${id}`;
+}
+
+/** The opaque ids a record carries (the platform ids never reach it). */
+export interface RecordIds {
+  readonly memberId: string;
+  readonly toMemberId?: string;
+}
+
+/**
+ * Builds the stored record for an event; `receivedAt` is when this delivery arrived, `keepDays` how long the
+ * community keeps raw engagement (members/retention).
+ */
+export function toEngagementRecord(
+  event: InboundEvent,
+  receivedAt: Date,
+  ids: RecordIds,
+  keepDays?: number,
+): EngagementRecord {
   const base = {
-    key: `${event.location.space.platform}:${event.location.space.id}:${event.id}`,
+    key: recordKeyOf(event, ids.memberId),
     platform: event.location.space.platform,
     kind: event.kind,
     spaceId: event.location.space.id,
     channelId: event.location.channelId,
-    memberId: event.member.id,
+    memberId: ids.memberId,
+    ...(ids.toMemberId ? { toMemberId: ids.toMemberId } : {}),
     occurredAt: event.occurredAt.toISOString(),
     recordedAt: receivedAt.toISOString(),
     day: utcDay(receivedAt),
+    ...(keepDays && isEngagement(event.kind)
+      ? { expiresAt: new Date(endOfDay(utcDay(receivedAt)).getTime() + keepDays * DAY_MS).toISOString() }
+      : {}),
   };
   switch (event.kind) {
     case 'message_posted':

@@ -65,6 +65,8 @@ export interface ThreadReply extends EventBase {
   /** The thread root or the message replied to. */
   readonly replyToId: string;
   readonly textLength: number;
+  /** Who wrote the message replied to, when the payload says it (Slack `parent_user_id`, Telegram `reply_to_message.from`). */
+  readonly toMember?: Member;
 }
 
 export interface ReactionAdded extends EventBase {
@@ -73,12 +75,15 @@ export interface ReactionAdded extends EventBase {
   readonly messageId: string;
   /** The emoji name or character. */
   readonly reaction: string;
+  /** Who wrote the message reacted to, when the payload says it (Slack `item_user`, Discord `message_author_id`). */
+  readonly toMember?: Member;
 }
 
 export interface ReactionRemoved extends EventBase {
   readonly kind: 'reaction_removed';
   readonly messageId: string;
   readonly reaction: string;
+  readonly toMember?: Member;
 }
 
 export interface MemberJoined extends EventBase {

@@ -10,6 +10,8 @@ import type { EngagementStore } from './engagement.js';
 import type { ButtonPressed, CommandInvoked, FormSubmitted, InteractionEvent } from './events.js';
 import type { FeedbackStore } from './feedback/store.js';
 import type { FormSessionStore } from './forms.js';
+import type { MemberScope, MemberStore, RecordingReads } from './members/model.js';
+import type { Pseudonyms } from './members/pseudonyms.js';
 import type { Form, Messenger, OutboundMessage } from './messenger.js';
 
 /** Every store port the core uses, built once per cold start by shared/store. */
@@ -21,6 +23,9 @@ export interface CoreStores {
   readonly feedback: FeedbackStore;
   readonly spaces: SpaceStore;
   readonly communities: CommunityStore;
+  readonly members: MemberStore;
+  /** The recording path's one read (space and privacy markers together). */
+  readonly recording: RecordingReads;
 }
 
 /** The small logging port the core writes to (shared/lambda/logger.ts satisfies it). */
@@ -39,6 +44,27 @@ export interface CoreServices {
   readonly logger: CoreLogger;
   /** The command table of the features in use (for `help`). */
   readonly table: readonly TableEntry[];
+  /** Platform ids to opaque member ids (members/pseudonyms.ts). */
+  readonly pseudonyms: () => Promise<Pseudonyms>;
+  /** Every kind of item any feature keeps about a member (what `me` lists and `forget` erases). */
+  readonly memberData: readonly MemberDataKind[];
+}
+
+/**
+ * A kind of item a feature keeps about a member. Each feature registers its own, so `me` and `forget` cover
+ * what later features add without being edited.
+ */
+export interface MemberDataKind {
+  /** How `me` and an erasure's report name it: `engagement records`. */
+  readonly name: string;
+  /** What it is kept for, in words. */
+  readonly purpose: string;
+  /** How long it is kept, in words. */
+  readonly keptFor: string;
+  /** How many such items hold the member now (for `me`); omitted where counting is as costly as erasing. */
+  count?(scope: MemberScope, stores: CoreStores): Promise<number>;
+  /** Erases them all; safe to run again after a failure half-way. Returns how many items it erased. */
+  erase(scope: MemberScope, stores: CoreStores): Promise<number>;
 }
 
 /** One handler call: the event, the clock, the services, and the member's rights (asked lazily, once). */
@@ -94,6 +120,8 @@ export interface Feature {
   readonly commandHandlers: Readonly<Record<string, Handler<CommandTurn>>>;
   readonly buttonHandlers?: Readonly<Record<string, Handler<Turn<ButtonPressed>>>>;
   readonly formHandlers?: Readonly<Record<string, Handler<Turn<FormSubmitted>>>>;
+  /** The kinds of member items the feature stores. */
+  readonly memberData?: readonly MemberDataKind[];
 }
 
 export function answer(text: string, buttons?: OutboundMessage['buttons']): Outcome {

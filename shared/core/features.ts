@@ -6,12 +6,19 @@ import type { ResolvedCommand, TableEntry } from './command-table.js';
 import { listCommands } from './command-table.js';
 import { communitiesFeature } from './communities/feature.js';
 import type { ButtonPressed, FormSubmitted } from './events.js';
-import type { CommandTurn, Feature, Handler, Turn } from './feature.js';
+import type { CommandTurn, Feature, Handler, MemberDataKind, Turn } from './feature.js';
 import { feedbackFeature } from './feedback/feedback.js';
 import { helpFeature } from './help/help.js';
+import { membersFeature } from './members/feature.js';
 import { statsFeature } from './stats/stats.js';
 
-export const FEATURES: readonly Feature[] = [helpFeature, feedbackFeature, statsFeature, communitiesFeature];
+export const FEATURES: readonly Feature[] = [
+  helpFeature,
+  feedbackFeature,
+  statsFeature,
+  communitiesFeature,
+  membersFeature,
+];
 
 /** The command table: every feature's entries. */
 export const COMMAND_TABLE: readonly TableEntry[] = FEATURES.flatMap((feature) => feature.commands);
@@ -22,6 +29,8 @@ export interface FeatureRegistry {
   readonly commands: ReadonlyMap<string, Handler<CommandTurn>>;
   readonly buttons: ReadonlyMap<string, Handler<Turn<ButtonPressed>>>;
   readonly forms: ReadonlyMap<string, Handler<Turn<FormSubmitted>>>;
+  /** Every feature's kinds of member items, in feature order. */
+  readonly memberData: readonly MemberDataKind[];
 }
 
 export function featureRegistry(features: readonly Feature[]): FeatureRegistry {
@@ -45,6 +54,7 @@ export function featureRegistry(features: readonly Feature[]): FeatureRegistry {
       features.map((feature) => feature.formHandlers ?? {}),
       'form',
     ),
+    memberData: features.flatMap((feature) => feature.memberData ?? []),
   };
 }
 

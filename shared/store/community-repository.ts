@@ -6,11 +6,17 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { AuditEntry, CommunityStore, LinkCode } from '../core/communities/model.js';
+import {
+  type AuditEntry,
+  type CommunityStore,
+  ERASED_MEMBER_ID,
+  type LinkCode,
+} from '../core/communities/model.js';
 import type { Member, Platform } from '../core/events.js';
 import { epochSeconds, type Item, readString, toItem } from './attributes.js';
 import { isConditionalCheckFailed, StoreError, storeError } from './errors.js';
 import { communityPartition } from './keys.js';
+import { queryAll } from './reads.js';
 import { TABLE } from './table.js';
 
 /** How long an audit entry is kept. */
@@ -20,6 +26,8 @@ const AUDIT_FOR_SECONDS = 365 * 24 * 3600;
  * A community's own partition (`COMMUNITY#<id>`): its moderators (`MOD#<platform>:<member>`) and its audit
  * trail (`AUDIT#<time>#<random>`). Link codes are the one item found without knowing the community (that is
  * what a code is for): `LINKCODE#<digest of the code>`, never the code itself, expiring after 15 minutes.
+ * Erasing a member deletes their moderator item and rewrites the audit entries that name them, by actor or in
+ * the action's words, to name {@link ERASED_MEMBER_ID} instead; the action, its time and place are kept.
  */
 export class CommunityRepository implements CommunityStore {
   constructor(
@@ -100,6 +108,76 @@ export class CommunityRepository implements CommunityStore {
       action: readString(item, 'action') ?? '',
       where: readString(item, 'where') ?? '',
     }));
+  }
+
+  async eraseMember(communityId: string, member: Member): Promise<number> {
+    // An empty id would match inside every action text.
+    if (!member.id) throw new Error('Cannot erase a member without an id');
+    const { Attributes } = await this.client
+      .send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: moderatorKey(communityId, member),
+          ReturnValues: 'ALL_OLD',
+        }),
+      )
+      .catch(storeError('DeleteItem'));
+    let changed = Attributes ? 1 : 0;
+    const entries = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      // The filter narrows what comes back; whether an entry names the member is decided below.
+      FilterExpression: '(actorPlatform = :platform AND actorId = :id) OR contains(#action, :id)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, '#action': 'action' },
+      ExpressionAttributeValues: toItem({
+        ':pk': communityPartition(communityId),
+        ':prefix': 'AUDIT#',
+        ':platform': member.platform,
+        ':id': member.id,
+      }),
+      ConsistentRead: true,
+    });
+    for (const entry of entries) {
+      if (await this.eraseFromAuditEntry(entry, member)) changed += 1;
+    }
+    return changed;
+  }
+
+  /**
+   * Names the erased member instead of `member` in one audit entry, as actor and in its action's words. False
+   * when the entry does not name them (already erased, or the id only appears inside a longer one) or changed
+   * meanwhile (another erasure got there first, or it expired).
+   */
+  private async eraseFromAuditEntry(entry: Item, member: Member): Promise<boolean> {
+    const actorId = readString(entry, 'actorId') ?? '';
+    const action = readString(entry, 'action') ?? '';
+    const byMember = readString(entry, 'actorPlatform') === member.platform && actorId === member.id;
+    const erasedAction = withoutMemberId(action, member.id);
+    if (!byMember && erasedAction === action) return false;
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: toItem({
+            [TABLE.partitionKey]: readString(entry, TABLE.partitionKey),
+            [TABLE.sortKey]: readString(entry, TABLE.sortKey),
+          }),
+          UpdateExpression: 'SET actorId = :newActor, #action = :newAction',
+          ConditionExpression: 'actorId = :oldActor AND #action = :oldAction',
+          ExpressionAttributeNames: { '#action': 'action' },
+          ExpressionAttributeValues: toItem({
+            ':newActor': byMember ? ERASED_MEMBER_ID : actorId,
+            ':newAction': erasedAction,
+            ':oldActor': actorId,
+            ':oldAction': action,
+          }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw new StoreError('UpdateItem', { cause: error });
+    }
   }
 
   async putLinkCode(digest: string, code: LinkCode, now: Date): Promise<void> {
@@ -214,6 +292,15 @@ function moderatorKey(communityId: string, member: Member): Item {
     [TABLE.partitionKey]: communityPartition(communityId),
     [TABLE.sortKey]: `MOD#${member.platform}:${member.id}`,
   });
+}
+
+/**
+ * `text` with every mention of the member id `id` replaced by {@link ERASED_MEMBER_ID}: the id as a whole
+ * token (`slack:U1` matches, `slack:U12` and `telegram:-1001` for id `1` do not).
+ */
+function withoutMemberId(text: string, id: string): string {
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(new RegExp(`(?<![A-Za-z0-9_-])${escaped}(?![A-Za-z0-9_-])`, 'g'), ERASED_MEMBER_ID);
 }
 
 function linkCodeKey(digest: string): Item {

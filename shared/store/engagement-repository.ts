@@ -4,9 +4,11 @@ import { COMPLETED_FOR_SECONDS } from '../core/answers.js';
 import {
   COLUMN_OF_KIND,
   type DayTotals,
+  type Edge,
   type EngagementRecord,
   type EngagementStore,
   isEngagement,
+  type MemberActivity,
   makesMemberSeen,
   type RecordOutcome,
 } from '../core/engagement.js';
@@ -17,6 +19,7 @@ import { isConditionalCheckFailed, StoreError } from './errors.js';
 import { completeClaim, recordAndClaim, release } from './interaction-claims.js';
 import { getAll, queryAll } from './reads.js';
 import { TABLE } from './table.js';
+import { deleteAll } from './writes.js';
 
 /**
  * A day's records can still change until every delivery that arrived during it has been written. Lambda
@@ -27,7 +30,16 @@ export const DAY_CLOSES_AFTER_MS = 15 * 60 * 1000;
 /** How many days are queried at once per platform when rollups are missing. */
 const QUERY_CONCURRENCY = 6;
 
-const { byDay } = TABLE.indexes;
+/**
+ * What a rollup's columns mean. A rollup of another version is recomputed from the records rather than read
+ * (a column added later would otherwise read as 0). 2: members are opaque ids.
+ */
+export const ROLLUP_VERSION = 2;
+
+/** The byDay sort key's stand-in when a record is addressed to nobody. */
+const NO_TARGET = '-';
+
+const { byDay, byMember } = TABLE.indexes;
 
 /**
  * Engagement records in DynamoDB.
@@ -89,7 +101,7 @@ export class EngagementRepository implements EngagementStore {
   }
 
   async dayTotals(space: Space, days: readonly string[], now: Date): Promise<DayTotals[]> {
-    const closed = days.filter((day) => endOfDay(day).getTime() + DAY_CLOSES_AFTER_MS <= now.getTime());
+    const closed = days.filter((day) => isClosed(day, now));
     const rollups = await this.readRollups(space, closed);
     const missing = days.filter((day) => !rollups.has(day));
     const computed = await mapLimited(missing, QUERY_CONCURRENCY, (day) => this.sumDay(space, day));
@@ -103,6 +115,65 @@ export class EngagementRepository implements EngagementStore {
     return days.map((day) => byDayName.get(day) ?? emptyTotals(space, day));
   }
 
+  async memberActivity(
+    space: Space,
+    memberIds: readonly string[],
+    fromDay: string,
+  ): Promise<MemberActivity[]> {
+    const found = await Promise.all(memberIds.map((id) => this.recordsOf(space, id, fromDay)));
+    return found.flat().map(({ kind, day }) => ({ kind, day }));
+  }
+
+  async eraseMember(space: Space, memberIds: readonly string[], now: Date): Promise<number> {
+    const records = (await Promise.all(memberIds.map((id) => this.recordsOf(space, id)))).flat();
+    if (records.length === 0) return 0;
+    // Rollups first, records second: a failure half-way leaves records that a retry finds again (and
+    // rebuilds their days again, which changes nothing), never a day whose records went but whose rollup
+    // still counts them.
+    const erased = new Set(memberIds);
+    const days = [...new Set(records.map((record) => record.day))].filter((day) => isClosed(day, now));
+    await mapLimited(days, QUERY_CONCURRENCY, async (day) =>
+      this.putRollup(await this.sumDay(space, day, erased), true),
+    );
+    return deleteAll(
+      this.client,
+      this.tableName,
+      records.map((record) => record.key),
+    );
+  }
+
+  async dayEdges(space: Space, day: string, now: Date): Promise<Edge[]> {
+    void now;
+    const items = await this.dayItems(space, day);
+    return items.flatMap(({ kind, to, memberId }) => (to && memberId ? [{ kind, from: memberId, to }] : []));
+  }
+
+  /** A member's records in a space (one opaque id), from the byMember index: keys, kind and day. */
+  private async recordsOf(space: Space, memberId: string, fromDay?: string) {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: byMember.name,
+      KeyConditionExpression: fromDay ? '#pk = :pk AND #sk >= :from' : '#pk = :pk',
+      ExpressionAttributeNames: {
+        '#pk': byMember.partitionKey,
+        ...(fromDay ? { '#sk': byMember.sortKey } : {}),
+      },
+      // An unused value (no `fromDay`) is a validation error.
+      ExpressionAttributeValues: toItem({
+        ':pk': memberPartition(space, memberId),
+        ...(fromDay ? { ':from': fromDay } : {}),
+      }),
+    });
+    return items.map((item) => {
+      const [day = '', kind = ''] = (readString(item, byMember.sortKey) ?? '').split('#');
+      return {
+        key: toItem({ [TABLE.partitionKey]: readString(item, TABLE.partitionKey), [TABLE.sortKey]: 'EVT' }),
+        day,
+        kind: kind as InboundEventKind,
+      };
+    });
+  }
+
   private async deliveryOf(key: string): Promise<string | undefined> {
     try {
       const { Item } = await this.client.send(
@@ -114,10 +185,21 @@ export class EngagementRepository implements EngagementStore {
     }
   }
 
-  /** Sums one space-day from the index. */
-  private async sumDay(space: Space, day: string): Promise<DayTotals> {
+  /** Sums one space-day from the index, leaving out the records of `leaveOut` (ids being erased). */
+  private async sumDay(space: Space, day: string, leaveOut?: ReadonlySet<string>): Promise<DayTotals> {
     const totals = { messages: 0, replies: 0, reactions: 0, joins: 0 };
     const members = new Set<string>();
+    for (const { kind, memberId } of await this.dayItems(space, day)) {
+      if (memberId && leaveOut?.has(memberId)) continue;
+      const column = COLUMN_OF_KIND[kind];
+      if (column) totals[column] += 1;
+      if (memberId && makesMemberSeen(kind)) members.add(memberId);
+    }
+    return { platform: space.platform, spaceId: space.id, day, ...totals, members: [...members].sort() };
+  }
+
+  /** A space-day's engagement records from the byDay index: kind, who, and to whom. */
+  private async dayItems(space: Space, day: string) {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       IndexName: byDay.name,
@@ -126,14 +208,14 @@ export class EngagementRepository implements EngagementStore {
       ExpressionAttributeValues: { ':pk': { S: dayPartition(space, day) } },
       ProjectionExpression: '#sk, #m',
     });
-    for (const item of items) {
-      const kind = readString(item, byDay.sortKey)?.split('#')[0] as InboundEventKind;
-      const column = COLUMN_OF_KIND[kind];
-      if (column) totals[column] += 1;
-      const member = readString(item, 'memberId');
-      if (member && makesMemberSeen(kind)) members.add(member);
-    }
-    return { platform: space.platform, spaceId: space.id, day, ...totals, members: [...members].sort() };
+    return items.map((item) => {
+      const [kind = '', to = NO_TARGET] = (readString(item, byDay.sortKey) ?? '').split('#');
+      return {
+        kind: kind as InboundEventKind,
+        memberId: readString(item, 'memberId'),
+        to: to === NO_TARGET ? undefined : to,
+      };
+    });
   }
 
   private async readRollups(space: Space, days: readonly string[]): Promise<Map<string, DayTotals>> {
@@ -143,34 +225,55 @@ export class EngagementRepository implements EngagementStore {
     // 30 days fit in one BatchGetItem; keys left unprocessed are asked for again (reads.ts).
     const items = await getAll(this.client, this.tableName, keys);
     return new Map(
-      items.map((item) => {
-        const day = readString(item, TABLE.sortKey) ?? '';
-        return [day, fromRollupItem(space, day, item)] as const;
-      }),
+      items
+        .filter((item) => readNumber(item, 'version') === ROLLUP_VERSION)
+        .map((item) => {
+          const day = readString(item, TABLE.sortKey) ?? '';
+          return [day, fromRollupItem(space, day, item)] as const;
+        }),
     );
   }
 
-  private async writeRollup(totals: DayTotals): Promise<void> {
-    // Deterministic content: two readers rolling up the same closed day write the same item.
-    await this.client
-      .send(
+  private writeRollup(totals: DayTotals): Promise<void> {
+    return this.putRollup(totals, false);
+  }
+
+  /**
+   * A reader writes a rollup only where none of this version exists: it must never put back a member an
+   * erasure took out (its sum may have been read before the erasure). An erasure's rebuild always writes.
+   */
+  private async putRollup(totals: DayTotals, rebuild: boolean): Promise<void> {
+    try {
+      await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: toItem({
             [TABLE.partitionKey]: rollupPartition({ platform: totals.platform, id: totals.spaceId }),
             [TABLE.sortKey]: totals.day,
+            version: ROLLUP_VERSION,
             messages: totals.messages,
             replies: totals.replies,
             reactions: totals.reactions,
             joins: totals.joins,
             members: totals.members,
           }),
+          ...(rebuild
+            ? {}
+            : {
+                ConditionExpression: 'attribute_not_exists(#pk) OR #version <> :version',
+                ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#version': 'version' },
+                ExpressionAttributeValues: toItem({ ':version': ROLLUP_VERSION }),
+              }),
         }),
-      )
-      .catch((error: unknown) => {
-        throw new StoreError('PutItem', { cause: error });
-      });
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw new StoreError('PutItem', { cause: error });
+    }
   }
+}
+
+function isClosed(day: string, now: Date): boolean {
+  return endOfDay(day).getTime() + DAY_CLOSES_AFTER_MS <= now.getTime();
 }
 
 function recordKey(key: string): Item {
@@ -188,13 +291,18 @@ function toRecordItem(record: EngagementRecord, delivery: string): Item {
     ...recordKey(record.key),
     ...toItem({
       [byDay.partitionKey]: engagement ? dayPartition(space, record.day) : undefined,
-      [byDay.sortKey]: engagement ? `${record.kind}#${record.key}` : undefined,
+      [byDay.sortKey]: engagement
+        ? `${record.kind}#${record.toMemberId ?? NO_TARGET}#${record.key}`
+        : undefined,
+      [byMember.partitionKey]: memberPartition(space, record.memberId),
+      [byMember.sortKey]: `${record.day}#${record.kind}#${record.key}`,
       key: record.key,
       platform: record.platform,
       kind: record.kind,
       spaceId: record.spaceId,
       channelId: record.channelId,
       memberId: record.memberId,
+      toMemberId: record.toMemberId,
       occurredAt: record.occurredAt,
       recordedAt: record.recordedAt,
       day: record.day,
@@ -204,7 +312,7 @@ function toRecordItem(record: EngagementRecord, delivery: string): Item {
       reaction: record.reaction,
       delivery,
       [TABLE.timeToLiveAttribute]: engagement
-        ? undefined
+        ? record.expiresAt && epochSeconds(new Date(record.expiresAt))
         : epochSeconds(new Date(record.recordedAt)) + COMPLETED_FOR_SECONDS,
     }),
   };
@@ -213,6 +321,11 @@ function toRecordItem(record: EngagementRecord, delivery: string): Item {
 /** A space's records of one day, in the byDay index: the key names the space, so reads stay inside it. */
 function dayPartition(space: Space, day: string): string {
   return `DAY#${space.platform}:${space.id}#${day}`;
+}
+
+/** One member's records in one space, in the byMember index: the key names the space too. */
+function memberPartition(space: Space, memberId: string): string {
+  return `MEMBER#${space.platform}:${space.id}#${memberId}`;
 }
 
 function rollupPartition(space: Space): string {

@@ -4,6 +4,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { ERASED_MEMBER_ID } from '../core/communities/model.js';
 import type { Member, Space } from '../core/events.js';
 import {
   FEEDBACK_KEPT_SECONDS,
@@ -13,7 +14,9 @@ import {
 } from '../core/feedback/store.js';
 import { epochSeconds, type Item, readString, toItem } from './attributes.js';
 import { isConditionalCheckFailed, StoreError } from './errors.js';
+import { queryAll } from './reads.js';
 import { TABLE } from './table.js';
+import { deleteAll } from './writes.js';
 
 const UNREAD = 'unread';
 const READ = 'read';
@@ -21,7 +24,8 @@ const READ = 'read';
 /**
  * Feedback notes, keyed by their community (`FEEDBACK#<platform>:<space>` / `<note id>`). The text is the
  * one piece of member-written text the bot keeps, and only until a moderator marks the note read (the
- * text is removed then) or it expires unread.
+ * text is removed then) or it expires unread. Erasing a member deletes the notes they wrote and, where they
+ * marked a note read, names {@link ERASED_MEMBER_ID} as its reader.
  */
 export class FeedbackRepository implements FeedbackStore {
   constructor(
@@ -89,13 +93,56 @@ export class FeedbackRepository implements FeedbackStore {
       .catch((error: unknown) => {
         throw new StoreError('GetItem', { cause: error });
       });
-    const readBy = readString(Item, 'readBy');
-    return readBy ? { kind: 'already', readBy } : { kind: 'missing' };
+    if (readString(Item, 'status') !== READ) return { kind: 'missing' };
+    return { kind: 'already', readBy: readString(Item, 'readBy') ?? ERASED_MEMBER_ID };
+  }
+
+  async eraseMember(space: Space, member: Member): Promise<number> {
+    const notes = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk',
+      FilterExpression: 'fromId = :member OR readBy = :member',
+      ProjectionExpression: '#pk, #sk, fromId, readBy',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+      ExpressionAttributeValues: toItem({ ':pk': notePartition(space), ':member': member.id }),
+      ConsistentRead: true,
+    });
+    const written: Item[] = [];
+    let changed = 0;
+    for (const note of notes) {
+      const id = readString(note, TABLE.sortKey) ?? '';
+      if (readString(note, 'fromId') === member.id) written.push(noteKey(space, id));
+      else if (await this.forgetReader(space, id, member)) changed += 1;
+    }
+    return changed + (await deleteAll(this.client, this.tableName, written));
+  }
+
+  /** The note stays read, by nobody in particular; false when it no longer names `member` (or is gone). */
+  private async forgetReader(space: Space, id: string, member: Member): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: noteKey(space, id),
+          UpdateExpression: 'SET readBy = :erased',
+          ConditionExpression: 'readBy = :member',
+          ExpressionAttributeValues: toItem({ ':erased': ERASED_MEMBER_ID, ':member': member.id }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw new StoreError('UpdateItem', { cause: error });
+    }
   }
 }
 
+function notePartition(space: Space): string {
+  return `FEEDBACK#${space.platform}:${space.id}`;
+}
+
 function noteKey(space: Space, id: string) {
-  return toItem({ [TABLE.partitionKey]: `FEEDBACK#${space.platform}:${space.id}`, [TABLE.sortKey]: id });
+  return toItem({ [TABLE.partitionKey]: notePartition(space), [TABLE.sortKey]: id });
 }
 
 function fromItem(space: Space, id: string, item: Item): FeedbackNote {

@@ -4,6 +4,8 @@ import { CacheRepository } from './cache-repository.js';
 import { createDynamoClient, type StoreConfig } from './client.js';
 import { EngagementRepository } from './engagement-repository.js';
 import { loadedOnFirstCall } from './lazy.js';
+import { MemberRepository } from './member-repository.js';
+import { RecordingReadRepository } from './recording-reads.js';
 import { SpaceRepository } from './space-repository.js';
 
 export { CacheRepository } from './cache-repository.js';
@@ -38,12 +40,15 @@ export function createStore(config: StoreConfig): Store {
     core: {
       engagement,
       spaces: new SpaceRepository(client, tableName),
+      recording: new RecordingReadRepository(client, tableName),
       // Only interactions use these: one chunk, loaded on the first call to any of them (lazy.ts).
       ledger: loadedOnFirstCall(async () => (await interactionStores()).ledger),
       pending: loadedOnFirstCall(async () => (await interactionStores()).pending),
       forms: loadedOnFirstCall(async () => (await interactionStores()).forms),
       feedback: loadedOnFirstCall(async () => (await interactionStores()).feedback),
       communities: loadedOnFirstCall(async () => (await interactionStores()).communities),
+      // Small, and the recording path already needs its item mappers.
+      members: new MemberRepository(client, tableName),
     },
   };
 }

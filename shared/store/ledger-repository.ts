@@ -6,10 +6,12 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type AnswerLedger, type Claim, COMPLETED_FOR_SECONDS } from '../core/answers.js';
-import type { Space } from '../core/events.js';
+import type { Member, Space } from '../core/events.js';
 import { epochSeconds, readString, toItem } from './attributes.js';
 import { isConditionalCheckFailed, StoreError } from './errors.js';
+import { queryAll } from './reads.js';
 import { TABLE } from './table.js';
+import { deleteAll } from './writes.js';
 
 const IN_PROGRESS = 'IN_PROGRESS';
 const COMPLETED = 'COMPLETED';
@@ -17,7 +19,8 @@ const COMPLETED = 'COMPLETED';
 /**
  * The answer ledger in the table: one item per answer, keyed by its space (`ONCE#<platform>:<space>` /
  * `<key>`), with Powertools idempotency's two states. A claim is one conditional put; completing it one
- * update; a failure deletes the claim (only while it is still in progress).
+ * update; a failure deletes the claim (only while it is still in progress). Erasing a member deletes the claims
+ * whose key names them (`feedback:<note>:to:<member>`), whatever their state.
  */
 export class LedgerRepository implements AnswerLedger {
   constructor(
@@ -107,8 +110,30 @@ export class LedgerRepository implements AnswerLedger {
       if (!isConditionalCheckFailed(error)) throw new StoreError('DeleteItem', { cause: error });
     }
   }
+
+  async eraseMember(space: Space, member: Member): Promise<number> {
+    // An empty id would make every `…:to:` key look like the member's.
+    if (!member.id) throw new Error('Cannot erase a member without an id');
+    const suffix = `:to:${member.id}`;
+    // A filter expression cannot name the sort key (and DynamoDB has no ends_with), so every key of the space's
+    // claims is read (they expire within days) and the suffix is checked here.
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk',
+      ProjectionExpression: '#pk, #sk',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+      ExpressionAttributeValues: toItem({ ':pk': ledgerPartition(space) }),
+      ConsistentRead: true,
+    });
+    const claims = items.filter((item) => readString(item, TABLE.sortKey)?.endsWith(suffix));
+    return deleteAll(this.client, this.tableName, claims);
+  }
+}
+
+function ledgerPartition(space: Space): string {
+  return `ONCE#${space.platform}:${space.id}`;
 }
 
 function ledgerKey(space: Space, key: string) {
-  return toItem({ [TABLE.partitionKey]: `ONCE#${space.platform}:${space.id}`, [TABLE.sortKey]: key });
+  return toItem({ [TABLE.partitionKey]: ledgerPartition(space), [TABLE.sortKey]: key });
 }

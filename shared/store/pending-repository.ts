@@ -10,7 +10,9 @@ import type { Member, Space } from '../core/events.js';
 import type { OutboundMessage } from '../core/messenger.js';
 import { epochSeconds, readNumber, readString, toItem } from './attributes.js';
 import { isConditionalCheckFailed, StoreError } from './errors.js';
+import { queryAll } from './reads.js';
 import { TABLE } from './table.js';
+import { deleteAll } from './writes.js';
 
 /**
  * Private answers waiting behind a deep link, keyed by their space (`PENDING#<platform>:<space>` /
@@ -79,13 +81,33 @@ export class PendingRepository implements PendingAnswerStore {
         throw new StoreError('DeleteItem', { cause: error });
       });
   }
+
+  async eraseMember(space: Space, member: Member): Promise<number> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk',
+      FilterExpression: 'memberId = :member',
+      ProjectionExpression: '#pk, #sk',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+      ExpressionAttributeValues: toItem({
+        ':pk': pendingPartition(space.platform, space.id),
+        ':member': member.id,
+      }),
+      ConsistentRead: true,
+    });
+    return deleteAll(this.client, this.tableName, items);
+  }
+}
+
+function pendingPartition(platform: string, spaceId: string): string {
+  return `PENDING#${platform}:${spaceId}`;
 }
 
 function pendingKey(platform: string, token: string) {
   const split = token.lastIndexOf('_');
   if (split <= 0 || !/^[A-Za-z0-9_-]{1,64}$/.test(token)) return undefined;
   return toItem({
-    [TABLE.partitionKey]: `PENDING#${platform}:${token.slice(0, split)}`,
+    [TABLE.partitionKey]: pendingPartition(platform, token.slice(0, split)),
     [TABLE.sortKey]: token.slice(split + 1),
   });
 }

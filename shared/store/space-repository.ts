@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { SpaceRecord, SpaceStatus, SpaceStore } from '../core/communities/model.js';
 import type { Platform, Space } from '../core/events.js';
-import { type Item, readString, readStringSet, toItem } from './attributes.js';
+import { type Item, readNumber, readString, readStringSet, toItem } from './attributes.js';
 import { isConditionalCheckFailed, StoreError, storeError } from './errors.js';
 import { INSTALLATION_ITEM, SPACE_ITEM, spacePartition } from './keys.js';
 import { getAll, queryAll } from './reads.js';
@@ -69,6 +69,10 @@ export class SpaceRepository implements SpaceStore {
 
   async rename(space: Space, name: string): Promise<void> {
     await this.update(space, 'SET #name = :name', { ':name': name });
+  }
+
+  async setRetention(space: Space, days: number): Promise<void> {
+    await this.update(space, 'SET retentionDays = :days', { ':days': days });
   }
 
   async markNoticed(space: Space, now: Date): Promise<void> {
@@ -184,7 +188,11 @@ export class SpaceRepository implements SpaceStore {
     }
   }
 
-  private async update(space: Space, expression: string, values: Record<string, string>): Promise<void> {
+  private async update(
+    space: Space,
+    expression: string,
+    values: Record<string, string | number>,
+  ): Promise<void> {
     await this.client
       .send(
         new UpdateItemCommand({
@@ -213,7 +221,7 @@ function newCommunityId(): string {
   return `c_${[...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
 
-function spaceKey(space: Space): Item {
+export function spaceKey(space: Space): Item {
   return toItem({ [TABLE.partitionKey]: spacePartition(space), [TABLE.sortKey]: SPACE_ITEM });
 }
 
@@ -238,11 +246,12 @@ function toSpaceItem(record: SpaceRecord): Item {
       registeredAt: record.registeredAt,
       noticedAt: record.noticedAt,
       movedTo: record.movedTo,
+      retentionDays: record.retentionDays,
     }),
   };
 }
 
-function fromSpaceItem(item: Item): SpaceRecord {
+export function fromSpaceItem(item: Item): SpaceRecord {
   const name = readString(item, 'name');
   const noticedAt = readString(item, 'noticedAt');
   const movedTo = readString(item, 'movedTo');
@@ -256,5 +265,6 @@ function fromSpaceItem(item: Item): SpaceRecord {
     registeredAt: readString(item, 'registeredAt') ?? '',
     ...(noticedAt ? { noticedAt } : {}),
     ...(movedTo ? { movedTo } : {}),
+    ...(item.retentionDays ? { retentionDays: readNumber(item, 'retentionDays') } : {}),
   };
 }

@@ -7,8 +7,13 @@
  * OAuth code's claim (before the workspace is installed), both keyed by a digest, and a member's guided form
  * (their private chat with the bot, which belongs to no space).
  * | item               | pk                           | sk                 | byDay index (gsi1pk / gsi1sk)       |
- * | engagement record  | `EVT#<platform>:<space>:<id>` | `EVT`             | `DAY#<platform>:<space>#<day>` / `<kind>#<key>` (engagement only) |
- * | day rollup         | `ROLLUP#<platform>:<space>`  | `<day>`            | -                                   |
+ * | engagement record  | `EVT#<platform>:<space>:<id>` | `EVT`             | `DAY#<platform>:<space>#<day>` / `<kind>#<to>#<key>` (engagement only; `<to>` the opaque id a reply or reaction is addressed to, or `-`) |
+ * |                    |                              |                    | byMember: `MEMBER#<platform>:<space>#<member id>` / `<day>#<kind>#<key>` |
+ * | day rollup         | `ROLLUP#<platform>:<space>`  | `<day>`            | -  (carries a version: an older one is recomputed) |
+ * | privacy marker     | `PRIVACY#<keyed hash of the identity>` | `PRIVACY` | -  (opt-out, generation; outlives erasure) |
+ * | identity mapping   | `COMMUNITY#<community>`      | `IDENTITY#<platform>:<member>` | -  (the only item linking a platform id to a person) |
+ * | member code        | `COMMUNITY#<community>`      | `MCODE#<platform>:<member>` | `MEMBERCODE#<digest>` / `MEMBERCODE` (single use, expires) |
+ * | community settings | `COMMUNITY#<community>`      | `SETTINGS`         | -                                   |
  * | space              | `SPACE#<platform>:<space>`   | `SPACE`            | `SPACES#<community>` / `<platform>:<space>` |
  * | Slack installation | `SPACE#slack:<team>`         | `INSTALLATION`     | -                                   |
  * | Slack OAuth claim  | `OAUTH#<sha-256 of the code>` | `CODE`            | -  (one exchange per code; expires) |
@@ -21,7 +26,9 @@
  * | guided form        | `FORM#<platform>:<member>`   | `FORM`             | -  (the member's private chat; expires) |
  * | feedback note      | `FEEDBACK#<platform>:<space>` | `<id>`            | -  (text removed when read; expires) |
  *
- * The `byDay` index groups items: a space-day's engagement records (stats), and a community's spaces.
+ * The `byDay` index groups items: a space-day's engagement records (stats, edges), a community's spaces, and
+ * finds a member code by its digest. The `byMember` index finds one member's records in one space (keys only):
+ * what `me` counts and `forget` erases.
  */
 export const TABLE = {
   /** Default physical name for local runs; in AWS the stack names it and passes TABLE_NAME. */
@@ -38,6 +45,11 @@ export const TABLE = {
       /** Only what a rollup needs, so the index write stays one write unit per event. */
       nonKeyAttributes: ['memberId'],
     },
+    byMember: {
+      name: 'byMember',
+      partitionKey: 'gsi2pk',
+      sortKey: 'gsi2sk',
+    },
   },
 } as const;
 
@@ -46,17 +58,24 @@ export type KeyAttribute =
   | typeof TABLE.partitionKey
   | typeof TABLE.sortKey
   | typeof TABLE.indexes.byDay.partitionKey
-  | typeof TABLE.indexes.byDay.sortKey;
+  | typeof TABLE.indexes.byDay.sortKey
+  | typeof TABLE.indexes.byMember.partitionKey
+  | typeof TABLE.indexes.byMember.sortKey;
 
 /** The CreateTable request for a local or test table (on-demand), in the DynamoDB API's own shape. */
 export function createTableRequest(tableName: string) {
-  const { byDay } = TABLE.indexes;
+  const { byDay, byMember } = TABLE.indexes;
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,
-    AttributeDefinitions: [TABLE.partitionKey, TABLE.sortKey, byDay.partitionKey, byDay.sortKey].map(
-      (name) => ({ AttributeName: name, AttributeType: 'S' as const }),
-    ),
+    AttributeDefinitions: [
+      TABLE.partitionKey,
+      TABLE.sortKey,
+      byDay.partitionKey,
+      byDay.sortKey,
+      byMember.partitionKey,
+      byMember.sortKey,
+    ].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
     KeySchema: [
       { AttributeName: TABLE.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: TABLE.sortKey, KeyType: 'RANGE' as const },
@@ -69,6 +88,14 @@ export function createTableRequest(tableName: string) {
           { AttributeName: byDay.sortKey, KeyType: 'RANGE' as const },
         ],
         Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...byDay.nonKeyAttributes] },
+      },
+      {
+        IndexName: byMember.name,
+        KeySchema: [
+          { AttributeName: byMember.partitionKey, KeyType: 'HASH' as const },
+          { AttributeName: byMember.sortKey, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' as const },
       },
     ],
   };

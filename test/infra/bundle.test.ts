@@ -8,11 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackInstall } from '../../bots/slack/oauth/platform.js';
 import { esbuildOptions } from '../../infra/bundling.js';
 import { buildHttpEvent } from '../../infra/local/http-bridge.js';
+import { LOCAL_MEMBER_KEY } from '../../infra/local/runtime.js';
 import { descriptorOf } from '../../infra/platforms.js';
 import { PLATFORMS, type Platform } from '../../shared/core/events.js';
 import { startFakeServer } from '../../shared/platform/fake-server.js';
 import type { SandboxAction } from '../../shared/platform/sandbox.js';
 import { httpEvent } from '../support/lambda.js';
+import { expectedMemberId } from '../support/member-ids.js';
 import { startTestTable, type TestTable } from '../support/table.js';
 
 // The handler bundles exactly as the stack and the benchmark build them, run in fresh Node processes.
@@ -121,6 +123,13 @@ describe('the bundled handlers', () => {
     telegram: { kind: 'message', user: 'alice', channel: 'general', text: 'hello', messageId: '1' },
   };
 
+  /** Who sent the signed delivery, as the platform names them in its payload. */
+  const senderOf: Record<Platform, (body: Record<string, unknown>) => unknown> = {
+    slack: (body) => (body.event as { user: string }).user,
+    discord: (body) => (body.member as { user: { id: string } }).user.id,
+    telegram: (body) => (body.message as { from: { id: number } }).from.id,
+  };
+
   it.each(PLATFORMS)(
     '%s: handles a signed delivery in a fresh Node process and records it',
     async (platform) => {
@@ -142,13 +151,17 @@ describe('the bundled handlers', () => {
           POWERTOOLS_LOG_LEVEL: 'SILENT',
           // A new space is served at once, as in `npm run dev` (the stack's default waits for approval).
           SPACES_MODE: 'open',
+          MEMBER_KEY: LOCAL_MEMBER_KEY,
         },
       });
       await api.close();
 
-      // Assess
+      // Assess: one more record, under the sender's opaque id (the bundle hashes as documented).
       expect(JSON.parse(stdout)).toMatchObject({ status: 200 });
-      expect(await table.engagementItems()).toHaveLength(before + 1);
+      const after = await table.engagementItems();
+      expect(after).toHaveLength(before + 1);
+      const sender = String(senderOf[platform](JSON.parse(request.body)));
+      expect(after.map((item) => item.memberId?.S)).toContain(expectedMemberId(platform, sender));
     },
   );
 });

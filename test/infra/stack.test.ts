@@ -44,6 +44,7 @@ const BOTS = [
     route: 'POST /slack/events',
     env: [
       'TABLE_NAME',
+      'MEMBERS_SECRET_ARN',
       'SLACK_SECRET_ARN',
       'SLACK_BOT_ID',
       'SLACK_BOT_USER_ID',
@@ -59,6 +60,7 @@ const BOTS = [
     route: 'POST /discord/interactions',
     env: [
       'TABLE_NAME',
+      'MEMBERS_SECRET_ARN',
       'DISCORD_SECRET_ARN',
       'DISCORD_APPLICATION_ID',
       'DISCORD_PUBLIC_KEY',
@@ -72,7 +74,14 @@ const BOTS = [
   {
     platform: 'telegram',
     route: 'POST /telegram/webhook',
-    env: ['TABLE_NAME', 'TELEGRAM_SECRET_ARN', 'TELEGRAM_BOT_USERNAME', 'SPACES_MODE', ...EXTENSION_ENV],
+    env: [
+      'TABLE_NAME',
+      'MEMBERS_SECRET_ARN',
+      'TELEGRAM_SECRET_ARN',
+      'TELEGRAM_BOT_USERNAME',
+      'SPACES_MODE',
+      ...EXTENSION_ENV,
+    ],
     secretKeys: ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_SECRET_TOKEN'],
     secretsExtension: true,
   },
@@ -125,6 +134,17 @@ function installFunction(): {
   return { logicalId, properties: resource.Properties, statements: policies.flatMap(statementsOf) };
 }
 
+/** The logical id of the member key's secret (shared by the three bots). */
+function membersSecretId(): string {
+  const found = Object.keys(
+    template.findResources('AWS::SecretsManager::Secret', {
+      Properties: { GenerateSecretString: { GenerateStringKey: 'MEMBER_KEY' } },
+    }),
+  );
+  if (found.length !== 1) throw new Error('expected one member key secret');
+  return found[0] as string;
+}
+
 /** The logical id of the table's key. */
 function tableKeyId(): string {
   const [id, ...others] = Object.keys(template.findResources('AWS::KMS::Key'));
@@ -148,7 +168,7 @@ function getAttOf(value: unknown): string {
 }
 
 describe('table', () => {
-  it('has the keys, index and TTL of shared/store/table.ts, on demand, with PITR', () => {
+  it('has the keys, indexes and TTL of shared/store/table.ts, on demand, with PITR', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
@@ -169,6 +189,15 @@ describe('table', () => {
             ProjectionType: 'INCLUDE',
             NonKeyAttributes: [...TABLE.indexes.byDay.nonKeyAttributes],
           },
+        },
+        {
+          // One member's records in a space: keys only (what `me` counts and `forget` erases).
+          IndexName: TABLE.indexes.byMember.name,
+          KeySchema: [
+            { AttributeName: TABLE.indexes.byMember.partitionKey, KeyType: 'HASH' },
+            { AttributeName: TABLE.indexes.byMember.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
     });
@@ -241,13 +270,15 @@ describe('functions', () => {
     for (const id of used) expect(logGroups[id]?.Properties.RetentionInDays).toBe(30);
   });
 
-  it('gets the table name, its own secret ARN if it reads one, the non-secret ids, and no secret value', () => {
+  it('gets the table name, the member key secret ARN, its own secret ARN if it reads one, the non-secret ids, and no secret value', () => {
     for (const { platform, env, secretsExtension } of BOTS) {
       const variables = (
         botFunction(platform).properties.Environment as { Variables: Record<string, unknown> }
       ).Variables;
 
       expect(Object.keys(variables).sort()).toEqual([...env].sort());
+      // One member key for the three bots: the same person gets the same id whichever bot records them.
+      expect(refOf(variables.MEMBERS_SECRET_ARN)).toBe(membersSecretId());
       expect(Object.keys(variables).filter((name) => /(_TOKEN|_SIGNING_SECRET)$/.test(name))).toEqual([]);
       if (!secretsExtension) continue;
       const secretArn = refOf(variables[`${platform.toUpperCase()}_SECRET_ARN`]);
@@ -289,6 +320,7 @@ describe('functions', () => {
         table,
         tableKey: new Key(stack, 'K'),
         secret,
+        membersSecret: new Secret(stack, 'M'),
         environment: { SLACK_BOT_TOKEN: 'x' },
       });
 
@@ -298,7 +330,7 @@ describe('functions', () => {
 });
 
 describe('permissions', () => {
-  it('allows exactly the bot table actions on the table and its byDay index', () => {
+  it('allows exactly the bot table actions on the table and its two indexes, no Scan', () => {
     const tableId = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0];
     const installRole = getAttOf(installFunction().properties.Role);
     const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter(
@@ -315,15 +347,25 @@ describe('permissions', () => {
         [s.Action].flat().some((a) => String(a).startsWith('dynamodb:')),
       );
       expect(dynamo).toHaveLength(1);
-      expect(dynamo[0]?.Action).toEqual([...BOT_TABLE_ACTIONS]);
+      // Batch writes only because an erasure deletes a member's records by the thousand.
+      expect(dynamo[0]?.Action).toEqual([
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:Query',
+      ]);
       expect(dynamo[0]?.Resource).toEqual([
         { 'Fn::GetAtt': [tableId, 'Arn'] },
-        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, `/index/${TABLE.indexes.byDay.name}`]] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/byDay']] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/byMember']] },
       ]);
     }
   });
 
-  it('lets each bot read only its own secret (if it needs one) and write only its own logs, no wildcard', () => {
+  it('lets each bot read only the member key and its own secret (if it needs one) and write only its own logs, no wildcard', () => {
     for (const { platform, secretsExtension } of BOTS) {
       const { properties } = botFunction(platform);
       const roleId = getAttOf(properties.Role);
@@ -352,10 +394,13 @@ describe('permissions', () => {
       const keyUse = statements.find((s) => [s.Action].flat().includes('kms:Decrypt'));
       const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
-      expect(statements).toHaveLength(secretsExtension ? 4 : 3);
+      expect(statements).toHaveLength(4);
       expect(keyUse).toEqual(tableKeyStatement());
-      expect(secretRead?.Resource).toEqual(variables[`${platform.toUpperCase()}_SECRET_ARN`]);
-      if (!secretsExtension) expect(secretRead).toBeUndefined();
+      // Every bot reads the member key on its first event; its own secret only if its handler needs it.
+      expect(secretRead?.Resource).toEqual([
+        { Ref: membersSecretId() },
+        ...(secretsExtension ? [variables[`${platform.toUpperCase()}_SECRET_ARN`]] : []),
+      ]);
       expect(getAttOf(logWrite?.Resource)).toBe(
         refOf((properties.LoggingConfig as { LogGroup: unknown }).LogGroup),
       );
@@ -521,7 +566,7 @@ describe('http api', () => {
 });
 
 describe('secrets', () => {
-  it('holds one JSON secret per bot with exactly the keys its handler reads', () => {
+  it('holds one JSON secret per bot, and the member key, with exactly the keys its handler reads', () => {
     const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret') as Resources);
     const keySets = secrets.map(({ Properties }) => {
       const generate = Properties.GenerateSecretString as {
@@ -533,7 +578,7 @@ describe('secrets', () => {
       return [...Object.keys(placeholders), generate.GenerateStringKey].sort();
     });
 
-    expect(keySets.sort()).toEqual(BOTS.map(({ secretKeys }) => [...secretKeys]).sort());
+    expect(keySets.sort()).toEqual([...BOTS.map(({ secretKeys }) => [...secretKeys]), ['MEMBER_KEY']].sort());
     for (const { Properties } of secrets) expect(Properties).not.toHaveProperty('SecretString');
   });
 
@@ -545,6 +590,24 @@ describe('secrets', () => {
         ExcludePunctuation: true,
         IncludeSpace: false,
       }),
+    });
+  });
+});
+
+describe('the member key', () => {
+  it('is generated (64 letters and digits, seen by nobody) and retained: without it no record matches a member again', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: Match.objectLike({
+        GenerateSecretString: {
+          SecretStringTemplate: '{}',
+          GenerateStringKey: 'MEMBER_KEY',
+          PasswordLength: 64,
+          ExcludePunctuation: true,
+          IncludeSpace: false,
+        },
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
     });
   });
 });
@@ -599,7 +662,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings).toEqual([]);
   });
 
-  it('acknowledges only APIG4 on the five routes and SMG4 on the three secrets, each with a reason', () => {
+  it('acknowledges only APIG4 on the five routes and SMG4 on the four secrets, each with a reason', () => {
     const acknowledged = app.node.findAll().flatMap((construct) =>
       construct.node.metadata
         .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
@@ -615,6 +678,7 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-APIG4 CommunityBots/Api/GET--slack--oauth_redirect',
         'AwsSolutions-APIG4 CommunityBots/Api/POST--telegram--webhook',
         'AwsSolutions-SMG4 CommunityBots/DiscordSecret',
+        'AwsSolutions-SMG4 CommunityBots/MembersSecret',
         'AwsSolutions-SMG4 CommunityBots/SlackSecret',
         'AwsSolutions-SMG4 CommunityBots/TelegramSecret',
       ].sort(),

@@ -151,6 +151,7 @@ describe('interaction claims on the engagement record', () => {
         location: { space: space(), channelId: 'c' },
       },
       T0,
+      { memberId: 'm_seven' },
     );
   }
 

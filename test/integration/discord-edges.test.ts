@@ -9,6 +9,7 @@ import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
 import { type Capture, captureDeps } from '../support/capture.js';
 import { DEEP, fuzzParameters, mutate, mutationsArb } from '../support/fuzz.js';
 import { httpEvent } from '../support/lambda.js';
+import { expectedMemberId } from '../support/member-ids.js';
 import { ownFixtures, peerPayloads } from '../support/peers.js';
 
 type Payload = Record<string, unknown> & { data?: Record<string, unknown> };
@@ -55,6 +56,8 @@ const { ChannelMessageWithSource, DeferredMessageUpdate, Pong, ApplicationComman
   InteractionResponseType;
 const THREAD = { spaceId: '1457468924290662599', channelId: '1457536551830421524' };
 const TEST_USER = '1033044521375764530';
+/** The opaque id of the peers' test user, as an interaction's record carries it (generation 0). */
+const TEST_MEMBER = expectedMemberId('discord', TEST_USER);
 const NO_CONTEXT_MENUS = 'This app has no context menu or activity commands';
 /** The core's answers to a press or a form it has no handler for (a stale message, another app's modal). */
 const NO_LONGER_IN_USE = 'This button is no longer in use.';
@@ -97,7 +100,7 @@ const EXPECTED_PEER_OUTCOMES: Readonly<Record<string, PeerOutcome>> = {
     records: {
       kind: 'form_submitted',
       key: 'discord:772904309264089089:847587388497854464',
-      memberId: '53908232506183680',
+      memberId: expectedMemberId('discord', '53908232506183680'),
     },
   },
   'discord/docs-user-install-bot-dm-command.json': {
@@ -110,7 +113,7 @@ const EXPECTED_PEER_OUTCOMES: Readonly<Record<string, PeerOutcome>> = {
     records: {
       kind: 'button_pressed',
       key: 'discord:1457468924290662599:1457536583141163186',
-      memberId: TEST_USER,
+      memberId: TEST_MEMBER,
       ...THREAD,
     },
   },
@@ -120,7 +123,7 @@ const EXPECTED_PEER_OUTCOMES: Readonly<Record<string, PeerOutcome>> = {
     records: {
       kind: 'button_pressed',
       key: 'discord:1457468924290662599:1457536840281231550',
-      memberId: TEST_USER,
+      memberId: TEST_MEMBER,
       ...THREAD,
     },
   },
@@ -136,7 +139,7 @@ const EXPECTED_PEER_OUTCOMES: Readonly<Record<string, PeerOutcome>> = {
     answer: ChannelMessageWithSource,
     says: NO_LONGER_IN_USE,
     // A DM: no guild, the presser in the top-level `user`; the sanitized channel id is still id-like.
-    records: { kind: 'button_pressed', spaceId: '@me', channelId: 'DM_CHANNEL_123', memberId: TEST_USER },
+    records: { kind: 'button_pressed', spaceId: '@me', channelId: 'DM_CHANNEL_123', memberId: TEST_MEMBER },
   },
   'discord/vc-button-thread-partial-message.json': {
     answer: ChannelMessageWithSource,
@@ -145,7 +148,7 @@ const EXPECTED_PEER_OUTCOMES: Readonly<Record<string, PeerOutcome>> = {
       kind: 'button_pressed',
       spaceId: '1457468924290662599',
       channelId: '1473118766652199044',
-      memberId: TEST_USER,
+      memberId: TEST_MEMBER,
     },
   },
   'discord/d4j-subcommand-group.json as /community': {
@@ -154,14 +157,19 @@ const EXPECTED_PEER_OUTCOMES: Readonly<Record<string, PeerOutcome>> = {
     records: {
       kind: 'command_invoked',
       key: 'discord:339318275320184833:817823320820547654',
-      memberId: '275616469906358273',
+      memberId: expectedMemberId('discord', '275616469906358273'),
     },
   },
   'discord/d4j-slash-command-admin.json as /community': {
     // Value options with no subcommand: read as options of `help`, which has none.
     answer: ChannelMessageWithSource,
     says: '`/community help` has no option `string`',
-    records: { kind: 'command_invoked', spaceId: '339318275320184833', channelId: '342074301840752640' },
+    records: {
+      kind: 'command_invoked',
+      spaceId: '339318275320184833',
+      channelId: '342074301840752640',
+      memberId: expectedMemberId('discord', '275616469906358273'),
+    },
   },
 };
 

@@ -20,6 +20,7 @@ import {
 import { utcDay } from '../../shared/core/time.js';
 import type { Item } from '../../shared/store/attributes.js';
 import { TABLE } from '../../shared/store/table.js';
+import { expectedMemberId } from '../support/member-ids.js';
 import { contentOf, type DiscordContext, discordBot, discordToday, statsFor } from './discord-harness.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/discord/gateway');
@@ -29,6 +30,8 @@ const CHANNEL = '290926798999357250';
 const MESSAGE = '334385199974967042';
 const MASON = '53908099506183680';
 const NELLY = '80351110224678912';
+/** How long raw engagement is kept when the community did not say (days after the record's UTC day). */
+const DEFAULT_RETENTION_DAYS = 395;
 /** The Example Guild Text Channel: the guild's first text channel (its system channel is unset). */
 const GENERAL = '41771983423143937';
 
@@ -47,7 +50,7 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
     record: {
       kind: 'message_posted',
       key: `discord:${GUILD}:${MESSAGE}`,
-      memberId: MASON,
+      memberId: expectedMemberId('discord', MASON),
       channelId: CHANNEL,
       messageId: MESSAGE,
       textLength: 'Supa Hot'.length,
@@ -59,7 +62,7 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
     record: {
       kind: 'thread_reply',
       key: `discord:${GUILD}:334385292513050624`,
-      memberId: NELLY,
+      memberId: expectedMemberId('discord', NELLY),
       replyToId: MESSAGE,
       textLength: 0,
     },
@@ -69,8 +72,10 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
   'reaction-add.json': {
     record: {
       kind: 'reaction_added',
-      key: `discord:${GUILD}:reaction_added:${MESSAGE}:${NELLY}:🔥`,
-      memberId: NELLY,
+      key: `discord:${GUILD}:reaction_added:${MESSAGE}:${expectedMemberId('discord', NELLY)}:🔥`,
+      memberId: expectedMemberId('discord', NELLY),
+      // message_author_id: who wrote the message reacted to.
+      toMemberId: expectedMemberId('discord', MASON),
       messageId: MESSAGE,
       reaction: '🔥',
     },
@@ -78,28 +83,36 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
   'reaction-remove.json': {
     record: {
       kind: 'reaction_removed',
-      key: `discord:${GUILD}:reaction_removed:${MESSAGE}:${NELLY}:🔥`,
+      key: `discord:${GUILD}:reaction_removed:${MESSAGE}:${expectedMemberId('discord', NELLY)}:🔥`,
+      memberId: expectedMemberId('discord', NELLY),
       reaction: '🔥',
     },
   },
   'reaction-add-custom-burst.json': {
     record: {
       kind: 'reaction_added',
-      key: `discord:${GUILD}:reaction_added:${MESSAGE}:${NELLY}:41771983429993937:burst`,
+      key: `discord:${GUILD}:reaction_added:${MESSAGE}:${expectedMemberId('discord', NELLY)}:41771983429993937:burst`,
+      memberId: expectedMemberId('discord', NELLY),
+      toMemberId: expectedMemberId('discord', MASON),
       reaction: 'LUL',
     },
   },
   'member-add.json': {
     record: {
       kind: 'member_joined',
-      key: `discord:${GUILD}:member_joined:${NELLY}:2015-04-26T06:26:56.936Z`,
+      key: `discord:${GUILD}:member_joined:${expectedMemberId('discord', NELLY)}:2015-04-26T06:26:56.936Z`,
+      memberId: expectedMemberId('discord', NELLY),
       occurredAt: '2015-04-26T06:26:56.936Z',
       // A join happens in the server: the guild id stands for its channel.
       channelId: GUILD,
     },
   },
   'member-remove.json': {
-    record: { kind: 'member_left', key: `discord:${GUILD}:member_left:${NELLY}:${utcDay(new Date())}` },
+    record: {
+      kind: 'member_left',
+      key: `discord:${GUILD}:member_left:${expectedMemberId('discord', NELLY)}:${utcDay(new Date())}`,
+      memberId: expectedMemberId('discord', NELLY),
+    },
   },
   'guild-create.json': { space: 'active' },
   'guild-create-unavailable.json': { ignored: 'outage' },
@@ -169,9 +182,16 @@ describe("Discord's documented gateway payloads", () => {
       ]),
     );
     expect(item).toMatchObject({ spaceId: { S: GUILD }, platform: { S: 'discord' }, ...attributes });
-    // Engagement: in the space's stats index, and kept (no expiry).
+    expect(item?.toMemberId).toEqual(attributes.toMemberId);
+    // Engagement: in the space's stats index, and kept for the default retention after its UTC day.
     expect(item?.[TABLE.indexes.byDay.partitionKey]?.S).toMatch(new RegExp(`^DAY#discord:${GUILD}#`));
-    expect(item?.[TABLE.timeToLiveAttribute]).toBeUndefined();
+    const recordedDay = String(item?.recordedAt?.S).slice(0, 10);
+    const endOfRecordedDay = Date.parse(`${recordedDay}T00:00:00Z`) / 1000 + 86_400;
+    expect(item?.[TABLE.timeToLiveAttribute]).toEqual({
+      N: String(endOfRecordedDay + DEFAULT_RETENTION_DAYS * 86_400),
+    });
+    // No attribute holds a Discord user id (the author's, the reactor's, or the one reacted to).
+    for (const user of [MASON, NELLY]) expect(JSON.stringify(item)).not.toContain(user);
   });
 });
 
@@ -298,10 +318,12 @@ describe('replays and reactions, as /community stats counts them', () => {
     expect(after.reactions).toBe(before.reactions + 1);
     const keys = (await context.bot.table.engagementItems())
       .map((item) => item.key?.S ?? '')
-      .filter((key) => key.includes(`:${message.d.id}:${sandboxUserId('erin')}:`));
+      .filter((key) =>
+        key.includes(`:${message.d.id}:${expectedMemberId('discord', sandboxUserId('erin'))}:`),
+      );
     expect(keys.sort()).toEqual([
-      `discord:${SANDBOX_GUILD_ID}:reaction_added:${message.d.id}:${sandboxUserId('erin')}:🎉`,
-      `discord:${SANDBOX_GUILD_ID}:reaction_removed:${message.d.id}:${sandboxUserId('erin')}:🎉`,
+      `discord:${SANDBOX_GUILD_ID}:reaction_added:${message.d.id}:${expectedMemberId('discord', sandboxUserId('erin'))}:🎉`,
+      `discord:${SANDBOX_GUILD_ID}:reaction_removed:${message.d.id}:${expectedMemberId('discord', sandboxUserId('erin'))}:🎉`,
     ]);
   });
 

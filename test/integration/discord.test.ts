@@ -14,6 +14,7 @@ import {
 } from '../../bots/discord/sandbox.js';
 import { gatewayMessage } from '../../bots/discord/sandbox-gateway.js';
 import { TABLE } from '../../shared/store/table.js';
+import { expectedMemberId } from '../support/member-ids.js';
 import { answerOf, command, discordBot, discordToday, statsFor } from './discord-harness.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/discord');
@@ -140,12 +141,14 @@ describe("Discord's documented payloads", () => {
     expect(record?.[TABLE.timeToLiveAttribute]?.N).toMatch(/^\d+$/);
     expect(record).toMatchObject({
       kind: { S: 'command_invoked' },
-      memberId: { S: '53908232506183680' },
+      // A claim is always under the member's first opaque id (generation 0), never their Discord id.
+      memberId: { S: expectedMemberId('discord', '53908232506183680') },
       spaceId: { S: '290926798626357999' },
       channelId: { S: '645027906669510667' },
       // The snowflake's own time, not the delivery's.
       occurredAt: { S: '2020-12-08T23:18:04.500Z' },
     });
+    expect(JSON.stringify(record)).not.toContain('53908232506183680');
     // The later invocation asks Discord again whether the member moderates: the fixture's guild is not the
     // sandbox's, so its answer is not the stats (the sandbox's own moderators get them, below).
     expect(await context.laterAnswer('A_UNIQUE_TOKEN')).not.toBe('');

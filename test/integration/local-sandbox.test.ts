@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataDirBusyError } from '../../infra/local/data-dir.js';
 import { type LocalRuntime, startLocal } from '../../infra/local/runtime.js';
 import { PLATFORMS } from '../../shared/core/events.js';
+import { expectedMemberId } from '../support/member-ids.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
@@ -115,11 +116,14 @@ describe('npm run dev + npm run say (the sandbox walk-through)', () => {
 
     // Assess
     expect(output).toContain('message id 777');
-    const printed = terminal.slice(mark).filter((line) => line.includes('by UCAROL'));
+    // The terminal shows what the record holds: the member's opaque id, never their Slack id.
+    const carol = expectedMemberId('slack', 'UCAROL');
+    const printed = terminal.slice(mark).filter((line) => line.includes(`by ${carol}`));
     expect(printed).toEqual([
-      '[slack] recorded message_posted by UCAROL in CGENERAL',
-      '[slack] redelivered message_posted by UCAROL in CGENERAL (already recorded, not counted again)',
+      `[slack] recorded message_posted by ${carol} in CGENERAL`,
+      `[slack] redelivered message_posted by ${carol} in CGENERAL (already recorded, not counted again)`,
     ]);
+    expect(terminal.slice(mark).filter((line) => line.includes('UCAROL'))).toEqual([]);
   });
 });
 

@@ -150,7 +150,16 @@ function deliver(
 const unreadableLines = () => capture.lines.filter((line) => line.fields.code === 'payload_unreadable');
 const recordedNow = () => capture.recorded.filter(({ outcome }) => outcome === 'recorded');
 const errorLines = () => capture.lines.filter((line) => line.level === 'error');
-const ID_FIELDS = ['key', 'spaceId', 'channelId', 'memberId', 'messageId', 'replyToId', 'reaction'] as const;
+const ID_FIELDS = [
+  'key',
+  'spaceId',
+  'channelId',
+  'memberId',
+  'toMemberId',
+  'messageId',
+  'replyToId',
+  'reaction',
+] as const;
 
 describe('Slack webhook: signed, malformed variants of every fixture and peer payload', () => {
   it('answers 200 or 400, never 500, records nothing it cannot read, and stores ids only as strings', async () => {

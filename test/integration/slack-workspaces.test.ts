@@ -4,6 +4,7 @@ import type { HttpHandler } from '../../shared/lambda/http.js';
 import type { ReceivedRequest } from '../../shared/platform/fake-server.js';
 import type { SandboxAction } from '../../shared/platform/sandbox.js';
 import { type Capture, captureDeps } from '../support/capture.js';
+import { expectedMemberId } from '../support/member-ids.js';
 import { field, fixture, signed } from './slack-deliveries.js';
 import {
   fromWorkspace,
@@ -84,9 +85,10 @@ describe('Slack across workspaces', () => {
     expect(results.map((result) => result.statusCode)).toEqual([200, 200, 200]);
     const inA = (await recordsIn(installing, WORKSPACE_A.teamId)).map((item) => item.memberId?.S);
     const inB = (await recordsIn(installing, WORKSPACE_B.teamId)).map((item) => item.memberId?.S);
-    expect(inA).toContain('UALICE');
-    expect(inA).not.toContain('UBOB');
-    expect(inB).toEqual(expect.arrayContaining(['UALICE', 'UBOB']));
+    const [alice, bob] = [expectedMemberId('slack', 'UALICE'), expectedMemberId('slack', 'UBOB')];
+    expect(inA).toContain(alice);
+    expect(inA).not.toContain(bob);
+    expect(inB).toEqual(expect.arrayContaining([alice, bob]));
   });
 
   it("answers in each workspace with that workspace's own token, in the request and in later jobs", async () => {
@@ -141,7 +143,9 @@ describe('Slack across workspaces', () => {
 
     // Assess
     expect(result.statusCode).toBe(200);
-    expect((await recordsIn(installing, B.teamId)).map((item) => item.memberId?.S)).toContain('UCAROL');
+    expect((await recordsIn(installing, B.teamId)).map((item) => item.memberId?.S)).toContain(
+      expectedMemberId('slack', 'UCAROL'),
+    );
     expect(await recordsIn(installing, 'T0OTHERORG')).toEqual([]);
     expect(await itemAt(installing.bot, 'SPACE#slack:T0OTHERORG', 'SPACE')).toBeUndefined();
   });

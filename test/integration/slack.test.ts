@@ -5,6 +5,7 @@ import type { HttpResult } from '../../shared/lambda/http.js';
 import { StoreError } from '../../shared/store/errors.js';
 import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
 import { captureDeps } from '../support/capture.js';
+import { expectedMemberId } from '../support/member-ids.js';
 import {
   FORM,
   fixture,
@@ -41,11 +42,14 @@ function todayRow(text: string): Record<string, number> {
   };
 }
 
+/** Each documented event: who acted and, for a reply or reaction, whom it was addressed to (the payload's). */
 const EVENTS = [
-  { name: 'event-message.json', kind: 'message_posted', member: 'U123ABC456' },
-  { name: 'event-thread-reply.json', kind: 'thread_reply', member: 'U2222222' },
-  { name: 'event-reaction-added.json', kind: 'reaction_added', member: 'U123ABC456' },
-  { name: 'event-member-joined-channel.json', kind: 'member_joined', member: 'W123ABC456' },
+  { name: 'event-message.json', kind: 'message_posted', member: 'U123ABC456', to: undefined },
+  // parent_user_id
+  { name: 'event-thread-reply.json', kind: 'thread_reply', member: 'U2222222', to: 'U123ABC456' },
+  // item_user
+  { name: 'event-reaction-added.json', kind: 'reaction_added', member: 'U123ABC456', to: 'U222222222' },
+  { name: 'event-member-joined-channel.json', kind: 'member_joined', member: 'W123ABC456', to: undefined },
 ] as const;
 
 /**
@@ -85,7 +89,12 @@ describe('Slack events, exactly once, and /community stats', () => {
       const records = recordsOf(items, keyOf(payload));
       expect(records).toHaveLength(1);
       expect(records[0]?.kind?.S).toBe(spec.kind);
-      expect(records[0]?.memberId?.S).toBe(spec.member);
+      // Opaque ids only: the record names neither member by their Slack id, in any attribute.
+      expect(records[0]?.memberId?.S).toBe(expectedMemberId('slack', spec.member));
+      expect(records[0]?.toMemberId?.S).toBe(spec.to && expectedMemberId('slack', spec.to));
+      const stored = JSON.stringify(records[0]);
+      expect(stored).not.toContain(spec.member);
+      if (spec.to) expect(stored).not.toContain(spec.to);
     }
   });
 
@@ -162,6 +171,11 @@ describe('Slack events, exactly once, and /community stats', () => {
       expect(answers[0]?.headers.authorization).toBeUndefined();
       // Members seen: U123ABC456, U2222222 and W123ABC456; asking for stats is not taking part.
       expect(todayRow(answer.text)).toEqual({ members: 3, messages: 2, replies: 2, reactions: 2, joins: 2 });
+      // No record, engagement or the command's claim, holds a Slack user id.
+      const people = ['U123ABC456', 'U2222222', 'U222222222', 'W123ABC456', 'UMODSAM'];
+      for (const item of await own.table.engagementItems()) {
+        for (const id of people) expect(JSON.stringify(item)).not.toContain(id);
+      }
       // Asked in the request and again by the later invocation (another instance may run it).
       const lookups = own.api.requests.filter((request) => request.path === '/api/users.info');
       expect(lookups.length).toBeGreaterThanOrEqual(1);

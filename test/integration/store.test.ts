@@ -1,4 +1,4 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EngagementRecord, toEngagementRecord } from '../../shared/core/engagement.js';
 import type { InboundEvent } from '../../shared/core/events.js';
@@ -31,7 +31,7 @@ function message(
     kind === 'message_posted'
       ? { kind, id: `m${sequence}`, messageId: `m${sequence}`, textLength: 5, ...where(member, at) }
       : { kind, id: `l${sequence}`, ...where(member, at) };
-  return toEngagementRecord(event, new Date(at));
+  return toEngagementRecord(event, new Date(at), { memberId: `m_${member}` });
 }
 
 function where(member: string, at: string) {
@@ -117,8 +117,8 @@ describe('EngagementRepository.dayTotals', () => {
     await table.store.engagement.record(message(`${day}T10:00:00Z`, 'D'));
     const [rolledUp] = await table.store.engagement.dayTotals(SLACK_SPACE, [day], afterClose);
 
-    // Assess: 3 messages by 2 members; the departure counts for nothing.
-    expect(live).toMatchObject({ messages: 3, replies: 0, joins: 0, members: ['A', 'B'] });
+    // Assess: 3 messages by 2 members (their opaque ids); the departure counts for nothing.
+    expect(live).toMatchObject({ messages: 3, replies: 0, joins: 0, members: ['m_A', 'm_B'] });
     expect(closed).toEqual(live);
     expect(rolledUp).toEqual(live);
   });
@@ -137,8 +137,40 @@ describe('EngagementRepository.dayTotals', () => {
     );
 
     // Assess
-    expect(own).toMatchObject({ spaceId: 'T1', messages: 1, members: ['A'] });
+    expect(own).toMatchObject({ spaceId: 'T1', messages: 1, members: ['m_A'] });
     expect(other).toMatchObject({ spaceId: 'T2', messages: 0, members: [] });
+  });
+
+  it('recomputes a rollup written by an older version (members were platform ids then), and replaces it', async () => {
+    // Prepare: a closed day rolled up, then its rollup turned into one without a version and other numbers.
+    const day = '2026-10-08';
+    await table.store.engagement.record(message(`${day}T08:00:00Z`, 'A'));
+    const afterClose = new Date('2026-10-09T01:00:00Z');
+    const [first] = await table.store.engagement.dayTotals(SLACK_SPACE, [day], afterClose);
+    const key = { pk: { S: 'ROLLUP#slack:T1' }, sk: { S: day } };
+    const { Item: rollup } = await table.client.send(
+      new GetItemCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
+    );
+    expect(rollup?.version?.N).toBe('2');
+    const { version: _, ...older } = rollup ?? {};
+    await table.client.send(
+      new PutItemCommand({
+        TableName: table.tableName,
+        Item: { ...older, messages: { N: '99' }, members: { SS: ['U1'] } },
+      }),
+    );
+
+    // Act
+    const [again] = await table.store.engagement.dayTotals(SLACK_SPACE, [day], afterClose);
+
+    // Assess: the records' numbers, not the older rollup's, and the rollup is of this version again.
+    expect(first).toMatchObject({ messages: 1, members: ['m_A'] });
+    expect(again).toEqual(first);
+    const { Item: replaced } = await table.client.send(
+      new GetItemCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
+    );
+    expect(replaced?.version?.N).toBe('2');
+    expect(replaced?.messages?.N).toBe('1');
   });
 
   it('returns zeros for days without records, in the order asked', async () => {

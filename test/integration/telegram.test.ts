@@ -12,6 +12,7 @@ import type { FakeServer } from '../../shared/platform/fake-server.js';
 import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
 import type { FaultyProxy } from '../support/faulty-proxy.js';
 import { httpEvent } from '../support/lambda.js';
+import { expectedMemberId } from '../support/member-ids.js';
 import type { TestTable } from '../support/table.js';
 import { command, deliverSixTimes, fixture, payloadOf, SECRET, telegramHarness } from './telegram-harness.js';
 
@@ -39,12 +40,17 @@ const { deliver, deliverSigned, recordsOf, calls, replies } = telegramHarness(()
   return bot;
 });
 
+/** Each documented update: the records it makes, who acted, and whom a reply answered (`reply_to_message.from`). */
 const DOCUMENTED_UPDATES = [
-  { name: 'message', kinds: ['message_posted'] },
-  { name: 'reply', kinds: ['thread_reply'] },
-  { name: 'message-reaction', kinds: ['reaction_added', 'reaction_added', 'reaction_removed'] },
-  { name: 'chat-member-joined', kinds: ['member_joined'] },
-  { name: 'callback-query', kinds: ['button_pressed'] },
+  { name: 'message', kinds: ['message_posted'], member: '111111111' },
+  { name: 'reply', kinds: ['thread_reply'], member: '222222222', to: '111111111' },
+  {
+    name: 'message-reaction',
+    kinds: ['reaction_added', 'reaction_added', 'reaction_removed'],
+    member: '333333333',
+  },
+  { name: 'chat-member-joined', kinds: ['member_joined'], member: '444444444' },
+  { name: 'callback-query', kinds: ['button_pressed'], member: '111111111' },
 ];
 
 describe('Telegram webhook: who may deliver, and what a delivery must look like', () => {
@@ -92,15 +98,25 @@ describe('Telegram webhook: who may deliver, and what a delivery must look like'
 });
 
 describe('Telegram webhook: documented updates become records, once', () => {
-  it.each(DOCUMENTED_UPDATES)('records $name exactly once over six deliveries', async ({ name, kinds }) => {
-    const update = fixture(name);
+  it.each(DOCUMENTED_UPDATES)(
+    'records $name exactly once over six deliveries, under opaque member ids',
+    async ({ name, kinds, member, to }) => {
+      const update = fixture(name);
 
-    const statuses = await deliverSixTimes(() => deliver(update));
+      const statuses = await deliverSixTimes(() => deliver(update));
 
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
-    const records = await recordsOf(update.update_id);
-    expect(records.map((item) => item.kind?.S).sort()).toEqual([...kinds].sort());
-  });
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+      const records = await recordsOf(update.update_id);
+      expect(records.map((item) => item.kind?.S).sort()).toEqual([...kinds].sort());
+      for (const record of records) {
+        expect(record.memberId?.S).toBe(expectedMemberId('telegram', member));
+        expect(record.toMemberId?.S).toBe(to && expectedMemberId('telegram', to));
+        // No attribute holds a Telegram user id.
+        expect(JSON.stringify(record)).not.toContain(member);
+        if (to) expect(JSON.stringify(record)).not.toContain(to);
+      }
+    },
+  );
 
   it('keeps ids and lengths, never the message text', async () => {
     const update = fixture('message');
@@ -111,11 +127,12 @@ describe('Telegram webhook: documented updates become records, once', () => {
     const [record] = await recordsOf(update.update_id);
     expect(record).toMatchObject({
       kind: { S: 'message_posted' },
-      memberId: { S: '111111111' },
+      memberId: { S: expectedMemberId('telegram', '111111111') },
       spaceId: { S: String(GROUP_CHAT) },
       textLength: { N: String(text.length) },
     });
     expect(JSON.stringify(record)).not.toContain(text);
+    expect(JSON.stringify(record)).not.toContain('111111111');
   });
 
   it('answers a press on a button no feature handles in an alert only the presser sees', async () => {

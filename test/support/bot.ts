@@ -1,4 +1,5 @@
 import { type FakeLambda, startFakeLambda } from '../../infra/local/fake-lambda.js';
+import { LOCAL_MEMBER_KEY } from '../../infra/local/runtime.js';
 import type { BotHandler } from '../../shared/lambda/http.js';
 import type { HandlerDeps, PlatformDescriptor } from '../../shared/platform/descriptor.js';
 import type { FakeServer } from '../../shared/platform/fake-server.js';
@@ -51,6 +52,7 @@ export async function startBotUnderTest(
   const env = {
     // As in `npm run dev`: every new space is a community of its own unless a test says otherwise.
     SPACES_MODE: 'open',
+    MEMBER_KEY: LOCAL_MEMBER_KEY,
     ...bot.sandbox.env(api.url),
     TABLE_NAME: table.tableName,
     DYNAMODB_ENDPOINT: proxy.endpoint,

@@ -9,6 +9,7 @@ const ENV = {
   DISCORD_APPLICATION_ID: '1300000000000000001',
   DISCORD_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:discord',
   TABLE_NAME: 'table',
+  MEMBER_KEY: 'a-member-key-of-at-least-thirty-two-chars',
   AWS_LAMBDA_FUNCTION_NAME: 'community-discord',
 };
 
@@ -24,6 +25,8 @@ describe('loadDiscordConfig', () => {
       later: { functionName: 'community-discord' },
       // Unset SPACES_MODE is the safe side: a new server waits for a link or for ops.
       spacesMode: 'approved',
+      // The member key is read on the first event, never at start.
+      pseudonyms: expect.any(Function),
     });
     expect(typeof secrets).toBe('function');
     expect(Object.isFrozen(loadDiscordConfig(ENV))).toBe(true);
@@ -55,6 +58,15 @@ describe('loadDiscordConfig', () => {
   it('reads SPACES_MODE, and refuses a mode it does not know, naming the variable', () => {
     expect(loadDiscordConfig({ ...ENV, SPACES_MODE: 'open' }).spacesMode).toBe('open');
     expect(() => loadDiscordConfig({ ...ENV, SPACES_MODE: 'everyone' })).toThrow(/SPACES_MODE/);
+  });
+
+  it('fails naming MEMBER_KEY and MEMBERS_SECRET_ARN when neither is set, and refuses a short key', () => {
+    expect(() => loadDiscordConfig({ ...ENV, MEMBER_KEY: undefined })).toThrow(
+      /MEMBER_KEY.*MEMBERS_SECRET_ARN/,
+    );
+    expect(() => loadDiscordConfig({ ...ENV, MEMBER_KEY: 'short' })).toThrow(
+      /MEMBER_KEY must have at least 32/,
+    );
   });
 
   it('refuses a public key that is not 32 bytes of hex', () => {

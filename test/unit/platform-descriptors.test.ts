@@ -55,6 +55,7 @@ describe('platform descriptors', () => {
       const env: Record<string, string> = {
         ...bot.sandbox.env('http://127.0.0.1:9'),
         TABLE_NAME: 'community-test',
+        MEMBER_KEY: 'a-member-key-of-at-least-thirty-two-chars',
       };
 
       for (const name of liveSettings(bot)) expect(env[name]).toBeTruthy();

@@ -6,6 +6,7 @@ import { ConfigError } from '../../shared/core/errors.js';
 
 const ENV = {
   TABLE_NAME: 'community',
+  MEMBER_KEY: 'a-member-key-of-at-least-thirty-two-chars',
   SLACK_SIGNING_SECRET: 'secret',
   SLACK_BOT_TOKEN: 'xoxb-token',
   SLACK_BOT_ID: 'B0BOT',
@@ -109,6 +110,16 @@ describe('Slack config', () => {
       loadSlackConfig({ ...ENV, AWS_LAMBDA_FUNCTION_NAME: 'community-slack', LAMBDA_ENDPOINT: 'http://x' })
         .later,
     ).toEqual({ functionName: 'community-slack', endpoint: 'http://x' });
+  });
+
+  it('fails naming MEMBER_KEY and MEMBERS_SECRET_ARN when neither is set, and refuses a short key', () => {
+    expect(typeof loadSlackConfig(ENV).pseudonyms).toBe('function');
+    expect(() => loadSlackConfig({ ...ENV, MEMBER_KEY: undefined })).toThrow(
+      /MEMBER_KEY.*MEMBERS_SECRET_ARN/,
+    );
+    expect(() => loadSlackConfig({ ...ENV, MEMBER_KEY: 'short' })).toThrow(
+      /MEMBER_KEY must have at least 32/,
+    );
   });
 
   it('fails naming SLACK_API_URL when it is not a URL', () => {

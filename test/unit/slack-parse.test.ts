@@ -42,6 +42,8 @@ describe('Slack events -> core events', () => {
       messageId: '1483037603.017503',
       replyToId: '1482960137.003543',
       member: { platform: 'slack', id: 'U2222222' },
+      // parent_user_id: who wrote the thread root.
+      toMember: { platform: 'slack', id: 'U123ABC456' },
     });
   });
 
@@ -90,8 +92,13 @@ describe('Slack events -> core events', () => {
       occurredAt: new Date(1360782804083),
       messageId: '1360782400.498405',
       reaction: 'thumbsup',
+      // item_user: who wrote the message reacted to.
+      toMember: { platform: 'slack', id: 'U222222222' },
     });
-    expect(parseEventCallback(removed, BOT)).toMatchObject({ kind: 'reaction_removed' });
+    expect(parseEventCallback(removed, BOT)).toMatchObject({
+      kind: 'reaction_removed',
+      toMember: { platform: 'slack', id: 'U222222222' },
+    });
   });
 
   it('reads channel joins and leaves, falling back to event_time when the event has no event_ts', () => {

@@ -5,6 +5,7 @@ import { loadWebhookSetup } from '../../bots/telegram/set-webhook.js';
 
 const ENV = {
   TABLE_NAME: 'community',
+  MEMBER_KEY: 'a-member-key-of-at-least-thirty-two-chars',
   TELEGRAM_BOT_TOKEN: '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11',
   TELEGRAM_SECRET_TOKEN: 'secret_token-1',
   TELEGRAM_BOT_USERNAME: '@community_bot',
@@ -42,6 +43,12 @@ describe('loadTelegramConfig', () => {
     );
     expect(() => loadTelegramConfig({ ...ENV, TELEGRAM_API_ROOT: 'nope' })).toThrow(/TELEGRAM_API_ROOT/);
     expect(() => loadTelegramConfig({ ...ENV, TABLE_NAME: undefined })).toThrow(/TABLE_NAME/);
+    expect(() => loadTelegramConfig({ ...ENV, MEMBER_KEY: undefined })).toThrow(
+      /MEMBER_KEY.*MEMBERS_SECRET_ARN/,
+    );
+    expect(() => loadTelegramConfig({ ...ENV, MEMBER_KEY: 'short' })).toThrow(
+      /MEMBER_KEY must have at least 32/,
+    );
     expect(() => loadTelegramConfig({ ...ENV, TELEGRAM_SECRET_TOKEN: undefined })).toThrow(
       /TELEGRAM_SECRET_TOKEN.*TELEGRAM_SECRET_ARN/,
     );

@@ -22,6 +22,9 @@ const integer = v.pipe(v.number(), v.integer('an integer'));
 /** Any user object, as far as the bot reads it: who, and whether a bot. */
 const user = v.object({ id: snowflake, bot: v.nullish(v.boolean()) });
 
+/** A message's author: who, and whether a bot or Discord itself. */
+const author = v.object({ id: snowflake, bot: v.nullish(v.boolean()), system: v.nullish(v.boolean()) });
+
 /** Every dispatch (opcode 0) as the gateway sends it: its name `t` and its data `d`. */
 export const dispatchSchema = v.object({
   op: v.nullish(integer),
@@ -38,7 +41,7 @@ export const messageSchema = v.object({
   type: integer,
   /** When it was sent (the same in every delivery). */
   timestamp,
-  author: v.object({ id: snowflake, bot: v.nullish(v.boolean()), system: v.nullish(v.boolean()) }),
+  author,
   /** Set when a webhook (or a followed channel's crosspost) posted it. */
   webhook_id: v.nullish(snowflake),
   /** Message flags; IS_CROSSPOST marks a copy from a followed announcement channel. */
@@ -51,6 +54,15 @@ export const messageSchema = v.object({
       type: v.nullish(integer),
       message_id: v.nullish(snowflake),
     }),
+  ),
+  /**
+   * A reply's answered message: absent when Discord did not fetch it, null when it was deleted. Only who
+   * wrote it is read (never its text); one that does not fit is dropped, so the reply stays readable and
+   * only loses who it was addressed to.
+   */
+  referenced_message: v.fallback(
+    v.nullish(v.object({ author, webhook_id: v.nullish(snowflake) })),
+    undefined,
   ),
 });
 
@@ -73,6 +85,11 @@ export const reactionSchema = v.object({
   emoji,
   /** A super reaction: a member may add one beside a normal reaction with the same emoji. */
   burst: v.nullish(v.boolean()),
+  /**
+   * MESSAGE_REACTION_ADD only: who wrote the message reacted to. One that does not fit is dropped, so the
+   * reaction stays readable and only loses who it was addressed to.
+   */
+  message_author_id: v.fallback(v.nullish(snowflake), undefined),
 });
 
 /** GUILD_MEMBER_ADD: a guild member object with `guild_id`. */

@@ -27,6 +27,7 @@ import {
 import type * as v from 'valibot';
 import type {
   Location,
+  Member,
   MemberJoined,
   MemberLeft,
   MessagePosted,
@@ -130,7 +131,9 @@ function toMessage(d: v.InferOutput<typeof messageSchema>): GatewayTranslation {
   const reference = d.message_reference;
   const answers = (reference?.type ?? MessageReferenceType.Default) === MessageReferenceType.Default;
   if (reference?.message_id && answers) {
-    return { event: { kind: 'thread_reply', ...base, replyToId: reference.message_id } };
+    return {
+      event: { kind: 'thread_reply', ...base, replyToId: reference.message_id, ...repliedTo(d) },
+    };
   }
   return { event: { kind: 'message_posted', ...base } };
 }
@@ -155,8 +158,24 @@ function toReaction(
       occurredAt: receivedAt,
       messageId: d.message_id,
       reaction: emojiName ?? emoji,
+      ...addressedTo(d.message_author_id, d.user_id),
     },
   };
+}
+
+/**
+ * Who a reply is addressed to: the author of the message answered, when Discord sent that message along
+ * (`referenced_message`) and a member wrote it, not a bot, Discord itself or a webhook.
+ */
+function repliedTo(d: v.InferOutput<typeof messageSchema>): { toMember?: Member } {
+  const answered = d.referenced_message;
+  if (!answered || answered.webhook_id || answered.author.bot || answered.author.system) return {};
+  return addressedTo(answered.author.id, d.author.id);
+}
+
+/** `toMember`, spread into an event: nobody when the payload does not say, or says the actor themselves. */
+function addressedTo(target: string | null | undefined, actor: string): { toMember?: Member } {
+  return target && target !== actor ? { toMember: { platform: 'discord', id: target } } : {};
 }
 
 function toJoin(d: v.InferOutput<typeof memberAddSchema>): GatewayTranslation {

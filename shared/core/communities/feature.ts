@@ -20,6 +20,20 @@ import { type SpaceRecord, spaceKey } from './model.js';
 export const AUDIT_SHOWN = 50;
 
 export const communitiesFeature: Feature = {
+  memberData: [
+    {
+      name: 'community roles and audit entries',
+      purpose:
+        'that you are a community moderator, and the moderator actions you took (kept, without your name)',
+      keptFor: 'roles until removed; audit entries a year',
+      erase: async (scope, stores) =>
+        (
+          await Promise.all(
+            scope.identities.map((identity) => stores.communities.eraseMember(scope.communityId, identity)),
+          )
+        ).reduce((total, count) => total + count, 0),
+    },
+  ],
   commands: [
     {
       name: 'link',

@@ -12,24 +12,28 @@ const PREFIX = 'S';
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const LENGTH = 8;
 
+/** The prefix of member codes (`/community me link`): the same shape, another purpose. */
+export const MEMBER_CODE_PREFIX = 'M';
+
 /** A fresh code, from the platform's cryptographic random source. */
-export function newLinkCode(): string {
+export function newLinkCode(prefix = PREFIX): string {
   const bytes = crypto.getRandomValues(new Uint8Array(LENGTH));
   // 256 is a multiple of 32: taking each byte modulo 32 keeps every character equally likely.
   const body = [...bytes].map((byte) => ALPHABET[byte % ALPHABET.length]).join('');
-  return `${PREFIX}-${body.slice(0, 4)}-${body.slice(4)}`;
+  return `${prefix}-${body.slice(0, 4)}-${body.slice(4)}`;
 }
 
 /**
  * The code as typed, normalised: case, spaces and dashes do not matter, and the letters people confuse with
  * digits (O, I, L) are read as the digits. Undefined when it cannot be a space code (a member code, a typo).
  */
-export function normaliseLinkCode(typed: string): string | undefined {
-  const compact = typed.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
-  if (!compact.startsWith(PREFIX)) return undefined;
-  const body = compact.slice(PREFIX.length);
+export function normaliseLinkCode(typed: string, prefix = PREFIX): string | undefined {
+  const compact = typed.toUpperCase().replace(/[\s-]/g, '');
+  if (!compact.startsWith(prefix)) return undefined;
+  // Only the body is read leniently: the prefix says which kind of code it is.
+  const body = compact.slice(prefix.length).replace(/O/g, '0').replace(/[IL]/g, '1');
   if (body.length !== LENGTH || [...body].some((char) => !ALPHABET.includes(char))) return undefined;
-  return `${PREFIX}-${body.slice(0, 4)}-${body.slice(4)}`;
+  return `${prefix}-${body.slice(0, 4)}-${body.slice(4)}`;
 }
 
 /** What the table keys a code by: 128 bits of its SHA-256, hex (short enough for a button's value). */

@@ -37,6 +37,11 @@ export interface SpaceRecord {
   readonly noticedAt?: string;
   /** For a `moved` space: the id it lives on under. */
   readonly movedTo?: string;
+  /**
+   * How many days its raw engagement records are kept (`/community settings retention`), copied onto every
+   * space of the community so the recording path reads it with the space. Absent: the default.
+   */
+  readonly retentionDays?: number;
 }
 
 /** A moderator action, kept for `/community audit`. */
@@ -95,6 +100,8 @@ export interface SpaceStore {
   move(space: Space, communityId: string | undefined, now: Date): Promise<SpaceRecord>;
   /** The spaces of one community (a strongly consistent read of the community's own partition). */
   spacesOf(communityId: string): Promise<SpaceRecord[]>;
+  /** Sets how long the space's records are kept (the community's setting, copied onto each space). */
+  setRetention(space: Space, days: number): Promise<void>;
 }
 
 /** Community moderators, audit entries and link codes, each in its community's partition. */
@@ -106,6 +113,11 @@ export interface CommunityStore {
   audit(communityId: string, entry: AuditEntry): Promise<void>;
   /** The most recent entries first. */
   auditTrail(communityId: string, limit: number): Promise<AuditEntry[]>;
+  /**
+   * Erases `member` from the community's own partition: their community moderator entry is deleted, and
+   * audit entries they made keep the action but name an erased member instead. Returns how many items changed.
+   */
+  eraseMember(communityId: string, member: Member): Promise<number>;
   /** Keeps a code's digest (what the code itself is never stored as) until it is used or expires. */
   putLinkCode(digest: string, code: LinkCode, now: Date): Promise<void>;
   /** The code behind a digest, unless expired (a used one says by whom). */
@@ -123,3 +135,6 @@ export interface CommunityStore {
 export function spaceKey(space: Space): string {
   return `${space.platform}:${space.id}`;
 }
+
+/** What an audit entry names instead of a moderator whose data was erased (the action itself is kept). */
+export const ERASED_MEMBER_ID = 'erased-member';

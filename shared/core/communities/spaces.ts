@@ -5,7 +5,7 @@
  * group's migration come as {@link SpaceChange}s.
  */
 import { COMMAND_NAME } from '../command-table.js';
-import type { Location, SpaceChange } from '../events.js';
+import type { Location, Space, SpaceChange } from '../events.js';
 import type { OutboundMessage } from '../messenger.js';
 import { type SpaceRecord, type SpaceStore, type SpacesMode, spaceKey } from './model.js';
 
@@ -17,8 +17,8 @@ export const SPACE_NOTICE: OutboundMessage = {
   text:
     '**Hello! I am this community’s bot.** I keep a record of who takes part and how: ids, times and ' +
     'sizes (how long a message is, who replied to whom, which reaction), never the text of a message. ' +
-    `Moderators see totals with \`/${COMMAND_NAME} stats\`. To see or erase what I hold about you, use ` +
-    `\`/${COMMAND_NAME} me\` (it arrives with the next release; until then, ask a moderator). ` +
+    `Moderators see totals with \`/${COMMAND_NAME} stats\`. \`/${COMMAND_NAME} me\` shows you what I hold ` +
+    `about you; \`/${COMMAND_NAME} me optout\` stops it and \`/${COMMAND_NAME} me forget\` erases it. ` +
     `\`/${COMMAND_NAME} help\` lists everything I can do.`,
 };
 
@@ -37,6 +37,16 @@ export interface SpaceGate {
    * `fresh` reads the table (interactions); otherwise an instance trusts its last read for a minute.
    */
   resolve(location: Location, now: Date, fresh?: boolean): Promise<SpaceRecord | undefined>;
+  /**
+   * The recording path's resolve: on a cache miss the space's read travels with `alongside`'s reads (one
+   * round trip), which gets the space to read, or undefined when the instance trusts its cached record.
+   * Not for private chats (the caller checks `direct` first).
+   */
+  resolveAlong<T>(
+    location: Location,
+    now: Date,
+    alongside: (space: Space | undefined) => Promise<{ readonly space?: SpaceRecord; readonly extra: T }>,
+  ): Promise<{ readonly record: SpaceRecord; readonly extra: T }>;
   /** Applies a change of the bot's own place; returns the space's record afterwards. */
   change(change: SpaceChange, now: Date): Promise<SpaceRecord | undefined>;
   /** Whether this instance should hand the registration notice to a later job now (once per instance). */
@@ -82,6 +92,14 @@ export function createSpaceGate(spaces: SpaceStore, mode: SpacesMode): SpaceGate
         return remember({ ...found, name: location.spaceName }, now);
       }
       return remember(found, now);
+    },
+    async resolveAlong(location, now, alongside) {
+      const cached = cache.get(spaceKey(location.space));
+      const trusted = cached && cached.until > now.getTime() ? cached.record : undefined;
+      const { space, extra } = await alongside(trusted ? undefined : location.space);
+      if (trusted) return { record: trusted, extra };
+      const record = remember(space ?? (await register(location, now)), now) as SpaceRecord;
+      return { record, extra };
     },
     async change(change, now) {
       switch (change.kind) {

@@ -4,10 +4,12 @@
  * The note is stored until a moderator marks it read, delivered to each moderator privately from a later
  * invocation (each delivery at most once), and the member hears "Thanks, moderators have it".
  */
+
 import { answerOnce, IN_REQUEST_MS } from '../answers.js';
 import { COMMAND_NAME } from '../command-table.js';
 import type { ButtonPressed, InteractionEvent, Member, Space } from '../events.js';
 import { answer, type Feature, type Outcome, type Turn } from '../feature.js';
+import { placesOf } from '../members/kinds.js';
 import type { Form, OutboundMessage } from '../messenger.js';
 
 /** Long enough for a paragraph, short enough to read in a notification. */
@@ -34,6 +36,20 @@ const FEEDBACK_FORM: Form = {
 };
 
 export const feedbackFeature: Feature = {
+  memberData: [
+    {
+      name: 'feedback notes',
+      purpose:
+        'notes you sent the moderators (the text until a moderator reads it), and notes you marked read',
+      keptFor: 'the text until read, the note at most 90 days',
+      erase: async (scope, stores) =>
+        (
+          await Promise.all(
+            placesOf(scope).map(({ space, member }) => stores.feedback.eraseMember(space, member)),
+          )
+        ).reduce((total, count) => total + count, 0),
+    },
+  ],
   commands: [
     {
       name: 'feedback',

@@ -23,6 +23,11 @@ export interface FeedbackStore {
   get(space: Space, id: string): Promise<FeedbackNote | undefined>;
   /** Marks the note read by `by` and erases its text, once; returns the note as it was. */
   markRead(space: Space, id: string, by: Member, now: Date): Promise<MarkRead>;
+  /**
+   * Erases what the space's notes hold about `member`: the notes they wrote are deleted, and where they
+   * marked a note read, who read it is forgotten. Returns how many notes changed.
+   */
+  eraseMember(space: Space, member: Member): Promise<number>;
 }
 
 /** Unread notes are not kept forever: after this they expire with their text. */
