@@ -186,6 +186,50 @@ describe('EngagementRepository.dayTotals', () => {
   });
 });
 
+describe('EngagementRepository.dayEdges', () => {
+  function addressed(
+    at: string,
+    id: string,
+    from: string,
+    to: string | undefined,
+    space = 'T1',
+  ): EngagementRecord {
+    const event: InboundEvent = {
+      kind: 'thread_reply',
+      id,
+      messageId: id,
+      replyToId: 'root',
+      textLength: 3,
+      occurredAt: new Date(at),
+      member: { platform: 'slack', id: from },
+      location: { space: { platform: 'slack', id: space }, channelId: 'C1' },
+    };
+    return toEngagementRecord(event, new Date(at), {
+      memberId: `m_${from}`,
+      ...(to ? { toMemberId: `m_${to}` } : {}),
+    });
+  }
+
+  it("lists one space-day's replies addressed to someone, by opaque ids, and nothing from another space or day", async () => {
+    // Prepare: two addressed replies and one without an addressee on one day; one on the next day; one in T2.
+    const day = '2026-10-09';
+    await table.store.engagement.record(addressed(`${day}T08:00:00Z`, 'e1', 'A', 'B'));
+    await table.store.engagement.record(addressed(`${day}T09:00:00Z`, 'e2', 'B', 'A'));
+    await table.store.engagement.record(addressed(`${day}T10:00:00Z`, 'e3', 'C', undefined));
+    await table.store.engagement.record(addressed('2026-10-10T08:00:00Z', 'e4', 'A', 'C'));
+    await table.store.engagement.record(addressed(`${day}T08:00:00Z`, 'e5', 'D', 'A', 'T2'));
+
+    // Act
+    const edges = await table.store.engagement.dayEdges(SLACK_SPACE, day);
+
+    // Assess
+    expect(edges.map((edge) => `${edge.kind} ${edge.from}->${edge.to}`).sort()).toEqual([
+      'thread_reply m_A->m_B',
+      'thread_reply m_B->m_A',
+    ]);
+  });
+});
+
 describe('StoreError', () => {
   it('keeps the SDK error as its cause and a stable code', () => {
     const cause = new Error('boom');
