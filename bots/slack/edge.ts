@@ -4,6 +4,7 @@ import { errorResult, runLaterJob } from '../../shared/lambda/edge.js';
 import type { BotHandler, HttpEvent, HttpResult } from '../../shared/lambda/http.js';
 import { createLaterQueue } from '../../shared/lambda/later-queue.js';
 import { createLogger, type LogFields, type Logger } from '../../shared/lambda/logger.js';
+import { prefetchPseudonyms } from '../../shared/lambda/member-key.js';
 import type { HandlerDeps } from '../../shared/platform/descriptor.js';
 import { ignore, isIgnored } from '../../shared/platform/ignored.js';
 import { createStore } from '../../shared/store/index.js';
@@ -91,6 +92,7 @@ export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}):
   async function serve(event: HttpEvent): Promise<HttpResult> {
     let requestLogger = logger;
     try {
+      prefetchPseudonyms(config.pseudonyms);
       const secrets = await config.secrets();
       const { event: request, payload } = readSlackRequest(event, secrets.signingSecret, now());
       requestLogger = withFields(logger, payloadIds(payload));

@@ -4,6 +4,7 @@ import { errorResult, runLaterJob } from '../../shared/lambda/edge.js';
 import { type BotHandler, jsonResult } from '../../shared/lambda/http.js';
 import { createLaterQueue } from '../../shared/lambda/later-queue.js';
 import { createLogger, type Logger } from '../../shared/lambda/logger.js';
+import { prefetchPseudonyms } from '../../shared/lambda/member-key.js';
 import type { HandlerDeps } from '../../shared/platform/descriptor.js';
 import { createStore } from '../../shared/store/index.js';
 import { AnswerInProgressError, createBot, registerUpdates } from './app.js';
@@ -31,6 +32,7 @@ export function createTelegramHandler(config: TelegramConfig, deps: HandlerDeps 
   const later = createLaterQueue(config.later);
   let runtime: Promise<TelegramRuntime> | undefined;
   const load = (): Promise<TelegramRuntime> => {
+    prefetchPseudonyms(config.pseudonyms);
     runtime ??= config
       .secrets()
       .then(({ TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN }) => {

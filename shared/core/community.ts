@@ -91,19 +91,17 @@ export function createCommunity(deps: CommunityDeps): Community {
       if (event.location.direct) return 'private';
       const people = { member: event.member, ...toMemberOf(event) };
       const ids = await pseudonyms();
+      const keys = privacyKeysOf(ids, people);
       const { record: space, extra: markers } = await gate.resolveAlong(
         event.location,
         at,
         async (toRead) => {
-          const { space: found, privacy } = await deps.stores.recording.read(
-            toRead,
-            privacyKeysOf(ids, people),
-          );
+          const { space: found, privacy } = await deps.stores.recording.read(toRead, keys);
           return { ...(found ? { space: found } : {}), extra: privacy };
         },
       );
       if (space.status !== 'active') return 'not_served';
-      const allowed = recordingIds(ids, people, markers);
+      const allowed = recordingIds(ids, people, keys, markers);
       if (!allowed.record) return 'opted_out';
       const item = toEngagementRecord(event, at, allowed, space.retentionDays ?? DEFAULT_RETENTION_DAYS);
       const outcome = await deps.stores.engagement.record(item);

@@ -60,8 +60,8 @@ export interface EngagementStore {
    * own keys: no other space's records are ever read.
    */
   dayTotals(space: Space, days: readonly string[], now: Date): Promise<DayTotals[]>;
-  /** A member's records in one space from `fromDay` (UTC day) on, found by their opaque ids. */
-  memberActivity(space: Space, memberIds: readonly string[], fromDay: string): Promise<MemberActivity[]>;
+  /** A member's records in one space, from `fromDay` (UTC day) on or all of them, found by their opaque ids. */
+  memberActivity(space: Space, memberIds: readonly string[], fromDay?: string): Promise<MemberActivity[]>;
   /**
    * Deletes every record these ids hold in the space (engagement and interaction claims) and takes them out
    * of the space's closed-day rollups, so each equals a recount that never saw them. Safe to run again after
@@ -70,7 +70,7 @@ export interface EngagementStore {
    */
   eraseMember(space: Space, memberIds: readonly string[], now: Date): Promise<number>;
   /** Who answered or reacted to whom in one space on one UTC day (opaque ids; the conversation network). */
-  dayEdges(space: Space, day: string, now: Date): Promise<Edge[]>;
+  dayEdges(space: Space, day: string): Promise<Edge[]>;
 }
 
 /** One of a member's records, as `me` counts them. */

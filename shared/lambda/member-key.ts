@@ -13,6 +13,15 @@ import { type SecretReader, secretSource } from './secrets.js';
  * the first event through the Lambda secrets extension, never at init. Losing or changing the key changes
  * every member's id: it is never rotated without a migration.
  */
+/**
+ * Starts reading the member key without waiting for it: an edge calls this where it starts reading its own
+ * secret, so on a cold start in AWS the two reads overlap instead of following each other. A failure is left
+ * for the real use to meet (and retry).
+ */
+export function prefetchPseudonyms(pseudonyms: () => Promise<Pseudonyms>): void {
+  pseudonyms().catch(() => {});
+}
+
 export function loadPseudonyms(env: Env, read?: SecretReader): () => Promise<Pseudonyms> {
   const source = secretSource(env, ['MEMBER_KEY'], 'MEMBERS_SECRET_ARN', read);
   const fromEnv = env.MEMBER_KEY?.trim();

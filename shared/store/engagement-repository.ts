@@ -118,7 +118,7 @@ export class EngagementRepository implements EngagementStore {
   async memberActivity(
     space: Space,
     memberIds: readonly string[],
-    fromDay: string,
+    fromDay?: string,
   ): Promise<MemberActivity[]> {
     const found = await Promise.all(memberIds.map((id) => this.recordsOf(space, id, fromDay)));
     return found.flat().map(({ kind, day }) => ({ kind, day }));
@@ -142,8 +142,7 @@ export class EngagementRepository implements EngagementStore {
     );
   }
 
-  async dayEdges(space: Space, day: string, now: Date): Promise<Edge[]> {
-    void now;
+  async dayEdges(space: Space, day: string): Promise<Edge[]> {
     const items = await this.dayItems(space, day);
     return items.flatMap(({ kind, to, memberId }) => (to && memberId ? [{ kind, from: memberId, to }] : []));
   }

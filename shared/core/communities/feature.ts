@@ -2,9 +2,11 @@
  * Communities: which spaces belong together, who runs them, and what was done. Space moderators (as each
  * platform says) manage their own space; community moderators act for every space of the community.
  */
+
 import { COMMAND_NAME } from '../command-table.js';
 import type { Member } from '../events.js';
 import { answer, type CommandTurn, type Feature } from '../feature.js';
+import { sumCounts } from '../members/kinds.js';
 import {
   CANCEL_ACTION,
   cancelButton,
@@ -26,12 +28,10 @@ export const communitiesFeature: Feature = {
       purpose:
         'that you are a community moderator, and the moderator actions you took (kept, without your name)',
       keptFor: 'roles until removed; audit entries a year',
-      erase: async (scope, stores) =>
-        (
-          await Promise.all(
-            scope.identities.map((identity) => stores.communities.eraseMember(scope.communityId, identity)),
-          )
-        ).reduce((total, count) => total + count, 0),
+      erase: (scope, stores) =>
+        sumCounts(
+          scope.identities.map((identity) => stores.communities.eraseMember(scope.communityId, identity)),
+        ),
     },
   ],
   commands: [

@@ -9,7 +9,7 @@ import { answerOnce, IN_REQUEST_MS } from '../answers.js';
 import { COMMAND_NAME } from '../command-table.js';
 import type { ButtonPressed, InteractionEvent, Member, Space } from '../events.js';
 import { answer, type Feature, type Outcome, type Turn } from '../feature.js';
-import { placesOf } from '../members/kinds.js';
+import { placesOf, sumCounts } from '../members/kinds.js';
 import type { Form, OutboundMessage } from '../messenger.js';
 
 /** Long enough for a paragraph, short enough to read in a notification. */
@@ -42,12 +42,8 @@ export const feedbackFeature: Feature = {
       purpose:
         'notes you sent the moderators (the text until a moderator reads it), and notes you marked read',
       keptFor: 'the text until read, the note at most 90 days',
-      erase: async (scope, stores) =>
-        (
-          await Promise.all(
-            placesOf(scope).map(({ space, member }) => stores.feedback.eraseMember(space, member)),
-          )
-        ).reduce((total, count) => total + count, 0),
+      erase: (scope, stores) =>
+        sumCounts(placesOf(scope).map(({ space, member }) => stores.feedback.eraseMember(space, member))),
     },
   ],
   commands: [

@@ -19,7 +19,8 @@ export function placesOf(scope: MemberScope): Array<{ space: Space; member: Memb
     );
 }
 
-async function sum(counts: Promise<number>[]): Promise<number> {
+/** The total of counts taken at once (each kind erases or counts per space or per account). */
+export async function sumCounts(counts: readonly Promise<number>[]): Promise<number> {
   return (await Promise.all(counts)).reduce((total, count) => total + count, 0);
 }
 
@@ -31,13 +32,13 @@ export const CORE_MEMBER_DATA: readonly MemberDataKind[] = [
       'claims that make each command answered once',
     keptFor: `${DEFAULT_RETENTION_DAYS} days after their day unless the community set another retention (then only daily totals stay); command claims two days`,
     count: (scope, stores) =>
-      sum(
+      sumCounts(
         scope.spaces
           .flatMap(spaceIds)
-          .map(async (space) => (await stores.engagement.memberActivity(space, scope.memberIds, '')).length),
+          .map(async (space) => (await stores.engagement.memberActivity(space, scope.memberIds)).length),
       ),
     erase: (scope, stores) =>
-      sum(
+      sumCounts(
         scope.spaces
           .flatMap(spaceIds)
           .map((space) => stores.engagement.eraseMember(space, scope.memberIds, scope.now)),
@@ -48,23 +49,25 @@ export const CORE_MEMBER_DATA: readonly MemberDataKind[] = [
     purpose: 'an answer for you kept until you open the bot privately (Telegram)',
     keptFor: 'until opened, at most a day',
     erase: (scope, stores) =>
-      sum(placesOf(scope).map(({ space, member }) => stores.pending.eraseMember(space, member))),
+      sumCounts(placesOf(scope).map(({ space, member }) => stores.pending.eraseMember(space, member))),
   },
   {
     name: 'delivery receipts',
     purpose: 'that a note was delivered to you once (moderators)',
     keptFor: 'two days',
     erase: (scope, stores) =>
-      sum(placesOf(scope).map(({ space, member }) => stores.ledger.eraseMember(space, member))),
+      sumCounts(placesOf(scope).map(({ space, member }) => stores.ledger.eraseMember(space, member))),
   },
   {
     name: 'forms in progress',
     purpose: 'your answers so far to a question the bot asked you privately',
     keptFor: '30 minutes',
     count: (scope, stores) =>
-      sum(scope.identities.map(async (identity) => ((await stores.forms.get(identity, scope.now)) ? 1 : 0))),
+      sumCounts(
+        scope.identities.map(async (identity) => ((await stores.forms.get(identity, scope.now)) ? 1 : 0)),
+      ),
     erase: (scope, stores) =>
-      sum(
+      sumCounts(
         scope.identities.map(async (identity) => {
           const held = await stores.forms.get(identity, scope.now);
           await stores.forms.delete(identity);
@@ -77,7 +80,7 @@ export const CORE_MEMBER_DATA: readonly MemberDataKind[] = [
     purpose: 'a code you asked for to link your accounts',
     keptFor: '15 minutes',
     erase: (scope, stores) =>
-      sum(
+      sumCounts(
         scope.identities.map(async (identity) =>
           Number(await stores.members.deleteCode(scope.communityId, identity)),
         ),
@@ -89,7 +92,7 @@ export const CORE_MEMBER_DATA: readonly MemberDataKind[] = [
     keptFor: 'until you unlink them or erase your data',
     count: async (scope) => (scope.identities.length > 1 ? scope.identities.length : 0),
     erase: (scope, stores) =>
-      sum(
+      sumCounts(
         scope.identities.map(async (identity) =>
           Number(await stores.members.deleteIdentity(scope.communityId, identity)),
         ),

@@ -18,7 +18,7 @@ export type RecordingIds =
   | { readonly record: true; readonly memberId: string; readonly toMemberId?: string }
   | { readonly record: false };
 
-/** The marker keys to read for an event: the actor's, and the addressee's when there is one. */
+/** The marker keys to read for an event: the actor's first, then the addressee's when there is one. */
 export function privacyKeysOf(pseudonyms: Pseudonyms, people: EventPeople): string[] {
   const keys = [pseudonyms.privacyKey(people.member)];
   if (people.toMember) keys.push(pseudonyms.privacyKey(people.toMember));
@@ -32,14 +32,15 @@ export function privacyKeysOf(pseudonyms: Pseudonyms, people: EventPeople): stri
 export function recordingIds(
   pseudonyms: Pseudonyms,
   people: EventPeople,
+  keys: readonly string[],
   markers: ReadonlyMap<string, PrivacyState>,
 ): RecordingIds {
-  const stateOf = (member: Member) => markers.get(pseudonyms.privacyKey(member)) ?? DEFAULT_PRIVACY;
-  const actor = stateOf(people.member);
+  const stateOf = (key: string | undefined) => (key && markers.get(key)) || DEFAULT_PRIVACY;
+  const actor = stateOf(keys[0]);
   if (actor.optedOut || actor.erasing) return { record: false };
   const memberId = pseudonyms.memberId(people.member, actor.generation);
   if (!people.toMember) return { record: true, memberId };
-  const addressee = stateOf(people.toMember);
+  const addressee = stateOf(keys[1]);
   if (addressee.optedOut || addressee.erasing) return { record: true, memberId };
   return { record: true, memberId, toMemberId: pseudonyms.memberId(people.toMember, addressee.generation) };
 }
