@@ -37,7 +37,15 @@ export function createTelegramHandler(config: TelegramConfig, deps: HandlerDeps 
       .secrets()
       .then(({ TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN }) => {
         const bot = createBot(TELEGRAM_BOT_TOKEN, config.botUsername, config.apiRoot);
-        const isModerator = createModeratorCheck({ api: bot.api, cache: store.cache, logger, now });
+        const isModerator = createModeratorCheck({
+          api: bot.api,
+          cache: store.cache,
+          logger,
+          now,
+          // The cache outlives an erasure by minutes: it must not name the member meanwhile.
+          userKey: async (userId) =>
+            (await config.pseudonyms()).privacyKey({ platform: 'telegram', id: String(userId) }),
+        });
         const messenger = createTelegramMessenger({
           api: bot.api,
           botUsername: config.botUsername,

@@ -5,7 +5,10 @@ import type { CacheRepository } from '../../shared/store/cache-repository.js';
 /** Who is a moderator on Telegram, in words (the check below implements it). */
 export const TELEGRAM_MODERATOR_RULE = 'the chat creator and administrators';
 
-/** Cache name in the shared table: one entry per `<chat>:<user>`, holding the member's status. */
+/**
+ * Cache name in the shared table: one entry per chat and user, holding the member's status. The user part is
+ * a keyed hash where the handler has one ({@link ModeratorCheckDeps.userKey}), so no item names the person.
+ */
 export const ADMIN_CACHE = 'telegram-admin';
 /** How long a chat member's status is trusted: long enough to absorb bursts, short enough for demotions. */
 export const ADMIN_CACHE_TTL_SECONDS = 300;
@@ -18,6 +21,8 @@ export interface ModeratorCheckDeps {
   readonly cache: Pick<CacheRepository, 'get' | 'put'>;
   readonly logger: Logger;
   readonly now?: () => Date;
+  /** How the cache names a user: the handler's keyed hash of the identity; the raw id when not given. */
+  readonly userKey?: (userId: number) => Promise<string>;
 }
 
 /** Answers "is this user a moderator of this chat?" (see {@link TELEGRAM_MODERATOR_RULE}). */
@@ -33,9 +38,10 @@ export function createModeratorCheck({
   cache,
   logger,
   now = () => new Date(),
+  userKey = async (userId) => String(userId),
 }: ModeratorCheckDeps): ModeratorCheck {
   return async (chatId, userId) => {
-    const key = `${chatId}:${userId}`;
+    const key = `${chatId}:${await userKey(userId)}`;
     const cached = await cache.get(ADMIN_CACHE, key, now()).catch((error: unknown) => {
       logger.warn('admin cache unreadable; asking Telegram', { error: error as Error });
       return undefined;

@@ -179,8 +179,6 @@ async function itemsNaming(ids: readonly string[], walled: readonly string[] = [
   const all = await scanItems(table, () => true);
   return all.filter((item) => {
     if (walled.some((space) => item.pk?.S?.includes(space))) return false;
-    // Known gap, reported: Telegram's admin-status cache (`CACHE#telegram-admin`, minutes) keys by user id.
-    if (item.pk?.S === 'CACHE#telegram-admin') return false;
     const edge = item.pk?.S?.startsWith('EVT#') && ids.includes(item.toMemberId?.S ?? '');
     const { toMemberId: _to, [byDay.sortKey]: _sk, ...rest } = item;
     const text = JSON.stringify(edge ? rest : item);
