@@ -9,12 +9,15 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaFunctionTarget } from 'aws-cdk-lib/aws-events-targets';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { slackInstall } from '../bots/slack/oauth/platform.js';
 import { SPACES_MODES, type SpacesMode } from '../shared/core/communities/model.js';
+import { ROLLUP_JOB } from '../shared/core/later.js';
 import { type PlatformDescriptor, type PlatformSetting, secretNames } from '../shared/platform/descriptor.js';
 import { TABLE } from '../shared/store/table.js';
 import { BotFunction } from './bot-function.js';
@@ -77,6 +80,7 @@ export class CommunityStack extends Stack {
     );
     const { api, stage } = this.createApi();
     const membersSecret = this.membersSecret();
+    const botFunctions: BotFunction[] = [];
     for (const bot of PLATFORM_DESCRIPTORS) {
       const secret = this.botSecret(bot);
       const botFunction = new BotFunction(this, `${bot.title}Bot`, {
@@ -87,6 +91,7 @@ export class CommunityStack extends Stack {
         membersSecret,
         environment: { ...this.parameters(bot.settings), SPACES_MODE: spacesMode },
       });
+      botFunctions.push(botFunction);
       this.addWebhookRoutes(api, bot, botFunction, stage);
       if (bot.platform === 'slack') this.addSlackInstall(api, stage, table, secret, spacesMode);
       new CfnOutput(this, `${bot.title}SecretArn`, {
@@ -98,6 +103,7 @@ export class CommunityStack extends Stack {
           .join(',')}}'`,
       });
     }
+    this.closeRollupsNightly(botFunctions[0] as BotFunction);
     new CfnOutput(this, 'TableName', { value: table.tableName });
   }
 
@@ -150,6 +156,24 @@ export class CommunityStack extends Stack {
       projectionType: ProjectionType.KEYS_ONLY,
     });
     return table;
+  }
+
+  /**
+   * Every night at 00:30 UTC (after the day closed, at 00:15) one bot function closes the last days' rollups
+   * of every space (shared/core/stats/close-days.ts), so records may expire after their retention without
+   * stats changing. Any bot function can: the job touches only the table. EventBridge retries a failed run.
+   */
+  private closeRollupsNightly(target: BotFunction): void {
+    new Rule(this, 'CloseRollups', {
+      description: 'Closes the daily engagement rollups of every space',
+      schedule: Schedule.cron({ minute: '30', hour: '0' }),
+      targets: [
+        new LambdaFunctionTarget(target.function, {
+          event: RuleTargetInput.fromObject(ROLLUP_JOB),
+          retryAttempts: 2,
+        }),
+      ],
+    });
   }
 
   /**

@@ -32,6 +32,7 @@ import { continueGuided, promptFor } from './forms.js';
 import { fromLaterJob, type NoticeJob, toLaterJob } from './later.js';
 import type { Pseudonyms } from './members/pseudonyms.js';
 import type { InteractionResponder, Messenger, OutboundMessage, PrivateDelivery } from './messenger.js';
+import { closeRollups } from './stats/close-days.js';
 
 /** Hands a served space's registration notice to a later job if it was never posted (community.ts). */
 export type NoticeHandOver = (space: SpaceRecord, channelId: string) => Promise<void>;
@@ -265,6 +266,11 @@ export function createDispatcher(
     },
     async runLater(job) {
       if ('notice' in job) return postNotice(job);
+      if ('rollup' in job) {
+        const spaces = await closeRollups(stores, now());
+        logger.info('rollups closed', { spaces });
+        return;
+      }
       const event = fromLaterJob(job);
       const result = await once(event, `later:${event.kind}:${event.id}`, LATER_MS, async (at) => {
         // Rights were checked in the request that handed this job over; asking again could only disagree.

@@ -5,7 +5,7 @@
  */
 import type { AnswerLedger, PendingAnswerStore } from './answers.js';
 import type { OptionValue, ResolvedCommand, TableEntry } from './command-table.js';
-import type { CommunityStore, SpaceRecord, SpaceStore } from './communities/model.js';
+import type { CommunityStore, SpaceDataStore, SpaceRecord, SpaceStore } from './communities/model.js';
 import type { EngagementStore } from './engagement.js';
 import type { ButtonPressed, CommandInvoked, FormSubmitted, InteractionEvent } from './events.js';
 import type { FeedbackStore } from './feedback/store.js';
@@ -24,6 +24,8 @@ export interface CoreStores {
   readonly spaces: SpaceStore;
   readonly communities: CommunityStore;
   readonly members: MemberStore;
+  /** Erasing a whole space's data (`/community spaces forget`). */
+  readonly spaceData: SpaceDataStore;
   /** The recording path's one read (space and privacy markers together). */
   readonly recording: RecordingReads;
 }

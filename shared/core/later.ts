@@ -26,13 +26,25 @@ export interface NoticeJob {
   readonly notice: { readonly space: Space; readonly channelId: string };
 }
 
+/**
+ * The daily closing of rollups (a schedule invokes it): every space's last closed days get their final
+ * totals, so records can expire after their retention without stats changing.
+ */
+export interface RollupJob {
+  readonly source: typeof LATER_JOB_SOURCE;
+  readonly rollup: Readonly<Record<string, never>>;
+}
+
 /** The payload of a later invocation. */
-export type LaterJob = InteractionJob | NoticeJob;
+export type LaterJob = InteractionJob | NoticeJob | RollupJob;
 
 /** Hands a job to a later invocation (shared/lambda/later-queue.ts). */
 export interface LaterQueue {
   enqueue(job: LaterJob): Promise<void>;
 }
+
+/** The job the daily schedule sends (infra/community-stack.ts). */
+export const ROLLUP_JOB: RollupJob = { source: LATER_JOB_SOURCE, rollup: {} };
 
 export function toLaterJob(event: InteractionEvent): InteractionJob {
   return { source: LATER_JOB_SOURCE, event: { ...event, occurredAt: event.occurredAt.toISOString() } };
@@ -41,16 +53,16 @@ export function toLaterJob(event: InteractionEvent): InteractionJob {
 /** Whether an invocation's payload is a job (an HTTP event never has this `source`). */
 export function isLaterJob(payload: unknown): payload is LaterJob {
   if (typeof payload !== 'object' || payload === null) return false;
-  const { source, event, notice } = payload as { source?: unknown; event?: unknown; notice?: unknown };
+  const { source, event, notice, rollup } = payload as Record<string, unknown>;
   const isObject = (value: unknown) => typeof value === 'object' && value !== null;
-  return source === LATER_JOB_SOURCE && (isObject(event) || isObject(notice));
+  return source === LATER_JOB_SOURCE && (isObject(event) || isObject(notice) || isObject(rollup));
 }
 
 /** The ids a job is logged with (never its content). */
 export function describeLaterJob(job: LaterJob): Readonly<Record<string, string>> {
-  return 'event' in job
-    ? { eventId: job.event.id, kind: job.event.kind }
-    : { kind: 'space_notice', space: `${job.notice.space.platform}:${job.notice.space.id}` };
+  if ('event' in job) return { eventId: job.event.id, kind: job.event.kind };
+  if ('rollup' in job) return { kind: 'rollup' };
+  return { kind: 'space_notice', space: `${job.notice.space.platform}:${job.notice.space.id}` };
 }
 
 export function fromLaterJob(job: InteractionJob): InteractionEvent {

@@ -318,7 +318,7 @@ function toRecordItem(record: EngagementRecord, delivery: string): Item {
 }
 
 /** A space's records of one day, in the byDay index: the key names the space, so reads stay inside it. */
-function dayPartition(space: Space, day: string): string {
+export function dayPartition(space: Space, day: string): string {
   return `DAY#${space.platform}:${space.id}#${day}`;
 }
 
@@ -327,7 +327,7 @@ function memberPartition(space: Space, memberId: string): string {
   return `MEMBER#${space.platform}:${space.id}#${memberId}`;
 }
 
-function rollupPartition(space: Space): string {
+export function rollupPartition(space: Space): string {
   return `ROLLUP#${space.platform}:${space.id}`;
 }
 

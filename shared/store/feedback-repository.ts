@@ -137,7 +137,7 @@ export class FeedbackRepository implements FeedbackStore {
   }
 }
 
-function notePartition(space: Space): string {
+export function notePartition(space: Space): string {
   return `FEEDBACK#${space.platform}:${space.id}`;
 }
 

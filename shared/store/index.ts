@@ -47,6 +47,7 @@ export function createStore(config: StoreConfig): Store {
       forms: loadedOnFirstCall(async () => (await interactionStores()).forms),
       feedback: loadedOnFirstCall(async () => (await interactionStores()).feedback),
       communities: loadedOnFirstCall(async () => (await interactionStores()).communities),
+      spaceData: loadedOnFirstCall(async () => (await interactionStores()).spaceData),
       // Small, and the recording path already needs its item mappers.
       members: new MemberRepository(client, tableName),
     },

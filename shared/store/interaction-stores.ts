@@ -5,6 +5,7 @@ import { FeedbackRepository } from './feedback-repository.js';
 import { FormSessionRepository } from './form-session-repository.js';
 import { LedgerRepository } from './ledger-repository.js';
 import { PendingRepository } from './pending-repository.js';
+import { SpaceDataRepository } from './space-data-repository.js';
 
 export function createInteractionStores(client: DynamoDBClient, tableName: string) {
   return {
@@ -13,5 +14,6 @@ export function createInteractionStores(client: DynamoDBClient, tableName: strin
     forms: new FormSessionRepository(client, tableName),
     feedback: new FeedbackRepository(client, tableName),
     communities: new CommunityRepository(client, tableName),
+    spaceData: new SpaceDataRepository(client, tableName),
   };
 }

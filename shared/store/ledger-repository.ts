@@ -130,7 +130,7 @@ export class LedgerRepository implements AnswerLedger {
   }
 }
 
-function ledgerPartition(space: Space): string {
+export function ledgerPartition(space: Space): string {
   return `ONCE#${space.platform}:${space.id}`;
 }
 

@@ -99,7 +99,7 @@ export class PendingRepository implements PendingAnswerStore {
   }
 }
 
-function pendingPartition(platform: string, spaceId: string): string {
+export function pendingPartition(platform: string, spaceId: string): string {
   return `PENDING#${platform}:${spaceId}`;
 }
 

@@ -1,4 +1,5 @@
 import {
+  type AttributeValue,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -13,7 +14,13 @@ import { INSTALLATION_ITEM, SPACE_ITEM, spacePartition } from './keys.js';
 import { getAll, queryAll } from './reads.js';
 import { TABLE } from './table.js';
 
-const { byDay: group } = TABLE.indexes;
+const { byDay: group, byMember: directory } = TABLE.indexes;
+
+/**
+ * Every space item also sits in one sparse partition of the byMember index (keys only): the daily rollup
+ * lists spaces from it without scanning the table. Its sort key names the space.
+ */
+const DIRECTORY_PARTITION = 'SPACES';
 
 /**
  * The space directory: one item per space (`SPACE#<platform>:<id>` / `SPACE`) naming its community. The item
@@ -147,6 +154,21 @@ export class SpaceRepository implements SpaceStore {
     return fromSpaceItem(Attributes);
   }
 
+  async all(): Promise<SpaceRecord[]> {
+    const entries = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: directory.name,
+      KeyConditionExpression: '#pk = :all',
+      ExpressionAttributeNames: { '#pk': directory.partitionKey },
+      ExpressionAttributeValues: toItem({ ':all': DIRECTORY_PARTITION }),
+    });
+    const keys = entries.map((item) => ({
+      [TABLE.partitionKey]: item[TABLE.partitionKey] as AttributeValue,
+      [TABLE.sortKey]: item[TABLE.sortKey] as AttributeValue,
+    }));
+    return (await getAll(this.client, this.tableName, keys)).map(fromSpaceItem);
+  }
+
   async spacesOf(communityId: string): Promise<SpaceRecord[]> {
     const entries = await queryAll(this.client, {
       TableName: this.tableName,
@@ -237,6 +259,8 @@ function toSpaceItem(record: SpaceRecord): Item {
     ...toItem({
       [group.partitionKey]: groupPartition(record.communityId),
       [group.sortKey]: `${record.platform}:${record.id}`,
+      [directory.partitionKey]: DIRECTORY_PARTITION,
+      [directory.sortKey]: `${record.platform}:${record.id}`,
       platform: record.platform,
       spaceId: record.id,
       communityId: record.communityId,

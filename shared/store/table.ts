@@ -14,7 +14,7 @@
  * | identity mapping   | `COMMUNITY#<community>`      | `IDENTITY#<platform>:<member>` | -  (the only item linking a platform id to a person) |
  * | member code        | `COMMUNITY#<community>`      | `MCODE#<platform>:<member>` | `MEMBERCODE#<digest>` / `MEMBERCODE` (single use, expires) |
  * | community settings | `COMMUNITY#<community>`      | `SETTINGS`         | -                                   |
- * | space              | `SPACE#<platform>:<space>`   | `SPACE`            | `SPACES#<community>` / `<platform>:<space>` |
+ * | space              | `SPACE#<platform>:<space>`   | `SPACE`            | `SPACES#<community>` / `<platform>:<space>`; byMember: `SPACES` / `<platform>:<space>` (every space, for the nightly rollup) |
  * | Slack installation | `SPACE#slack:<team>`         | `INSTALLATION`     | -                                   |
  * | Slack OAuth claim  | `OAUTH#<sha-256 of the code>` | `CODE`            | -  (one exchange per code; expires) |
  * | community moderator| `COMMUNITY#<community>`      | `MOD#<platform>:<member>` | -                            |
@@ -28,7 +28,7 @@
  *
  * The `byDay` index groups items: a space-day's engagement records (stats, edges), a community's spaces, and
  * finds a member code by its digest. The `byMember` index finds one member's records in one space (keys only):
- * what `me` counts and `forget` erases.
+ * what `me` counts and `forget` erases; and, in one small partition, every space (the nightly rollup).
  */
 export const TABLE = {
   /** Default physical name for local runs; in AWS the stack names it and passes TABLE_NAME. */

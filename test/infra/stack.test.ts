@@ -532,6 +532,29 @@ describe('later jobs', () => {
   });
 });
 
+describe('nightly rollups', () => {
+  it('invokes one bot function at 00:30 UTC every day with the rollup job, retried twice, and may invoke it', () => {
+    const rules = template.findResources('AWS::Events::Rule');
+    expect(Object.values(rules)).toHaveLength(1);
+    const rule = Object.values(rules)[0]?.Properties as {
+      ScheduleExpression: string;
+      Targets: { Arn: unknown; Input: string; RetryPolicy: { MaximumRetryAttempts: number } }[];
+    };
+    expect(rule.ScheduleExpression).toBe('cron(30 0 * * ? *)');
+    expect(rule.Targets).toHaveLength(1);
+    const target = rule.Targets[0] as (typeof rule.Targets)[number];
+    expect(JSON.parse(target.Input)).toEqual({ source: 'community.later', rollup: {} });
+    expect(target.RetryPolicy.MaximumRetryAttempts).toBe(2);
+    const targetId = (target.Arn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    expect(BOTS.map(({ platform }) => botFunction(platform).logicalId)).toContain(targetId);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [targetId, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+    });
+  });
+});
+
 describe('http api', () => {
   it('routes POST on each webhook path to its bot with payload format 2.0', () => {
     const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Resources;

@@ -31,7 +31,10 @@ let table: TestTable;
 let slack: BotUnderTest;
 let telegram: BotUnderTest;
 
-/** The bots' clock: real time, moved by `shift` (a day back to record yesterday, minutes on to expire). */
+/**
+ * The bots' clock: real time, moved by `shift` (two days back to record a day that is closed whenever the
+ * test runs, even just after midnight UTC; minutes on to expire a code).
+ */
 let shift = 0;
 const now = () => new Date(Date.now() + shift);
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -267,10 +270,10 @@ describe('members and privacy across Slack and Telegram', () => {
     // Prepare: lea is a Slack moderator; on Telegram she never started the bot (`strangerlea`).
     const lea = { slack: 'modlea', telegram: 'strangerlea' };
     const LEA = slackId(lea.slack);
-    const yesterday = utcDay(new Date(Date.now() - DAY_MS));
+    const earlier = utcDay(new Date(Date.now() - 2 * DAY_MS));
     const seeders: Record<string, () => Promise<void>> = {
       'engagement records': async () => {
-        shift = -DAY_MS;
+        shift = -2 * DAY_MS;
         await postInSlack('modlea');
         await postInSlack('alice');
         shift = 0;
@@ -334,7 +337,7 @@ describe('members and privacy across Slack and Telegram', () => {
     const before = await stats();
     // Yesterday's rollup, written by the stats read (the day is closed): its members, a string set.
     const rollup = async () =>
-      (await scanItems(table, (item) => item.pk?.S === `ROLLUP#slack:${TEAM}` && item.sk?.S === yesterday))[0]
+      (await scanItems(table, (item) => item.pk?.S === `ROLLUP#slack:${TEAM}` && item.sk?.S === earlier))[0]
         ?.members?.SS;
     expect(await rollup()).toContain(expectedMemberId('slack', LEA));
     const otherCommunity = await engagementIn(tg.chatOf(U));
@@ -363,7 +366,7 @@ describe('members and privacy across Slack and Telegram', () => {
           cells.map((cell, index) => cell - (cut[label]?.[index] ?? 0)),
         ]),
       );
-    // Lea today: 2 messages and 1 reply on Slack, 2 messages on Telegram; yesterday 1 message on Slack.
+    // Lea today: 2 messages and 1 reply on Slack, 2 messages on Telegram; two days ago 1 message on Slack.
     const today = {
       [slackLabel]: [1, 2, 1, 0, 0],
       [telegramLabel]: [1, 2, 0, 0, 0],

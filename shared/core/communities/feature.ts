@@ -8,6 +8,13 @@ import type { Member } from '../events.js';
 import { answer, type CommandTurn, type Feature } from '../feature.js';
 import { sumCounts } from '../members/kinds.js';
 import {
+  FORGET_SPACE_ACTION,
+  forgetSpaceButton,
+  forgetSpaceCommand,
+  KEEP_SPACE_ACTION,
+  keepSpaceButton,
+} from './forget-space.js';
+import {
   CANCEL_ACTION,
   cancelButton,
   describe,
@@ -60,8 +67,24 @@ export const communitiesFeature: Feature = {
     {
       name: 'spaces',
       summary: "This community's spaces",
-      moderatorOnly: true,
-      options: [],
+      bare: 'list',
+      commands: [
+        { name: 'list', summary: "This community's spaces", moderatorOnly: true, options: [] },
+        {
+          name: 'forget',
+          summary: 'Erase everything recorded in one of them',
+          moderatorOnly: true,
+          communityOnly: true,
+          options: [
+            {
+              name: 'space',
+              type: 'text',
+              summary: 'Which space (as /community spaces names it)',
+              required: true,
+            },
+          ],
+        },
+      ],
     },
     {
       name: 'moderators',
@@ -96,13 +119,19 @@ export const communitiesFeature: Feature = {
   commandHandlers: {
     link: linkCommand,
     unlink: unlinkCommand,
-    spaces: { run: listSpaces },
+    'spaces list': { run: listSpaces },
+    'spaces forget': forgetSpaceCommand,
     'moderators list': { run: listModerators },
     'moderators add': { run: addModerator },
     'moderators remove': { run: removeModerator },
     audit: { run: showAudit },
   },
-  buttonHandlers: { [JOIN_ACTION]: joinButton, [CANCEL_ACTION]: cancelButton },
+  buttonHandlers: {
+    [JOIN_ACTION]: joinButton,
+    [CANCEL_ACTION]: cancelButton,
+    [FORGET_SPACE_ACTION]: forgetSpaceButton,
+    [KEEP_SPACE_ACTION]: keepSpaceButton,
+  },
 };
 
 async function listSpaces(turn: CommandTurn) {

@@ -100,8 +100,23 @@ export interface SpaceStore {
   move(space: Space, communityId: string | undefined, now: Date): Promise<SpaceRecord>;
   /** The spaces of one community (a strongly consistent read of the community's own partition). */
   spacesOf(communityId: string): Promise<SpaceRecord[]>;
+  /** Every space the bot was ever in, in any community (the daily rollup; never on a request path). */
+  all(): Promise<SpaceRecord[]>;
   /** Sets how long the space's records are kept (the community's setting, copied onto each space). */
   setRetention(space: Space, days: number): Promise<void>;
+}
+
+/** What the table holds under one space's keys (shared/store/space-data-repository.ts). */
+export interface SpaceDataStore {
+  /**
+   * Erases the space's engagement records of these UTC days, its rollups, deep-link answers and feedback
+   * notes; safe to run again after a failure half-way. The space's directory item stays, and answer claims
+   * expire on their own within two days.
+   */
+  eraseSpace(
+    space: Space,
+    days: readonly string[],
+  ): Promise<{ readonly records: number; readonly other: number }>;
 }
 
 /** Community moderators, audit entries and link codes, each in its community's partition. */
