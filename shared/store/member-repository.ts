@@ -96,7 +96,8 @@ export class MemberRepository implements MemberStore {
 
   async identities(communityId: string, member: Member): Promise<Member[]> {
     const [item] = await getAll(this.client, this.tableName, [identityKey(communityId, member)], true);
-    const linked = readStringSet(item, 'identities').map(parseIdentity);
+    // A string set has no order in DynamoDB: sorted, so `me` lists accounts the same way every time.
+    const linked = readStringSet(item, 'identities').sort().map(parseIdentity);
     return linked.length > 0 ? linked : [member];
   }
 
