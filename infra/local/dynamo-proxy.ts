@@ -59,6 +59,11 @@ export async function startDynamoProxy(target: string, hooks: DynamoProxyHooks):
           });
         },
       );
+      // The engine went away mid-request (a test closing its table while a call is in flight): answer as
+      // DynamoDB would to a call that may be retried, instead of an unhandled socket error.
+      upstream.on('error', () => {
+        if (!outgoing.headersSent && !outgoing.destroyed) fail();
+      });
       upstream.end(body);
     });
   });

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
@@ -6,7 +7,6 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { closeServer } from '../../shared/platform/fake-server.js';
 import { createTableRequest } from '../../shared/store/table.js';
 
 /** A DynamoDB-compatible engine running inside this process (dynalite), on loopback. */
@@ -36,8 +36,29 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () => closeServer(server),
+    close: () => closeWhenIdle(server),
   };
+}
+
+/** How long a close waits for requests in flight before cutting their connections. */
+const CLOSE_GRACE_MS = 2000;
+
+/**
+ * Stops taking connections and lets requests in flight finish before dynalite closes its database (it does
+ * on the server's `close`): a request still running then would fail inside dynalite with "Database is
+ * closed", outside any caller's reach. Keep-alive connections are closed as soon as they fall idle.
+ */
+function closeWhenIdle(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const idle = setInterval(() => server.closeIdleConnections(), 10);
+    const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }
 
 /** Creates the table from the shared definition unless it exists. Returns whether it created it. */
