@@ -4,6 +4,7 @@ import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   Architecture,
+  type IFunction,
   Function as LambdaFunction,
   ParamsAndSecretsLayerVersion,
   ParamsAndSecretsVersions,
@@ -77,11 +78,17 @@ export interface BotFunctionProps {
   readonly membersSecret: ISecret;
   /** Non-secret settings (platform ids). Names ending in _TOKEN or _SECRET are refused. */
   readonly environment: Readonly<Record<string, string>>;
+  /**
+   * The outbox worker (infra/outbox-worker.ts), which the bot wakes when something it enqueued is due now:
+   * its name goes in OUTBOX_FUNCTION_NAME, and the bot may invoke it (and only it, besides itself).
+   */
+  readonly outboxWorker?: IFunction;
 }
 
 /**
  * One bot's Lambda: the bundled handler, its log group, and a role that can write those logs, use the
- * table (and its key, through DynamoDB) and read the bot's own secret, nothing more.
+ * table (and its key, through DynamoDB), read the bot's own secret and the member key, and invoke itself
+ * and the outbox worker, nothing more.
  */
 export class BotFunction extends Construct {
   /** The function, for the API integration. */
@@ -137,15 +144,21 @@ export class BotFunction extends Construct {
         TABLE_NAME: table.tableName,
         MEMBERS_SECRET_ARN: props.membersSecret.secretArn,
         ...(readsSecret ? { [bot.secret.arnVariable]: secret.secretArn } : {}),
+        ...(props.outboxWorker ? { OUTBOX_FUNCTION_NAME: props.outboxWorker.functionName } : {}),
         ...props.environment,
       },
     });
-    // Later jobs (shared/lambda/later-queue.ts): the function invokes itself asynchronously. A separate
-    // policy, not the role's default one: the function depends on that, and this one names the function.
+    // Later jobs (shared/lambda/later-queue.ts): the function invokes itself asynchronously; and it wakes the
+    // outbox worker (shared/lambda/wake.ts). A separate policy, not the role's default one: the function
+    // depends on that, and this one names the function.
+    const invoked = [this.function, ...(props.outboxWorker ? [props.outboxWorker] : [])];
     new Policy(this, 'InvokeSelf', {
       roles: [role],
       statements: [
-        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }),
+        new PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: invoked.map((fn) => fn.functionArn),
+        }),
       ],
     });
     this.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: LATER_JOB_MAX_AGE });

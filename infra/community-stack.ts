@@ -21,6 +21,7 @@ import { ROLLUP_JOB } from '../shared/core/later.js';
 import { type PlatformDescriptor, type PlatformSetting, secretNames } from '../shared/platform/descriptor.js';
 import { TABLE } from '../shared/store/table.js';
 import { BotFunction } from './bot-function.js';
+import { OutboxWorker } from './outbox-worker.js';
 import { PLATFORM_DESCRIPTORS } from './platforms.js';
 import { SlackInstallFunction } from './slack-install-function.js';
 
@@ -58,8 +59,9 @@ const ACCESS_LOG_FIELDS = {
 
 /**
  * The whole deployment: the table (encrypted with a key of its own), one secret and one function per bot,
- * Slack's installation function, and the HTTP API the platforms and browsers reach. Region-agnostic, and
- * synthesizes offline (bundling runs the local esbuild).
+ * the outbox worker the bots wake (and its schedule and alarm), Slack's installation function, and the HTTP
+ * API the platforms and browsers reach. Region-agnostic, and synthesizes offline (bundling runs the local
+ * esbuild).
  */
 export class CommunityStack extends Stack {
   /** The table's customer-managed key: bot tokens (Slack installations) are at rest under it. */
@@ -80,16 +82,28 @@ export class CommunityStack extends Stack {
     );
     const { api, stage } = this.createApi();
     const membersSecret = this.membersSecret();
+    // Secrets and parameters first: the outbox worker sends as every bot, and every bot wakes it.
+    const platforms = PLATFORM_DESCRIPTORS.map((bot) => ({
+      bot,
+      secret: this.botSecret(bot),
+      parameters: this.parameters(bot.settings),
+    }));
+    const outbox = new OutboxWorker(this, 'Outbox', {
+      table,
+      tableKey: this.tableKey,
+      platforms,
+      environment: Object.assign({}, ...platforms.map(({ parameters }) => parameters)),
+    });
     const botFunctions: BotFunction[] = [];
-    for (const bot of PLATFORM_DESCRIPTORS) {
-      const secret = this.botSecret(bot);
+    for (const { bot, secret, parameters } of platforms) {
       const botFunction = new BotFunction(this, `${bot.title}Bot`, {
         bot,
         table,
         tableKey: this.tableKey,
         secret,
         membersSecret,
-        environment: { ...this.parameters(bot.settings), SPACES_MODE: spacesMode },
+        environment: { ...parameters, SPACES_MODE: spacesMode },
+        outboxWorker: outbox.function,
       });
       botFunctions.push(botFunction);
       this.addWebhookRoutes(api, bot, botFunction, stage);
@@ -105,6 +119,13 @@ export class CommunityStack extends Stack {
     }
     this.closeRollupsNightly(botFunctions[0] as BotFunction);
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'OutboxAlarmTopicArn', {
+      value: outbox.alarmTopic.topicArn,
+      description:
+        'Told when an outbox message fails for good: aws sns subscribe --topic-arn <this> --protocol email ' +
+        '--notification-endpoint <address>',
+    });
+    new CfnOutput(this, 'OutboxFailedAlarmName', { value: outbox.alarm.alarmName });
   }
 
   /** The `spacesMode` context, checked: a wrong value fails the synth saying which values there are. */

@@ -8,6 +8,7 @@
 import { type Community, createCommunity } from '../../shared/core/community.js';
 import { createLaterQueue } from '../../shared/lambda/later-queue.js';
 import { createLogger, type Logger } from '../../shared/lambda/logger.js';
+import { createWake } from '../../shared/lambda/wake.js';
 import type { HandlerDeps } from '../../shared/platform/descriptor.js';
 import { createStore } from '../../shared/store/index.js';
 import type { DiscordConfig } from './config.js';
@@ -21,7 +22,7 @@ import { createDiscordRest } from './rest.js';
  */
 export type DiscordCoreConfig = Pick<
   DiscordConfig,
-  'apiUrl' | 'store' | 'secrets' | 'later' | 'spacesMode' | 'pseudonyms'
+  'apiUrl' | 'store' | 'secrets' | 'later' | 'spacesMode' | 'pseudonyms' | 'wake'
 >;
 
 /** The core and what it was built with, for the caller to reuse (one logger, one clock per process). */
@@ -31,7 +32,10 @@ export interface DiscordCommunity {
   readonly now: () => Date;
 }
 
-/** Wires the core to DynamoDB, the later queue and Discord's REST API (the bot token is read on first use). */
+/**
+ * Wires the core to DynamoDB, the later queue, the outbox worker's wake-up and Discord's REST API (the bot
+ * token is read on first use).
+ */
 export function createDiscordCommunity(
   config: DiscordCoreConfig,
   deps: HandlerDeps = {},
@@ -43,13 +47,16 @@ export function createDiscordCommunity(
     apiUrl: config.apiUrl,
     token: async () => (await config.secrets()).DISCORD_BOT_TOKEN,
   });
+  const store = createStore(config.store);
   const community = createCommunity({
-    stores: createStore(config.store).core,
+    stores: store.core,
     messenger: createDiscordMessenger({ rest, logger }),
     moderatorRule: DISCORD_MODERATOR_RULE,
     spacesMode: config.spacesMode,
     pseudonyms: config.pseudonyms,
     later: createLaterQueue(config.later),
+    // Something due now (a welcome, an announcement) leaves within seconds instead of at the next scheduled run.
+    wake: createWake(config.wake, store.lease, logger),
     logger,
     now,
     ...(deps.onRecorded ? { onRecorded: deps.onRecorded } : {}),

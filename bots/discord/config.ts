@@ -5,6 +5,7 @@ import { type Env, loadSpacesMode, loadStoreConfig, requireEnv, urlEnv } from '.
 import { type LaterConfig, loadLaterConfig } from '../../shared/lambda/later-queue.js';
 import { loadPseudonyms } from '../../shared/lambda/member-key.js';
 import { type SecretSource, secretSource } from '../../shared/lambda/secrets.js';
+import { loadWakeConfig, type WakeConfig } from '../../shared/lambda/wake.js';
 import type { PlatformSetting } from '../../shared/platform/descriptor.js';
 import type { StoreConfig } from '../../shared/store/client.js';
 
@@ -69,6 +70,16 @@ export interface DiscordConfig {
    * three bots (shared/lambda/member-key.ts). Read on the first event, never at start.
    */
   readonly pseudonyms: () => Promise<Pseudonyms>;
+  /** OUTBOX_FUNCTION_NAME and, locally, LAMBDA_ENDPOINT: the outbox worker to wake when something is due now. */
+  readonly wake: WakeConfig;
+}
+
+/** What the outbox transport (outbox.ts) reads in the worker's Lambda: where Discord is, and the bot token. */
+export interface DiscordOutboxConfig {
+  /** DISCORD_API_URL, as in {@link DiscordConfig.apiUrl}. */
+  readonly apiUrl: string;
+  /** DISCORD_BOT_TOKEN, or the secret named by DISCORD_SECRET_ARN; read on the first send. */
+  readonly secrets: SecretSource<'DISCORD_BOT_TOKEN'>;
 }
 
 const PUBLIC_KEY = /^[0-9a-f]{64}$/i;
@@ -84,11 +95,21 @@ export function loadDiscordConfig(env: Env): DiscordConfig {
     applicationId: requireEnv(env, 'DISCORD_APPLICATION_ID'),
     apiUrl: discordApiUrl(env),
     store: loadStoreConfig(env),
-    secrets: secretSource(env, ['DISCORD_BOT_TOKEN'], 'DISCORD_SECRET_ARN'),
+    secrets: discordSecrets(env),
     later: loadLaterConfig(env),
     spacesMode: loadSpacesMode(env),
     pseudonyms: loadPseudonyms(env),
+    wake: loadWakeConfig(env),
   });
+}
+
+/** The outbox transport's settings; a missing token (and secret ARN) fails at start, naming the variable. */
+export function loadDiscordOutboxConfig(env: Env): DiscordOutboxConfig {
+  return Object.freeze({ apiUrl: discordApiUrl(env), secrets: discordSecrets(env) });
+}
+
+function discordSecrets(env: Env): SecretSource<'DISCORD_BOT_TOKEN'> {
+  return secretSource(env, ['DISCORD_BOT_TOKEN'], 'DISCORD_SECRET_ARN');
 }
 
 /** DISCORD_API_URL, as @discordjs/rest wants it. */

@@ -6,6 +6,7 @@
 // about three times the load time, and the handler needs none of them (cold start).
 import {
   type APIActionRowComponent,
+  type APIAllowedMentions,
   type APIButtonComponentWithCustomId,
   type APIInteractionResponseCallbackData,
   type APILabelComponent,
@@ -15,10 +16,21 @@ import {
   TextInputStyle,
 } from 'discord-api-types/payloads/v10';
 import { parseLightFormat, type TextSegment } from '../../shared/core/light-format.js';
-import type { Button, Form, FormField, OutboundMessage } from '../../shared/core/messenger.js';
+import {
+  type Button,
+  type Form,
+  type FormField,
+  type Mention,
+  type OutboundMessage,
+  renderMentions,
+} from '../../shared/core/messenger.js';
 
 /** Discord refuses message content longer than this. */
 export const CONTENT_LIMIT = 2000;
+/** Discord's `allowed_mentions.users` holds at most 100 ids. */
+const ALLOWED_USERS_LIMIT = 100;
+/** A Discord id: only a snowflake can be written as a mention. */
+const SNOWFLAKE = /^\d{1,20}$/;
 /** Discord's limits for buttons: 5 per action row, 5 rows per message, 80-character labels. */
 const BUTTONS_PER_ROW = 5;
 const MAX_ROWS = 5;
@@ -44,12 +56,16 @@ const FENCE = '```';
  */
 export type DiscordMessage = APIInteractionResponseCallbackData;
 
-/** A core message as Discord markdown with its buttons. Mentions never ping: the bot only echoes ids. */
+/**
+ * A core message as Discord markdown with its buttons. Only the members the message names in `mentions` are
+ * pinged (`allowed_mentions.users`); any other mention in the text (an id a member typed, @everyone, a role)
+ * stays silent.
+ */
 export function renderMessage(message: OutboundMessage): DiscordMessage {
   const components = renderButtons(message.buttons ?? []);
   return {
-    content: renderText(message.text),
-    allowed_mentions: { parse: [] },
+    content: renderText(message.text, message.mentions),
+    allowed_mentions: allowedMentions(message.mentions),
     ...(components.length > 0 ? { components } : {}),
   };
 }
@@ -62,9 +78,25 @@ export function renderPrivate(message: OutboundMessage): DiscordMessage {
   return { ...renderMessage(message), flags: EPHEMERAL };
 }
 
-/** Light-formatted text (see shared/core/light-format.ts) as Discord markdown, cut to Discord's length limit. */
-export function renderText(text: string): string {
-  return truncate(parseLightFormat(text).map(renderSegment).join(''));
+/**
+ * Light-formatted text (see shared/core/light-format.ts) as Discord markdown, its `{@i}` tokens as mentions,
+ * cut to Discord's length limit. Mentions go in after escaping, or their `<` and `>` would be escaped too.
+ */
+export function renderText(text: string, mentions?: readonly Mention[]): string {
+  const markdown = parseLightFormat(text).map(renderSegment).join('');
+  return truncate(renderMentions(markdown, mentions, renderMention));
+}
+
+/** Discord's user mention, `<@id>`; an id that is not a snowflake cannot be one, so the name shows instead. */
+function renderMention({ member, name }: Mention): string {
+  return SNOWFLAKE.test(member.id) ? `<@${member.id}>` : escapeMarkdown(name ?? '');
+}
+
+/** Pings only the members the message mentions: never @everyone, @here or a role. */
+function allowedMentions(mentions: readonly Mention[] | undefined): APIAllowedMentions {
+  const ids = (mentions ?? []).map(({ member }) => member.id).filter((id) => SNOWFLAKE.test(id));
+  const users = [...new Set(ids)].slice(0, ALLOWED_USERS_LIMIT);
+  return users.length > 0 ? { parse: [], users } : { parse: [] };
 }
 
 function renderSegment(segment: TextSegment): string {

@@ -1,12 +1,20 @@
 /**
  * TEST ONLY. Discord's REST API as far as the bot uses it, on loopback: the real @discordjs/rest client
- * (handler and register.ts) is pointed here by DISCORD_API_URL. It answers with Discord's documented
- * shapes and error codes, keeps what the bot posted (so an edit of a missing message fails as on Discord),
- * checks command registrations (sandbox-commands.ts), and announces per-route rate-limit buckets in
- * `X-RateLimit-*` headers, answering 429 with `retry_after` when a bucket is exceeded.
+ * (handler and register.ts) and the outbox transport's `fetch` (outbox.ts) are pointed here by DISCORD_API_URL.
+ * It answers with Discord's documented shapes and error codes, keeps what the bot posted (so an edit of a
+ * missing message fails as on Discord, and a test can count what each channel received), checks command
+ * registrations (sandbox-commands.ts), honours Create Message's `nonce` + `enforce_nonce`, and plays
+ * Discord's rate limits and faults on a clock shared with the code under test (sandbox-limits.ts).
  *
  * The guilds (spaces `a`, `b` and `c`, SANDBOX_SPACES) and their members are the fixed cast of sandbox-cast.ts.
  */
+import {
+  type FakeClock,
+  type Fault,
+  type FaultPlan,
+  realClock,
+  type Violation,
+} from '../../shared/platform/fake-limits.js';
 import {
   type FakeResponse,
   type FakeServer,
@@ -17,7 +25,6 @@ import {
   CAST_BY_ID,
   hasClosedDms,
   MEMBER_PERMISSIONS,
-  SANDBOX_APPLICATION_ID,
   SANDBOX_BOT_TOKEN,
   SANDBOX_CAST,
   SANDBOX_OWNER,
@@ -30,20 +37,40 @@ import {
   sandboxUserId,
 } from './sandbox-cast.js';
 import { commandRegistrationErrors } from './sandbox-commands.js';
+import { createDiscordLimits, type RateLimit } from './sandbox-limits.js';
+import {
+  type ChannelRefusal,
+  createFakeChannels,
+  type DeliveredMessage,
+  discordError as error,
+} from './sandbox-messages.js';
 
-/** A bucket: `limit` requests per `resetAfterSeconds`, per route and major parameter, as Discord announces. */
-export interface RateLimit {
-  readonly limit: number;
-  readonly resetAfterSeconds: number;
-}
-
-/** Generous enough that the tests never wait unless they set a smaller one. */
-export const DEFAULT_RATE_LIMIT: RateLimit = { limit: 50, resetAfterSeconds: 1 };
+export { DEFAULT_RATE_LIMIT, type RateLimit } from './sandbox-limits.js';
+export { type ChannelRefusal, type DeliveredMessage, NONCE_WINDOW_MS } from './sandbox-messages.js';
 
 export interface DiscordApiOptions {
   readonly port?: number;
   readonly onRequest?: (request: ReceivedRequest, response: FakeResponse) => void;
+  /** A bucket for every route, always enforced (tests of the real client's own waiting). */
   readonly rateLimit?: RateLimit;
+  /** The clock of buckets, nonces and timestamps (default: real time); shared with a simulated worker. */
+  readonly clock?: FakeClock;
+  /** Seeded faults for the calls the outbox makes (sandbox-limits.ts `OUTBOX_ROUTES`). */
+  readonly faults?: FaultPlan;
+  /** Answer calls over Discord's documented limits with 429 (they are counted in `violations` always). */
+  readonly strictLimits?: boolean;
+}
+
+/** The fake Discord API and what it saw. */
+export interface DiscordFakeApi extends FakeServer {
+  /** Every call over one of Discord's documented limits (sandbox-limits.ts), oldest first. */
+  readonly violations: readonly Violation[];
+  /** What Create Message actually created, per channel id, in order; a nonce repeat adds nothing. */
+  readonly delivered: ReadonlyMap<string, readonly DeliveredMessage[]>;
+  /** From now on, posts in `channelId` are refused the way `refusal` says. */
+  refuse(channelId: string, refusal: ChannelRefusal): void;
+  /** The next calls the outbox makes meet these faults, in order (then the `faults` dice, if any, roll again). */
+  failNext(...faults: Fault[]): void;
 }
 
 /** The route below `/v10` (the SDK adds `/v10`; a base URL ending in `/api` adds that too). */
@@ -86,34 +113,20 @@ export function routeOf(
   return undefined;
 }
 
-const error = (status: number, code: number, message: string): FakeResponse => ({
-  status,
-  body: { message, code },
-});
-
 /** 204 No Content: no body, so no JSON content type (a client would try to parse nothing). */
 const NO_CONTENT: FakeResponse = { status: 204, body: '', headers: { 'content-type': 'text/plain' } };
 
-export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<FakeServer> {
-  const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
-  const buckets = new Map<string, { remaining: number; resetAt: number }>();
-  /** Messages by channel id, then message id. */
-  const channels = new Map<string, Map<string, Record<string, unknown>>>();
-  let sequence = 0;
+export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<DiscordFakeApi> {
+  const clock = options.clock ?? realClock;
+  const channels = createFakeChannels(clock);
+  const limits = createDiscordLimits({
+    clock,
+    ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.strictLimits ? { strictLimits: true } : {}),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+  });
 
-  function store(channelId: string, payload: unknown): Record<string, unknown> {
-    sequence += 1;
-    const message = messageOf(channelId, sandboxId('message', `${channelId}:${sequence}`), payload);
-    const messages = channels.get(channelId) ?? new Map<string, Record<string, unknown>>();
-    channels.set(channelId, messages);
-    messages.set(String(message.id), message);
-    return message;
-  }
-
-  function route(request: ReceivedRequest): FakeResponse {
-    const found = routeOf(request);
-    if (!found) return error(404, 0, '404: Not Found');
-    const { name, params } = found;
+  function route(request: ReceivedRequest, name: RouteName, params: readonly string[]): FakeResponse {
     const webhook = name === 'original' || name === 'followUp' || name === 'callback';
     if (!webhook && request.headers.authorization !== `Bot ${SANDBOX_BOT_TOKEN}`) {
       return error(401, 0, '401: Unauthorized');
@@ -130,30 +143,20 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
       case 'POST callback':
         return NO_CONTENT;
       case 'PATCH original':
-        return { body: store(`webhook:${second}`, body) };
       case 'POST followUp':
-        return { body: store(`webhook:${second}`, body) };
+        return { body: channels.store(`webhook:${second}`, body) };
       case 'POST dmChannel':
         return openDm(body);
       case 'POST messages': {
         const recipient = CAST_BY_ID.get(dmRecipients.get(first) ?? '');
         if (recipient && hasClosedDms(recipient))
           return error(403, 50007, 'Cannot send messages to this user');
-        return { body: store(first, body) };
+        return channels.create(first, body);
       }
       case 'PATCH message':
-      case 'DELETE message': {
-        const messages = channels.get(first);
-        const existing = messages?.get(second);
-        if (!messages || !existing) return error(404, 10008, 'Unknown Message');
-        if (request.method === 'DELETE') {
-          messages.delete(second);
-          return NO_CONTENT;
-        }
-        const edited = { ...existing, ...(body as object), edited_timestamp: new Date().toISOString() };
-        messages.set(second, edited);
-        return { body: edited };
-      }
+        return channels.edit(first, second, body);
+      case 'DELETE message':
+        return channels.remove(first, second) ?? NO_CONTENT;
       case 'GET guild':
         return sandboxSpaceOf(first) ? { body: guildObject(first) } : error(404, 10004, 'Unknown Guild');
       case 'GET roles':
@@ -170,46 +173,24 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
     }
   }
 
-  /** Discord's buckets: one per route (and major parameter), announced on every answer. */
-  function limited(request: ReceivedRequest): FakeResponse {
+  /** Every call meets Discord's limits (and the rolled fault) first; the route's major parameter keys the bucket. */
+  function answer(request: ReceivedRequest): FakeResponse {
     const found = routeOf(request);
-    const major = found?.params[0] ?? '';
-    const bucket = sandboxId('bucket', `${request.method} ${found?.name ?? request.path}`);
-    const key = `${bucket}:${major}`;
-    const now = Date.now();
-    let state = buckets.get(key);
-    if (!state || state.resetAt <= now) {
-      state = { remaining: rateLimit.limit, resetAt: now + rateLimit.resetAfterSeconds * 1000 };
-      buckets.set(key, state);
-    }
-    const resetAfter = Math.max(0, (state.resetAt - now) / 1000);
-    const headers = {
-      'x-ratelimit-limit': String(rateLimit.limit),
-      'x-ratelimit-reset': String(state.resetAt / 1000),
-      'x-ratelimit-reset-after': resetAfter.toFixed(3),
-      'x-ratelimit-bucket': bucket,
-    };
-    if (state.remaining <= 0) {
-      return {
-        status: 429,
-        headers: {
-          ...headers,
-          'x-ratelimit-remaining': '0',
-          'x-ratelimit-scope': 'user',
-          'retry-after': resetAfter.toFixed(3),
-        },
-        body: { message: 'You are being rate limited.', retry_after: resetAfter, global: false },
-      };
-    }
-    state.remaining -= 1;
-    const response = route(request);
-    return {
-      ...response,
-      headers: { ...response.headers, ...headers, 'x-ratelimit-remaining': String(state.remaining) },
-    };
+    if (!found) return error(404, 0, '404: Not Found');
+    const { name, params } = found;
+    return limits.answer(request, name, params[0] ?? '', () => route(request, name, params));
   }
 
-  return startFakeServer('discord', limited, options);
+  const server = await startFakeServer('discord', answer, options);
+  return {
+    ...server,
+    get violations() {
+      return limits.violations;
+    },
+    delivered: channels.delivered,
+    refuse: channels.refuse,
+    failNext: (...faults) => limits.failNext(faults),
+  };
 }
 
 function openDm(payload: unknown): FakeResponse {
@@ -297,26 +278,4 @@ function registeredCommands(payload: unknown, applicationId: string, guildId?: s
     nsfw: false,
     ...(guildId ? { guild_id: guildId } : {}),
   }));
-}
-
-function messageOf(channelId: string, id: string, payload: unknown): Record<string, unknown> {
-  const { content, components, flags } = (payload ?? {}) as Record<string, unknown>;
-  return {
-    id,
-    type: 0,
-    channel_id: channelId,
-    content: typeof content === 'string' ? content : '',
-    components: Array.isArray(components) ? components : [],
-    flags: typeof flags === 'number' ? flags : 0,
-    author: { id: SANDBOX_APPLICATION_ID, username: 'community-bot', discriminator: '0', bot: true },
-    timestamp: new Date().toISOString(),
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
-    attachments: [],
-    embeds: [],
-    pinned: false,
-  };
 }

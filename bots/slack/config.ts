@@ -4,6 +4,7 @@ import type { Pseudonyms } from '../../shared/core/members/pseudonyms.js';
 import { type Env, loadSpacesMode, loadStoreConfig, requireEnv, urlEnv } from '../../shared/lambda/env.js';
 import { type LaterConfig, loadLaterConfig } from '../../shared/lambda/later-queue.js';
 import { loadPseudonyms } from '../../shared/lambda/member-key.js';
+import { loadWakeConfig, type WakeConfig } from '../../shared/lambda/wake.js';
 import type { PlatformSetting } from '../../shared/platform/descriptor.js';
 import type { StoreConfig } from '../../shared/store/client.js';
 import type { BotIdentity } from './parse.js';
@@ -87,6 +88,24 @@ export interface SlackConfig {
    * three bots (shared/lambda/member-key.ts). Read on the first event, never at start.
    */
   readonly pseudonyms: () => Promise<Pseudonyms>;
+  /** OUTBOX_FUNCTION_NAME and, locally, LAMBDA_ENDPOINT: the outbox worker a message due now wakes. */
+  readonly wake: WakeConfig;
+}
+
+/**
+ * What the outbox worker's Slack transport (outbox.ts) needs of the same settings: where the Web API is and
+ * which bot speaks where (SLACK_BOT_TOKEN's one workspace, or every installation in the table).
+ */
+export type SlackOutboxConfig = Pick<SlackConfig, 'bot' | 'apiUrl' | 'secrets'>;
+
+/** Reads the settings the outbox transport needs; like {@link loadSlackConfig}, nothing is fetched yet. */
+export function loadSlackOutboxConfig(env: Env): SlackOutboxConfig {
+  const bot = loadBotIdentity(env);
+  return Object.freeze({
+    ...(bot ? { bot } : {}),
+    apiUrl: withTrailingSlash(urlEnv(env, 'SLACK_API_URL', DEFAULT_SLACK_API_URL)),
+    secrets: slackSecretSource(env),
+  });
 }
 
 /** Reads the Slack bot's settings; a missing or invalid one fails at start, naming the variable. */
@@ -101,6 +120,7 @@ export function loadSlackConfig(env: Env): SlackConfig {
     secrets: slackSecretSource(env),
     spacesMode: loadSpacesMode(env),
     pseudonyms: loadPseudonyms(env),
+    wake: loadWakeConfig(env),
   });
 }
 
@@ -118,7 +138,7 @@ function loadBotIdentity(env: Env): BotIdentity | undefined {
 }
 
 /** The one workspace's bot ids, which SLACK_BOT_TOKEN needs (it is never checked with `auth.test`). */
-export function requireBotIdentity(config: SlackConfig): BotIdentity {
+export function requireBotIdentity(config: Pick<SlackConfig, 'bot'>): BotIdentity {
   if (!config.bot) {
     throw new ConfigError(
       'Missing environment variable SLACK_BOT_ID or SLACK_BOT_USER_ID (needed with SLACK_BOT_TOKEN)',

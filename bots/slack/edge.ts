@@ -5,23 +5,19 @@ import type { BotHandler, HttpEvent, HttpResult } from '../../shared/lambda/http
 import { createLaterQueue } from '../../shared/lambda/later-queue.js';
 import { createLogger, type LogFields, type Logger } from '../../shared/lambda/logger.js';
 import { prefetchPseudonyms } from '../../shared/lambda/member-key.js';
+import { createWake } from '../../shared/lambda/wake.js';
 import type { HandlerDeps } from '../../shared/platform/descriptor.js';
 import { ignore, isIgnored } from '../../shared/platform/ignored.js';
 import { createStore } from '../../shared/store/index.js';
-import { InstallationRepository, type InstalledBot } from '../../shared/store/installation-repository.js';
+import { InstallationRepository } from '../../shared/store/installation-repository.js';
 import { createSlackApp, type SlackApp, SlackPayloadUnhandledError } from './app.js';
-import { requireBotIdentity, type SlackConfig } from './config.js';
+import type { SlackConfig } from './config.js';
 import { createSlackMessenger } from './messenger.js';
 import { SLACK_MODERATOR_RULE } from './moderators.js';
 import { readSlackRequest } from './request.js';
 import type { SlackSecrets } from './secrets.js';
 import { checkBoltShape, logIgnoredPayload, payloadIds, type RoutedPayload } from './shapes.js';
-import {
-  installedWorkspaces,
-  SlackWorkspaceNotInstalledError,
-  singleWorkspace,
-  type WorkspaceBots,
-} from './workspaces.js';
+import { SlackWorkspaceNotInstalledError, servedWorkspaces } from './workspaces.js';
 
 /** The acknowledgement Slack needs for a delivery we do not act on: a 2xx, so it is not retried. */
 const ACKNOWLEDGED: HttpResult = { statusCode: 200, body: '' };
@@ -86,6 +82,7 @@ export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}):
     now,
     spacesMode: config.spacesMode,
     pseudonyms: config.pseudonyms,
+    wake: createWake(config.wake, store.lease, logger),
     ...(deps.onRecorded ? { onRecorded: deps.onRecorded } : {}),
   });
 
@@ -118,28 +115,6 @@ export function createSlackHandler(config: SlackConfig, deps: HandlerDeps = {}):
 
   return (event) =>
     isLaterJob(event) ? runLaterJob(event, (job) => community.runLater(job), logger) : serve(event);
-}
-
-/**
- * The workspaces served, decided once the secret is read: SLACK_BOT_TOKEN's one, or every workspace that
- * installed the app. `bots` may be asked before (it reads the secret first, from the instance's cache).
- */
-function servedWorkspaces(config: SlackConfig, installations: InstallationRepository) {
-  let served: WorkspaceBots | undefined;
-  const single = (secrets: SlackSecrets): InstalledBot | undefined =>
-    secrets.botToken ? { token: secrets.botToken, ...requireBotIdentity(config) } : undefined;
-  const resolve = (secrets: SlackSecrets): WorkspaceBots => {
-    const bot = single(secrets);
-    served ??= bot
-      ? singleWorkspace(bot)
-      : installedWorkspaces((teamId) => installations.findBotToken(teamId));
-    return served;
-  };
-  const bots: WorkspaceBots = {
-    botIn: async (teamId) => resolve(await config.secrets()).botIn(teamId),
-    forget: (teamId) => served?.forget(teamId),
-  };
-  return { single, bots };
 }
 
 function answered(result: HttpResult, routed: RoutedPayload, logger: Logger, payload: object): HttpResult {

@@ -49,8 +49,11 @@ const EPHEMERAL_REFUSALS: ReadonlySet<string> = new Set([
   'restricted_action',
 ]);
 
-/** `chat.postMessage` refusals that mean this member cannot get a DM from the app (a lasting answer). */
-const DIRECT_REFUSALS: ReadonlySet<string> = new Set([
+/**
+ * `chat.postMessage` refusals that mean this member cannot get a DM from the app (a lasting answer); the
+ * outbox (outbox.ts) reads them as "unreachable" too.
+ */
+export const DIRECT_REFUSALS: ReadonlySet<string> = new Set([
   'channel_not_found',
   'user_not_found',
   'user_disabled',
@@ -266,7 +269,7 @@ export function createSlackMessenger(options: SlackMessengerOptions): SlackMesse
 }
 
 /** The `error` of a Web API answer with `ok: false` (the WebClient throws it as a platform error). */
-function platformError(error: unknown): string | undefined {
+export function platformError(error: unknown): string | undefined {
   const { code, data } = (error ?? {}) as { code?: unknown; data?: { error?: unknown } };
   return code === 'slack_webapi_platform_error' && typeof data?.error === 'string' ? data.error : undefined;
 }

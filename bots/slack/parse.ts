@@ -24,6 +24,9 @@ export interface BotIdentity {
   readonly botUserId: string;
 }
 
+/** The `channelId` of something that happened in the workspace as a whole, in no channel (`team_join`). */
+export const WORKSPACE_WIDE = '';
+
 /** Slackbot, Slack's built-in bot: it posts notices ("You have been removed from #...") but is no member. */
 export const SLACKBOT_USER_ID = 'USLACKBOT';
 
@@ -76,6 +79,12 @@ const membershipSchema = v.looseObject({
   event_ts: v.optional(slackTs),
 });
 
+/** `team_join`: the new member's user object (Slack's user type); only whether it is a person is read. */
+const teamJoinSchema = v.looseObject({
+  user: v.looseObject({ id: slackId, is_bot: v.optional(v.boolean()) }),
+  event_ts: v.optional(slackTs),
+});
+
 /** Message subtypes that are a member writing something; all others (edits, deletes, joins, bots) are not. */
 const MEMBER_MESSAGE_SUBTYPES: ReadonlySet<string | undefined> = new Set([
   undefined,
@@ -102,6 +111,8 @@ export function parseEventCallback(body: unknown, bot: BotIdentity): Parsed<Inbo
       return parseMembership(envelope, 'member_joined', bot);
     case 'member_left_channel':
       return parseMembership(envelope, 'member_left', bot);
+    case 'team_join':
+      return parseTeamJoin(envelope, bot);
     case 'app_uninstalled':
       return botRemoved(envelope);
     case 'tokens_revoked':
@@ -228,6 +239,32 @@ function parseMembership(
     id,
     location: location(teamId, channel),
     member: { platform: 'slack', id: user },
+    occurredAt: slackTime(eventTs, envelope.event_time),
+  };
+}
+
+/**
+ * `team_join`: someone joined the workspace itself. It has no channel: the location's `channelId` is empty
+ * ({@link WORKSPACE_WIDE}), so a welcome goes privately and has no channel to greet in. In stats it is one
+ * more join of the workspace, beside any `member_joined_channel` of the channels they are added to (joins
+ * count arrivals, in the workspace and in its channels alike, as they always did per channel). No name is
+ * taken: Slack's mention `<@U...>` shows the member's current one.
+ */
+function parseTeamJoin(envelope: Envelope, bot: BotIdentity): Parsed<MemberJoined> {
+  const checked = check(teamJoinSchema, envelope.event, 'event');
+  if (isIgnored(checked)) return checked;
+  const { user, event_ts: eventTs } = checked.value;
+  const { team_id: teamId, event_id: id } = envelope;
+  if (!teamId || !id) return ignore('team_join without team_id or event_id');
+  const notMember = notAMember(user.id, bot, 'team_join');
+  if (notMember) return notMember;
+  // Another app's bot user joining is no person (a bot is never welcomed).
+  if (user.is_bot) return ignore('team_join of a bot user');
+  return {
+    kind: 'member_joined',
+    id,
+    location: location(teamId, WORKSPACE_WIDE),
+    member: { platform: 'slack', id: user.id },
     occurredAt: slackTime(eventTs, envelope.event_time),
   };
 }

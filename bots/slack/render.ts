@@ -1,6 +1,13 @@
 import type { types as slack } from '@slack/bolt';
 import { parseLightFormat, type TextSegment } from '../../shared/core/light-format.js';
-import type { Button, Form, FormField, OutboundMessage } from '../../shared/core/messenger.js';
+import {
+  type Button,
+  type Form,
+  type FormField,
+  type Mention,
+  type OutboundMessage,
+  renderMentions,
+} from '../../shared/core/messenger.js';
 
 /**
  * Core messages and forms -> Slack's native form: Block Kit sections with `mrkdwn` text, buttons in actions
@@ -63,12 +70,16 @@ export function toPlainText(text: string): string {
     .join('');
 }
 
-/** A message as Block Kit: its text in one or more mrkdwn sections, then its buttons. */
+/**
+ * A message as Block Kit: its text in one or more mrkdwn sections (members' mentions as `<@U123>`), then
+ * its buttons.
+ */
 export function renderBlocks(message: OutboundMessage): (slack.SectionBlock | slack.ActionsBlock)[] {
-  const sections = packSections(parseLightFormat(message.text).flatMap(splitOverlong).map(segmentToMrkdwn));
+  const { text: source, restore } = mentionPlaceholders(message);
+  const sections = packSections(parseLightFormat(source).flatMap(splitOverlong).map(segmentToMrkdwn));
   const blocks: (slack.SectionBlock | slack.ActionsBlock)[] = sections.map((text) => ({
     type: 'section',
-    text: { type: 'mrkdwn', text },
+    text: { type: 'mrkdwn', text: restore(text) },
   }));
   const buttons = message.buttons ?? [];
   for (let start = 0; start < buttons.length; start += ACTIONS_PER_BLOCK) {
@@ -80,9 +91,46 @@ export function renderBlocks(message: OutboundMessage): (slack.SectionBlock | sl
   return blocks;
 }
 
-/** A message as `chat.postMessage` (and its kin) take it. */
+/** A message as `chat.postMessage` (and its kin) take it; the notification text mentions members too. */
 export function renderMessage(message: OutboundMessage): SlackMessage {
-  return { text: toPlainText(message.text), blocks: renderBlocks(message) };
+  const { text, restore } = mentionPlaceholders(message);
+  return { text: restore(toPlainText(text)), blocks: renderBlocks(message) };
+}
+
+/** A member's mention in Slack's markup: `<@U123>` notifies them and shows their current name. */
+export function slackMention(mention: Mention): string {
+  const { id } = mention.member;
+  return /^[\w-]+$/.test(id) ? `<@${id}>` : escapeSlackText(id);
+}
+
+const PLACEHOLDER_START = '\uE000';
+const PLACEHOLDER_FILL = '\uE001';
+const PLACEHOLDER_END = '\uE002';
+const PLACEHOLDER = /\uE000(\d+)\uE001*\uE002/g;
+
+/**
+ * The message's text with each `{@i}` token (messenger.ts) replaced by a placeholder exactly as long as the
+ * mention it stands for, and how to put the mentions back once rendered. Mentions go in after escaping
+ * (escaping would turn `<@U1>` into text), and the placeholder's length keeps the section packing honest:
+ * a section filled to Slack's limit stays within it once its mentions are back. Private-use characters,
+ * which neither the light format nor escaping touch.
+ */
+function mentionPlaceholders(message: OutboundMessage): {
+  text: string;
+  restore: (rendered: string) => string;
+} {
+  const { mentions } = message;
+  if (!mentions?.length) return { text: message.text, restore: (rendered) => rendered };
+  const rendered = mentions.map(slackMention);
+  const text = renderMentions(message.text, mentions, (mention) => {
+    const index = mentions.indexOf(mention);
+    const fill = Math.max(0, (rendered[index]?.length ?? 0) - 2 - String(index).length);
+    return `${PLACEHOLDER_START}${index}${PLACEHOLDER_FILL.repeat(fill)}${PLACEHOLDER_END}`;
+  });
+  return {
+    text,
+    restore: (done) => done.replace(PLACEHOLDER, (token, index: string) => rendered[Number(index)] ?? token),
+  };
 }
 
 /** A message as a slash command acknowledgement or `response_url` body: private ones are ephemeral. */

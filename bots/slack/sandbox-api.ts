@@ -7,6 +7,13 @@ import {
   fakeSlackInstalls,
   type IssuedToken,
 } from './sandbox-install.js';
+import {
+  createFakeSlackTraffic,
+  directChannelOf,
+  type FakeSlackTraffic,
+  outboxReads,
+  readMetadata,
+} from './sandbox-outbox.js';
 
 /**
  * The fake Slack behind the sandbox and the tests: the Web API (`/api/<method>`, what SLACK_API_URL points
@@ -77,20 +84,18 @@ type Args = Record<string, string | undefined>;
 
 /**
  * The fake's route: one per server, since it remembers the messages posted (for update and delete) and the
- * tokens and codes it issued.
+ * tokens and codes it issued. `traffic` counts the outbox's calls against Slack's limits, rolls its faults
+ * and keeps what was delivered (sandbox-outbox.ts).
  */
-export function fakeSlackRoute(setup: FakeSlackSetup): FakeRoute {
+export function fakeSlackRoute(
+  setup: FakeSlackSetup,
+  traffic: FakeSlackTraffic = createFakeSlackTraffic(),
+): FakeRoute {
   const tokens = new Map<string, IssuedToken>([
     [setup.botToken, { target: setup.workspaces[0], orgWide: false }],
   ]);
   const installs = fakeSlackInstalls(setup.app, setup.workspaces, setup.enterprise, tokens);
   const posted = new Set<string>();
-  let sequence = 0;
-  /** Message timestamps as Slack's: seconds now, and a sequence that keeps them unique. */
-  const nextTs = () => {
-    sequence += 1;
-    return `${Math.floor(Date.now() / 1000)}.${String(sequence).padStart(6, '0')}`;
-  };
   return (request: ReceivedRequest): FakeResponse => {
     if (HOOK_PATH.test(request.path)) return answerHook(request);
     if (request.path === AUTHORIZE_PATH) return installs.authorize(request);
@@ -103,8 +108,13 @@ export function fakeSlackRoute(setup: FakeSlackSetup): FakeRoute {
     if (!auth) return { body: { ok: false, error: 'not_authed' } };
     const issued = tokens.get(String(auth).replace(/^Bearer /, ''));
     if (!issued) return { body: { ok: false, error: 'invalid_auth' } };
-    const methods = workspaceMethods(issued, posted, nextTs);
-    return { body: methods[method]?.(args) ?? { ok: false, error: 'unknown_method' } };
+    // Limits count per workspace, chat.postMessage per channel (a user id posts in that member's DM).
+    const scope = method === 'chat.postMessage' ? `:${directChannelOf(args.channel ?? '')}` : '';
+    const admitted = traffic.admit(method, `${issued.target.id}${scope}`);
+    if ('answer' in admitted) return admitted.answer;
+    const methods = workspaceMethods(issued, posted, traffic);
+    const body = methods[method]?.(args) ?? { ok: false, error: 'unknown_method' };
+    return admitted.drop ? { drop: true } : { body };
   };
 }
 
@@ -112,8 +122,9 @@ export function fakeSlackRoute(setup: FakeSlackSetup): FakeRoute {
 function workspaceMethods(
   { target: workspace, orgWide }: IssuedToken,
   posted: Set<string>,
-  nextTs: () => string,
+  traffic: FakeSlackTraffic,
 ): Record<string, (args: Args) => object> {
+  const nextTs = () => traffic.nextTs();
   const members = directory(workspace);
   const userOf = (id: string): DirectoryUser & { readonly team_id: string } => {
     const listed = members.find((member) => member.id === id);
@@ -146,14 +157,24 @@ function workspaceMethods(
     },
     'auth.test': () => authTest(workspace, orgWide),
     'chat.postMessage': (args) => {
+      const metadata = readMetadata(args.metadata);
       const refused = refusal(args.channel) ?? messageProblem(args);
-      if (refused) return { ok: false, error: refused };
-      // A user id posts in the member's DM with the app.
-      const channel = /^[UW]/.test(args.channel ?? '') ? `D${args.channel?.slice(1)}` : (args.channel ?? '');
+      if (refused || metadata === 'invalid_metadata_format') return { ok: false, error: refused ?? metadata };
+      const channel = directChannelOf(args.channel ?? '');
       const ts = nextTs();
       posted.add(`${channel}/${ts}`);
+      traffic.deliver({
+        team: workspace.id,
+        channel,
+        ts,
+        ...(args.thread_ts ? { threadTs: args.thread_ts } : {}),
+        text: args.text ?? '',
+        botId: workspace.botId,
+        ...(metadata ? { metadata } : {}),
+      });
       return { ok: true, channel, ts, message: { text: args.text, ts } };
     },
+    ...outboxReads(workspace.id, posted, traffic, refusal),
     'chat.postEphemeral': (args) => {
       const refused = refusal(args.channel) ?? (args.user ? messageProblem(args) : 'user_not_found');
       return refused ? { ok: false, error: refused } : { ok: true, message_ts: nextTs() };

@@ -1,8 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
-import { startFakeServer } from '../../shared/platform/fake-server.js';
 import type { PlatformSandbox, SandboxAction, SignedRequest } from '../../shared/platform/sandbox.js';
-import { API_PREFIX, describeSlackCall, fakeSlackRoute } from './sandbox-api.js';
+import { API_PREFIX, describeSlackCall, type FakeSlackSetup, fakeSlackRoute } from './sandbox-api.js';
 import { AUTHORIZE_PATH } from './sandbox-install.js';
+import { type FakeSlack, type FakeSlackServerOptions, startFakeSlackServer } from './sandbox-outbox.js';
 import { slackPressDelivery, withPressStrings } from './sandbox-press.js';
 
 /**
@@ -75,9 +75,9 @@ export function sandboxWorkspace(space?: string): SandboxWorkspace {
 }
 
 /** The fake Slack of the sandbox: both workspaces and the organisation, the app's OAuth credentials. */
-function fakeSlack() {
+function fakeSlackSetup(): FakeSlackSetup {
   const { workspaceB, enterprise } = SLACK_SANDBOX;
-  return fakeSlackRoute({
+  return {
     app: {
       appId: SLACK_SANDBOX.appId,
       clientId: SLACK_SANDBOX.clientId,
@@ -101,7 +101,12 @@ function fakeSlack() {
       },
     ],
     enterprise,
-  });
+  };
+}
+
+/** Starts the sandbox's fake Slack on loopback, with the clock, faults and limits asked for. */
+export function startFakeSlack(options: FakeSlackServerOptions = {}): Promise<FakeSlack> {
+  return startFakeSlackServer((traffic) => fakeSlackRoute(fakeSlackSetup(), traffic), options);
 }
 
 /**
@@ -163,7 +168,7 @@ export const slackSandbox: PlatformSandbox = {
     // response_urls (https://hooks.slack.com/commands/...) are posted to the same fake.
     SLACK_HOOKS_URL: apiUrl.replace(/\/+$/, ''),
   }),
-  startFakeApi: (options = {}) => startFakeServer('slack', fakeSlack(), options),
+  startFakeApi: (options = {}) => startFakeSlack(options),
   describe: (request) => withPressStrings(describeSlackCall(request), request.payload),
   describeAnswer(body) {
     const answer = parseAnswer(body) as { response_type?: string; text?: string } | undefined;

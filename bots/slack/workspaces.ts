@@ -1,5 +1,7 @@
 import { CommunityError } from '../../shared/core/errors.js';
-import type { InstalledBot } from '../../shared/store/installation-repository.js';
+import type { InstallationRepository, InstalledBot } from '../../shared/store/installation-repository.js';
+import { requireBotIdentity, type SlackOutboxConfig } from './config.js';
+import type { SlackSecrets } from './secrets.js';
 
 /**
  * Which bot token (and which bot ids) speak in a workspace. One workspace: the configured SLACK_BOT_TOKEN,
@@ -55,6 +57,39 @@ export function installedWorkspaces(
     },
     forget: (teamId) => void bots.delete(teamId),
   };
+}
+
+/** The workspaces served, and the one bot of SLACK_BOT_TOKEN (if set) once the secret is read. */
+export interface ServedWorkspaces {
+  /** SLACK_BOT_TOKEN's bot, with the configured ids; undefined when every installation is served. */
+  readonly single: (secrets: SlackSecrets) => InstalledBot | undefined;
+  readonly bots: WorkspaceBots;
+}
+
+/**
+ * The workspaces served, decided once the secret is read: SLACK_BOT_TOKEN's one, or every workspace that
+ * installed the app. `bots` may be asked before (it reads the secret first, from the instance's cache). The
+ * events handler and the outbox transport decide it the same way.
+ */
+export function servedWorkspaces(
+  config: SlackOutboxConfig,
+  installations: Pick<InstallationRepository, 'findBotToken'>,
+): ServedWorkspaces {
+  let served: WorkspaceBots | undefined;
+  const single = (secrets: SlackSecrets): InstalledBot | undefined =>
+    secrets.botToken ? { token: secrets.botToken, ...requireBotIdentity(config) } : undefined;
+  const resolve = (secrets: SlackSecrets): WorkspaceBots => {
+    const bot = single(secrets);
+    served ??= bot
+      ? singleWorkspace(bot)
+      : installedWorkspaces((teamId) => installations.findBotToken(teamId));
+    return served;
+  };
+  const bots: WorkspaceBots = {
+    botIn: async (teamId) => resolve(await config.secrets()).botIn(teamId),
+    forget: (teamId) => served?.forget(teamId),
+  };
+  return { single, bots };
 }
 
 /**

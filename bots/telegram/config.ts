@@ -5,6 +5,7 @@ import { type Env, loadSpacesMode, loadStoreConfig, requireEnv, urlEnv } from '.
 import { type LaterConfig, loadLaterConfig } from '../../shared/lambda/later-queue.js';
 import { loadPseudonyms } from '../../shared/lambda/member-key.js';
 import { type SecretSource, secretSource } from '../../shared/lambda/secrets.js';
+import { loadWakeConfig, type WakeConfig } from '../../shared/lambda/wake.js';
 import type { PlatformSetting } from '../../shared/platform/descriptor.js';
 import type { StoreConfig } from '../../shared/store/client.js';
 
@@ -70,6 +71,11 @@ export interface TelegramConfig {
    * three bots (shared/lambda/member-key.ts). Read on the first event, never at start.
    */
   readonly pseudonyms: () => Promise<Pseudonyms>;
+  /**
+   * OUTBOX_FUNCTION_NAME and, locally, LAMBDA_ENDPOINT: the outbox worker, woken when something the bot
+   * enqueued (a welcome, an announcement) is due now.
+   */
+  readonly wake: WakeConfig;
 }
 
 const SECRET_NAMES: readonly TelegramSecretName[] = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_SECRET_TOKEN'];
@@ -85,6 +91,26 @@ export function loadTelegramConfig(env: Env): TelegramConfig {
     later: loadLaterConfig(env),
     spacesMode: loadSpacesMode(env),
     pseudonyms: loadPseudonyms(env),
+    wake: loadWakeConfig(env),
+  });
+}
+
+/** What the outbox worker needs to send as the bot (bots/telegram/outbox.ts): the API root and the token. */
+export interface TelegramOutboxConfig {
+  /** TELEGRAM_API_ROOT, as for the webhook handler. */
+  readonly apiRoot: string;
+  /**
+   * TELEGRAM_BOT_TOKEN, from the environment locally or from the TELEGRAM_SECRET_ARN JSON in AWS, read on
+   * the first send. The webhook's own secret token is not needed to send.
+   */
+  readonly secrets: SecretSource<'TELEGRAM_BOT_TOKEN'>;
+}
+
+/** The outbox worker's part of the settings; a missing token (and no secret ARN) fails at start. */
+export function loadTelegramOutboxConfig(env: Env): TelegramOutboxConfig {
+  return Object.freeze({
+    apiRoot: telegramApiRoot(env),
+    secrets: secretSource(env, ['TELEGRAM_BOT_TOKEN'], 'TELEGRAM_SECRET_ARN'),
   });
 }
 

@@ -5,6 +5,7 @@ import { type BotHandler, jsonResult } from '../../shared/lambda/http.js';
 import { createLaterQueue } from '../../shared/lambda/later-queue.js';
 import { createLogger, type Logger } from '../../shared/lambda/logger.js';
 import { prefetchPseudonyms } from '../../shared/lambda/member-key.js';
+import { createWake } from '../../shared/lambda/wake.js';
 import type { HandlerDeps } from '../../shared/platform/descriptor.js';
 import { createStore } from '../../shared/store/index.js';
 import { AnswerInProgressError, createBot, registerUpdates } from './app.js';
@@ -58,6 +59,7 @@ export function createTelegramHandler(config: TelegramConfig, deps: HandlerDeps 
           spacesMode: config.spacesMode,
           pseudonyms: config.pseudonyms,
           later,
+          wake: createWake(config.wake, store.lease, logger),
           logger,
           now,
           ...(deps.onRecorded ? { onRecorded: deps.onRecorded } : {}),

@@ -1,5 +1,12 @@
+import {
+  type FakeClock,
+  type FaultPlan,
+  realClock,
+  type Violation,
+} from '../../shared/platform/fake-limits.js';
 import type { FakeResponse, FakeServer, ReceivedRequest } from '../../shared/platform/fake-server.js';
 import { startFakeServer } from '../../shared/platform/fake-server.js';
+import { createSendGate, faultAnswer } from './fake-bot-limits.js';
 import {
   CANNOT_INITIATE,
   describeSandboxUser,
@@ -16,8 +23,49 @@ import {
 /**
  * The Bot API as the sandbox and the tests meet it: the methods the bot calls, answered with the documented
  * result objects and errors, and the documented limits Telegram enforces where they are cheap to check. It
- * remembers the messages the bot sent, so edits and deletes are checked as Telegram checks them.
+ * remembers the messages the bot sent, so edits and deletes are checked as Telegram checks them, and keeps
+ * every message it delivered per chat, so a test can tell "posted twice" and "never posted" from its own
+ * records. Under load it counts Telegram's send limits and can misbehave on purpose (fake-bot-limits.ts).
  */
+
+/** How the fake behaves under load (the outbox's tests and the bench). */
+export interface FakeBotApiOptions {
+  readonly port?: number;
+  readonly onRequest?: (request: ReceivedRequest, response: FakeResponse) => void;
+  /** The clock limits are counted on and message dates are stamped with (default: real time). */
+  readonly clock?: FakeClock;
+  /** Seeded faults: each sendMessage rolls the dice once. */
+  readonly faults?: FaultPlan;
+  /** Answer a sendMessage over a documented limit 429 (otherwise it is delivered and only counted). */
+  readonly strictLimits?: boolean;
+}
+
+/** A message the fake delivered: what the chat's members saw. */
+export interface DeliveredMessage {
+  readonly chatId: number;
+  readonly messageId: number;
+  /** The forum topic it went to, if any. */
+  readonly topicId?: number;
+  /** As the member reads it (HTML removed). */
+  readonly text: string;
+  /** As the bot sent it (Telegram HTML): links, such as mentions, show here. */
+  readonly html: string;
+  /** When it was delivered, on the fake's clock. */
+  readonly at: number;
+}
+
+/** The fake Bot API and what it observed. */
+export interface FakeBotApi extends FakeServer {
+  /** Every sendMessage past a documented limit, strict or not. */
+  readonly violations: readonly Violation[];
+  /** Every message delivered (including the ones whose answer was then lost), per chat, in order. */
+  readonly delivered: ReadonlyMap<number, readonly DeliveredMessage[]>;
+  /** The bot is removed from a group: Telegram refuses its sends there from now on (403). */
+  removeBot(chatId: number): void;
+}
+
+/** Telegram's refusal to a bot that was removed from a supergroup. */
+export const BOT_KICKED = 'Forbidden: bot was kicked from the supergroup chat';
 
 /** `/bot<token>/<method>`: how grammY calls the Bot API. */
 export const METHOD_PATH = /^\/bot([^/]+)\/([A-Za-z]+)$/;
@@ -66,13 +114,51 @@ export function sentMessageId(request: ReceivedRequest): number | undefined {
 }
 
 /** The Bot API methods the bot calls, answering with the documented result objects. */
-function createRoute() {
+function createRoute(options: FakeBotApiOptions) {
+  const clock = options.clock ?? realClock;
+  const gate = createSendGate({ ...options, clock });
+  const delivered = new Map<number, DeliveredMessage[]>();
+  const removedFrom = new Set<number>();
   // fake-server.ts logs each request just before routing it, so this counts up with `requests`.
   let received = 0;
   const messages = new Map<string, KeptMessage>();
   const answeredQueries = new Set<string>();
   const keyOf = (payload: Payload) => `${Number(payload.chat_id)}:${Number(payload.message_id)}`;
-  return (request: ReceivedRequest): FakeResponse => {
+
+  /**
+   * A sendMessage: the dice first (a fault that does not act answers at once), then what Telegram checks
+   * (content, a private chat never started), then the limits; delivered, it may still lose its answer.
+   */
+  const sendMessage = (request: ReceivedRequest, payload: Payload, messageId: number): FakeResponse => {
+    const fault = gate.roll();
+    const faulted = faultAnswer(fault);
+    if (faulted) return faulted;
+    const problem = contentProblem(payload);
+    if (problem) return fail(400, problem);
+    const chatId = Number(payload.chat_id);
+    if (chatId > 0 && !hasStartedBot(chatId)) return fail(403, CANNOT_INITIATE);
+    if (removedFrom.has(chatId)) return fail(403, BOT_KICKED);
+    const limited = gate.admit(chatId);
+    if (limited) return limited;
+    const message = messageResult(payload, messageId, clock());
+    messages.set(`${chatId}:${message.message_id}`, kept(payload));
+    sentMessageIds.set(request, message.message_id);
+    const html = String(payload.text ?? '');
+    const topic = payload.message_thread_id;
+    const record: DeliveredMessage = {
+      chatId,
+      messageId: message.message_id,
+      ...(topic === undefined ? {} : { topicId: Number(topic) }),
+      text: plainText(html),
+      html,
+      at: clock(),
+    };
+    delivered.set(chatId, [...(delivered.get(chatId) ?? []), record]);
+    // Telegram acted, then the answer was lost: the bot cannot tell this from a call that never arrived.
+    return fault === 'timeout_after' ? { drop: true } : ok(message);
+  };
+
+  const route = (request: ReceivedRequest): FakeResponse => {
     const messageId = sandboxMessageId(received++);
     const [, token, method] = METHOD_PATH.exec(request.path) ?? [];
     if (!method) return fail(404, 'Not Found');
@@ -81,16 +167,8 @@ function createRoute() {
     switch (method) {
       case 'getMe':
         return ok({ ...SANDBOX_BOT_USER, can_join_groups: true });
-      case 'sendMessage': {
-        const problem = contentProblem(payload);
-        if (problem) return fail(400, problem);
-        const chatId = Number(payload.chat_id);
-        if (chatId > 0 && !hasStartedBot(chatId)) return fail(403, CANNOT_INITIATE);
-        const message = messageResult(payload, messageId);
-        messages.set(`${chatId}:${message.message_id}`, kept(payload));
-        sentMessageIds.set(request, message.message_id);
-        return ok(message);
-      }
+      case 'sendMessage':
+        return sendMessage(request, payload, messageId);
       case 'editMessageText': {
         const problem = contentProblem(payload);
         if (problem) return fail(400, problem);
@@ -99,7 +177,7 @@ function createRoute() {
         const after = kept(payload);
         if (after.text === before.text && after.markup === before.markup) return fail(400, NOT_MODIFIED);
         messages.set(keyOf(payload), after);
-        return ok(messageResult(payload, Number(payload.message_id)));
+        return ok(messageResult(payload, Number(payload.message_id), clock()));
       }
       case 'deleteMessage':
         if (!messages.delete(keyOf(payload))) return fail(400, 'Bad Request: message to delete not found');
@@ -129,6 +207,12 @@ function createRoute() {
         return fail(404, 'Not Found: method not found');
     }
   };
+  return {
+    route,
+    violations: gate.violations,
+    delivered,
+    removeBot: (chatId: number) => removedFrom.add(chatId),
+  };
 }
 
 /** Why Telegram would refuse this text or keyboard, if it would. */
@@ -152,7 +236,7 @@ function kept(payload: Payload): KeptMessage {
   };
 }
 
-function messageResult(payload: Payload, messageId: number) {
+function messageResult(payload: Payload, messageId: number, at: number) {
   const chatId = Number(payload.chat_id);
   const person = describeSandboxUser(chatId);
   const chat =
@@ -164,7 +248,7 @@ function messageResult(payload: Payload, messageId: number) {
     message_id: messageId,
     from: SANDBOX_BOT_USER,
     chat,
-    date: Math.floor(Date.now() / 1000),
+    date: Math.floor(at / 1000),
     text: plainText(String(payload.text ?? '')),
     ...(topic === undefined ? {} : { message_thread_id: Number(topic), is_topic_message: true }),
     ...(payload.reply_markup === undefined ? {} : { reply_markup: payload.reply_markup }),
@@ -224,6 +308,18 @@ export function plainText(html: string): string {
     .replace(/&amp;/g, '&');
 }
 
-export function startFakeBotApi(options: Parameters<typeof startFakeServer>[2] = {}): Promise<FakeServer> {
-  return startFakeServer('telegram', createRoute(), options);
+/** Starts the fake Bot API on loopback (see {@link FakeBotApiOptions}). */
+export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<FakeBotApi> {
+  const { route, violations, delivered, removeBot } = createRoute(options);
+  const server = await startFakeServer('telegram', route, {
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+  });
+  return Object.assign(server, {
+    violations,
+    delivered,
+    removeBot(chatId: number) {
+      removeBot(chatId);
+    },
+  });
 }

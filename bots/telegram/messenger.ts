@@ -138,7 +138,8 @@ function spaceOf(chatId: number): Space {
   return { platform: PLATFORM, id: String(chatId) };
 }
 
-function userIdOf(member: Member): number {
+/** A core member's Telegram user id (also the id of their private chat with the bot). */
+export function userIdOf(member: Member): number {
   const id = Number(member.id);
   if (member.platform !== PLATFORM || !Number.isSafeInteger(id)) {
     throw new TypeError(`Not a Telegram member id: ${member.platform}:${member.id}`);
@@ -147,7 +148,7 @@ function userIdOf(member: Member): number {
 }
 
 /** A core channel id: the chat, or `<chat>/<topic>` for a forum topic (parse.ts writes it). */
-function readChannel(channelId: string, threadId?: string): { chatId: number; topicId?: number } {
+export function readChannel(channelId: string, threadId?: string): { chatId: number; topicId?: number } {
   const [chat = '', topic] = channelId.split('/');
   const chatId = Number(chat);
   const topicId = threadId ?? topic;
@@ -162,7 +163,7 @@ function readChannel(channelId: string, threadId?: string): { chatId: number; to
  * "bot can't initiate conversation with a user" (never started), "bot was blocked by the user",
  * "user is deactivated". 400 "chat not found": an id the bot has never met.
  */
-function unreachableReason(error: unknown): string | undefined {
+export function unreachableReason(error: unknown): string | undefined {
   if (!(error instanceof GrammyError)) return undefined;
   if (error.error_code === 403 || isBadRequest(error, 'chat not found')) return error.description;
   return undefined;

@@ -1,12 +1,4 @@
-import type {
-  CallbackQuery,
-  Chat,
-  ChatMemberUpdated,
-  Message,
-  MessageReactionUpdated,
-  ReactionType,
-  User,
-} from 'grammy/types';
+import type { CallbackQuery, Message, MessageReactionUpdated, ReactionType, User } from 'grammy/types';
 import { COMMAND_NAME } from '../../shared/core/command-table.js';
 import type {
   ButtonPressed,
@@ -15,7 +7,6 @@ import type {
   Location,
   Member,
   MemberJoined,
-  MemberLeft,
   MessagePosted,
   PrivateText,
   ReactionAdded,
@@ -26,12 +17,17 @@ import type {
 import { ignore, type Parsed } from '../../shared/platform/ignored.js';
 import { type TelegramAnswer, toAnswerHandle } from './answer-handle.js';
 import { readTypedCommand, type TypedCommand, writeTextMentions } from './command-text.js';
+import { translateNewMembers } from './joins.js';
+import { chatLocation, fromUnixTime, telegramMember as member } from './locate.js';
 import { CALLBACK_SEPARATOR, GROUP_SEPARATOR } from './render.js';
-import { isInChat, messageSpaceChange, telegramSpace, titleOf } from './space-changes.js';
+import { messageSpaceChange, telegramSpace } from './space-changes.js';
+
+export { joinEventId, translateChatMember, translateNewMembers } from './joins.js';
 
 /**
  * Telegram updates as core events. Pure functions over the Bot API's own objects: the webhook hands in
- * the `update_id`, which Telegram keeps when it delivers the same update again, so it is the event id.
+ * the `update_id`, which Telegram keeps when it delivers the same update again, so it is the event id (but a
+ * join's, which two different updates may tell: joins.ts).
  */
 
 /**
@@ -74,7 +70,7 @@ export type MessageTranslation = Parsed<{
    * A post or a reply, for the core to record. In a private chat its location is `direct`, and the core
    * records nothing (a private chat is never a space).
    */
-  readonly events: readonly (MessagePosted | ThreadReply)[];
+  readonly events: readonly (MessagePosted | ThreadReply | MemberJoined)[];
   /** `/community ...`: answered (the dispatcher records it itself). */
   readonly command?: CommandInvoked;
   /** Sent to the bot in a private chat: dispatched, never recorded as text. */
@@ -90,7 +86,8 @@ const START_COMMAND = 'start';
  * A message becomes `command_invoked` (our `/community` command, or `/start` alone in a private chat),
  * `thread_reply` (a reply) or `message_posted`; in a private chat with the bot its text is also handed on
  * as `private_text`. A group's migration to a supergroup (sent on behalf of the chat in the new one) and a
- * group created with the bot are space changes. Other service messages (joins, pins, topic changes...),
+ * group created with the bot are space changes. A `new_chat_members` service message is one `member_joined`
+ * per new member who is not a bot (see {@link translateNewMembers}). Other service messages (pins, topics...),
  * messages sent on behalf of a chat, bots' messages and, in groups, commands for other bots are ignored.
  */
 export function translateMessage(
@@ -100,6 +97,7 @@ export function translateMessage(
 ): MessageTranslation {
   const spaceChange = messageSpaceChange(message);
   if (spaceChange) return { events: [], spaceChange };
+  if (message.new_chat_members) return translateNewMembers(message);
   const author = message.from;
   if (!author) return ignore('message without a sender');
   // Anonymous admins and linked channels post "as the chat"; `from` is then a placeholder account.
@@ -207,32 +205,6 @@ export function translateReaction(
       kind,
       reaction,
     })),
-  };
-}
-
-/**
- * `member_joined` when the member goes from outside the chat (left, kicked, or restricted while not a
- * member) to inside it, `member_left` the other way. Promotions, restrictions and bots are ignored.
- */
-export function translateChatMember(
-  update: ChatMemberUpdated,
-  updateId: number,
-): Translation<MemberJoined | MemberLeft> {
-  const subject = update.new_chat_member.user;
-  if (subject.is_bot) return ignore('chat member change of a bot');
-  const wasIn = isInChat(update.old_chat_member);
-  const isIn = isInChat(update.new_chat_member);
-  if (wasIn === isIn) return ignore('chat member status change without join or leave');
-  return {
-    events: [
-      {
-        id: String(updateId),
-        kind: isIn ? 'member_joined' : 'member_left',
-        location: chatLocation(update.chat),
-        member: member(subject),
-        occurredAt: fromUnixTime(update.date),
-      },
-    ],
   };
 }
 
@@ -354,22 +326,6 @@ function groupLocation(chatId: number): Location {
   return { space, channelId: space.id };
 }
 
-/**
- * A private chat with the bot is `direct`: nobody moderates it, and it is never a space. A group is named by
- * its title.
- */
-function chatLocation(chat: Chat): Location {
-  const space = telegramSpace(chat.id);
-  const location: Location = { space, channelId: space.id };
-  if (chat.type === 'private') return { ...location, direct: true };
-  const { name } = titleOf(chat);
-  return name ? { ...location, spaceName: name } : location;
-}
-
-function member(user: User): Member {
-  return { platform: PLATFORM, id: String(user.id) };
-}
-
 function reactionName(reaction: ReactionType): string {
   switch (reaction.type) {
     case 'emoji':
@@ -379,8 +335,4 @@ function reactionName(reaction: ReactionType): string {
     default:
       return reaction.type;
   }
-}
-
-function fromUnixTime(seconds: number): Date {
-  return new Date(seconds * 1000);
 }

@@ -1,7 +1,12 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { CommunityError } from '../../shared/core/errors.js';
 import { parseLightFormat, type TextSegment } from '../../shared/core/light-format.js';
-import type { Button, OutboundMessage } from '../../shared/core/messenger.js';
+import {
+  type Button,
+  type Mention,
+  type OutboundMessage,
+  renderMentions,
+} from '../../shared/core/messenger.js';
 
 /**
  * A core message as Telegram sendMessage / editMessageText fields: HTML text (the only file that knows
@@ -41,7 +46,9 @@ export class ButtonPayloadError extends CommunityError {
  * for (see {@link callbackData}).
  */
 export function renderMessage(message: OutboundMessage, group?: number): TelegramMessage {
-  const text = parseLightFormat(message.text).map(renderSegment).join('');
+  const text = parseLightFormat(message.text)
+    .map((segment) => renderSegment(segment, message.mentions))
+    .join('');
   if (!message.buttons?.length) return { text, parse_mode: 'HTML' };
   return {
     text,
@@ -91,13 +98,21 @@ function join(head: string, value: string | undefined): string {
 export function alertText(message: OutboundMessage): string | undefined {
   if (message.buttons?.length) return undefined;
   const text = parseLightFormat(message.text)
-    .map((segment) => segment.text)
+    .map((segment) => renderMentions(segment.text, message.mentions, mentionName))
     .join('');
   return text.length > 0 && text.length <= CALLBACK_ALERT_LIMIT ? text : undefined;
 }
 
-function renderSegment(segment: TextSegment): string {
-  const text = escapeHtml(segment.text);
+/**
+ * Each segment is escaped first and its `{@i}` tokens replaced after (escaping leaves them intact), so a
+ * name can neither open a tag nor be read as light format. Code shows the bare name: Telegram does not
+ * parse a link inside `<code>` or `<pre>`.
+ */
+function renderSegment(segment: TextSegment, mentions: readonly Mention[] | undefined): string {
+  const code = segment.type === 'code' || segment.type === 'codeBlock';
+  const text = renderMentions(escapeHtml(segment.text), mentions, (mention) =>
+    code ? escapeHtml(mentionName(mention)) : mentionLink(mention),
+  );
   switch (segment.type) {
     case 'bold':
       return `<b>${text}</b>`;
@@ -110,6 +125,29 @@ function renderSegment(segment: TextSegment): string {
     default:
       return text;
   }
+}
+
+/** What a mention shows when the join payload gave no name: a neutral word, never an id. */
+export const UNNAMED_MEMBER = 'member';
+
+/** Telegram's limit for a user's first name; a longer one (a forged payload) is cut. */
+const NAME_LIMIT = 64;
+
+function mentionName(mention: Mention): string {
+  const name = mention.name?.trim().slice(0, NAME_LIMIT);
+  return name || UNNAMED_MEMBER;
+}
+
+/**
+ * A mention in HTML mode: a link to `tg://user?id=<id>` notifies the member even without a username (Bot
+ * API "Formatting options"). A member of another platform, or an id that is no Telegram id, shows the name
+ * alone rather than a broken link.
+ */
+function mentionLink(mention: Mention): string {
+  const name = escapeHtml(mentionName(mention));
+  const { platform, id } = mention.member;
+  if (platform !== 'telegram' || !/^\d{1,16}$/.test(id)) return name;
+  return `<a href="tg://user?id=${id}">${name}</a>`;
 }
 
 /** The Bot API's HTML mode knows four entities; `&`, `<` and `>` must be escaped everywhere. */

@@ -52,8 +52,11 @@ function isObject(input: unknown): boolean {
   return typeof input === 'object' && input !== null && !Array.isArray(input);
 }
 
-/** `is_bot` is optional: the examples on Telegram's own webhook page predate it; a missing one means a person. */
-const user = object({ id: integerId, is_bot: v.optional(v.boolean()) });
+/**
+ * `is_bot` is optional: the examples on Telegram's own webhook page predate it; a missing one means a person.
+ * `first_name` (a join's greeting names the member by it) is read when present; parse.ts cuts a long one.
+ */
+const user = object({ id: integerId, is_bot: v.optional(v.boolean()), first_name: v.optional(v.string()) });
 
 /**
  * Longest group title kept: Telegram allows 128 characters; the title becomes the space's name in the table,
@@ -109,6 +112,8 @@ const message = object({
   migrate_to_chat_id: v.optional(integerId),
   migrate_from_chat_id: v.optional(integerId),
   group_chat_created: v.optional(present),
+  // A join heard without `chat_member` (parse.ts translateNewMembers).
+  new_chat_members: v.optional(v.array(user)),
 });
 
 const reactionName = v.pipe(

@@ -1,12 +1,13 @@
 /**
  * `npm run dev`: the whole product on this machine with zero configuration.
- * Embedded DynamoDB (data under .data/), every bot's webhook handler on one HTTP server, and, for every
- * platform without real credentials, a sandbox: test secrets and a fake platform API that prints what the
- * bot said. Try it with `npm run say`.
+ * Embedded DynamoDB (data under .data/), every bot's webhook handler on one HTTP server, the outbox worker
+ * on a timer, and, for every platform without real credentials, a sandbox: test secrets and a fake platform
+ * API that prints what the bot said. Try it with `npm run say`.
  */
 import { relative, resolve } from 'node:path';
 import { CommunityError } from '../../shared/core/errors.js';
 import { PLATFORM_DESCRIPTORS } from '../platforms.js';
+import { LOCAL_OUTBOX_EVERY_MS } from './outbox.js';
 import { startLocal } from './runtime.js';
 
 const DEFAULT_PORT = 3000;
@@ -36,6 +37,7 @@ Community bots running locally
   health     GET  ${runtime.url}/health
   install    GET  ${runtime.url}/slack/install  (Slack's install flow; in the sandbox, pick "Sandbox B")
   DynamoDB   ${runtime.dynamoEndpoint}  table ${runtime.tableName}  data in ${shownDataDir}
+  outbox     worker every ${LOCAL_OUTBOX_EVERY_MS / 1000} s and when woken (welcomes, announcements: within quiet hours and budgets)
 
 Next, in another terminal, act as a community member (names starting with "mod" are moderators):
   ${sayFrom}npm run say -- --platform slack --user alice "hello everyone"

@@ -17,6 +17,7 @@ import { acquireDataDir, type DataDirLock } from './data-dir.js';
 import { ensureTable, startEmbeddedDynamo } from './dynamo.js';
 import { startFakeLambda } from './fake-lambda.js';
 import { serveWithHandler, writeResult } from './http-bridge.js';
+import { LOCAL_OUTBOX_FUNCTION, startLocalOutbox } from './outbox.js';
 
 export type PlatformMode = 'sandbox' | 'live';
 
@@ -58,8 +59,9 @@ export const LOCAL_MEMBER_KEY = 'local-development-member-key-not-a-secret';
 
 /**
  * Everything `npm run dev` runs, in one process: embedded DynamoDB, the table, a fake API per sandboxed
- * platform, and one HTTP server that mounts every bot's real handler (built by its descriptor's factory) at
- * its AWS paths, and Slack's installation flow on its GET paths.
+ * platform, one HTTP server that mounts every bot's real handler (built by its descriptor's factory) at
+ * its AWS paths, and Slack's installation flow on its GET paths, and the outbox worker on a timer
+ * (infra/local/outbox.ts).
  *
  * In a sandbox, a platform setting given as empty (`SLACK_BOT_TOKEN= npm run dev`) is left out of the
  * sandbox's settings: without a bot token the Slack bot serves the workspaces installed through
@@ -107,21 +109,28 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SPACES_MODE: options.env.SPACES_MODE?.trim() || LOCAL_SPACES_MODE,
       MEMBER_KEY: options.env.MEMBER_KEY?.trim() || LOCAL_MEMBER_KEY,
+      // Trying the sandbox at night should still show what the bot says (a community can set its own).
+      DEFAULT_QUIET_HOURS: options.env.DEFAULT_QUIET_HOURS?.trim() || 'off',
     };
+    // What the outbox worker sends with: every platform's settings (the sandbox's, or the real ones).
+    const platformSettings: Record<string, string> = {};
     for (const bot of PLATFORM_DESCRIPTORS) {
       const fake =
         modes[bot.platform] === 'sandbox' ? await startSandboxApi(bot, said, options.log) : undefined;
       if (fake) closers.unshift(() => fake.close());
+      const settings = fake
+        ? withoutEmptied(bot.sandbox.env(fake.url), options.env)
+        : pick(
+            options.env,
+            bot.settings.map((setting) => setting.name),
+          );
+      Object.assign(platformSettings, settings);
       const env = {
-        ...(fake
-          ? withoutEmptied(bot.sandbox.env(fake.url), options.env)
-          : pick(
-              options.env,
-              bot.settings.map((setting) => setting.name),
-            )),
+        ...settings,
         ...shared,
         AWS_LAMBDA_FUNCTION_NAME: `community-${bot.platform}`,
         LAMBDA_ENDPOINT: lambda.url,
+        OUTBOX_FUNCTION_NAME: LOCAL_OUTBOX_FUNCTION,
       };
       const handler = bot.createHandler(env, { onRecorded: recordedLine(bot.platform, options.log) });
       lambda.register(env.AWS_LAMBDA_FUNCTION_NAME, (payload) =>
@@ -142,6 +151,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       }
       if (bot.platform === 'slack') mountSlackInstall(pages, fake, { ...options.env, ...shared }, url);
     }
+    // Stopped first on close: its runs finish before the fake APIs and the table go away.
+    const outbox = startLocalOutbox({ env: { ...platformSettings, ...shared }, lambda, log: options.log });
+    closers.unshift(() => outbox.close());
     lock?.publish({ url });
     return {
       url,

@@ -7,13 +7,22 @@
 import type { SpaceRecord, SpacesMode } from './communities/model.js';
 import { createSpaceGate, type SpaceGate } from './communities/spaces.js';
 import { type EngagementRecord, type RecordOutcome, toEngagementRecord } from './engagement.js';
-import type { InboundEvent, InteractionEvent, Member, PrivateText, SpaceChange } from './events.js';
+import {
+  type InboundEvent,
+  type InteractionEvent,
+  type Member,
+  type MemberJoined,
+  type PrivateText,
+  SPACE_WIDE,
+  type SpaceChange,
+} from './events.js';
 import type { CoreLogger, CoreStores, Feature } from './feature.js';
-import { LATER_JOB_SOURCE, type LaterJob, type LaterQueue } from './later.js';
+import type { LaterJob, LaterQueue } from './later.js';
 import { privacyKeysOf, recordingIds } from './members/privacy.js';
 import type { Pseudonyms } from './members/pseudonyms.js';
 import { DEFAULT_RETENTION_DAYS } from './members/retention.js';
 import type { InteractionResponder, Messenger } from './messenger.js';
+import type { WakeWorker } from './outbox/model.js';
 
 /** Told about every recording, after the store answered (the dev terminal prints one line per event). */
 export type RecordObserver = (record: EngagementRecord, outcome: RecordOutcome) => void;
@@ -35,6 +44,8 @@ export interface CommunityDeps {
   readonly features?: readonly Feature[];
   /** Platform ids to opaque ids (shared/lambda/member-key.ts): its key is read on the first event, never at init. */
   readonly pseudonyms: () => Promise<Pseudonyms>;
+  /** Wakes the outbox worker when something is due now (shared/lambda/wake.ts). */
+  readonly wake: WakeWorker;
 }
 
 /** What became of an interaction. */
@@ -108,6 +119,9 @@ export function createCommunity(deps: CommunityDeps): Community {
       deps.onRecorded?.(item, outcome);
       // After the record: handing the notice over never delays or fails what the event is for.
       await noticeIfNew(space, event.location.channelId);
+      // A redelivered join runs it again: the features' reactions are idempotent, and a crash between the
+      // record and the welcome is healed by the platform's retry.
+      if (event.kind === 'member_joined') await (await load()).onJoined(event, space, at);
       return outcome;
     },
     async onSpaceChange(change) {
@@ -121,14 +135,14 @@ export function createCommunity(deps: CommunityDeps): Community {
     runLater: async (job) => (await load()).runLater(job),
   };
 
-  /** The first activity a served space shows hands its registration notice to a later job (posted once). */
+  /** The first activity a served space shows queues its registration notice in the outbox (posted once). */
   async function noticeIfNew(space: SpaceRecord, channelId: string): Promise<void> {
-    if (!gate.takeNotice(space)) return;
-    const notice = { space: { platform: space.platform, id: space.id }, channelId };
-    // The notice must not cost the event its record: another event (or instance) hands it over again.
-    await deps.later.enqueue({ source: LATER_JOB_SOURCE, notice }).catch((error: unknown) => {
+    // A space-wide event (a Slack workspace join) has no channel to post in: a later event will.
+    if (channelId === SPACE_WIDE || !gate.takeNotice(space)) return;
+    // The notice must not cost the event its record: another event (or instance) queues it again.
+    await (await load()).notice(space, channelId).catch((error: unknown) => {
       gate.noticeFailed(space);
-      deps.logger.warn('space notice not handed over', { space: `${space.platform}:${space.id}`, error });
+      deps.logger.warn('space notice not queued', { space: `${space.platform}:${space.id}`, error });
     });
   }
 }
@@ -138,6 +152,11 @@ function toMemberOf(event: InboundEvent): { toMember?: Member } {
 }
 
 /** The interaction side, loaded on first use (dispatcher.ts). */
-export type Dispatcher = Omit<Community, 'onEvent' | 'onSpaceChange'>;
+export interface Dispatcher extends Omit<Community, 'onEvent' | 'onSpaceChange'> {
+  /** Queues a served space's registration notice in the outbox, once, and notes it on the space. */
+  notice(space: SpaceRecord, channelId: string): Promise<void>;
+  /** Lets every feature react to a member's join (a welcome), after it was recorded. */
+  onJoined(event: MemberJoined, space: SpaceRecord, at: Date): Promise<void>;
+}
 
 export type { SpaceGate };

@@ -18,7 +18,7 @@ import { isCommunityModerator } from './communities/rights.js';
 import { notEnabledText, SPACE_NOTICE } from './communities/spaces.js';
 import type { CommunityDeps, Dispatcher, InteractionResult, SpaceGate } from './community.js';
 import { toEngagementRecord } from './engagement.js';
-import type { InteractionEvent, PrivateText } from './events.js';
+import type { InteractionEvent, PrivateText, Space } from './events.js';
 import {
   answer,
   type CommandTurn,
@@ -32,6 +32,7 @@ import { continueGuided, promptFor } from './forms.js';
 import { fromLaterJob, type NoticeJob, toLaterJob } from './later.js';
 import type { Pseudonyms } from './members/pseudonyms.js';
 import type { InteractionResponder, Messenger, OutboundMessage, PrivateDelivery } from './messenger.js';
+import { createOutbox } from './outbox/outbox.js';
 import { closeRollups } from './stats/close-days.js';
 
 /** Hands a served space's registration notice to a later job if it was never posted (community.ts). */
@@ -46,6 +47,13 @@ export function createDispatcher(
   const { stores, messenger, later, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const registry = featureRegistry(deps.features ?? FEATURES);
+  const outbox = createOutbox({
+    store: stores.outbox,
+    attention: stores.attention,
+    members: stores.members,
+    wake: deps.wake,
+    logger,
+  });
   const services: CoreServices = {
     stores,
     messenger,
@@ -54,7 +62,11 @@ export function createDispatcher(
     table: registry.table,
     pseudonyms,
     memberData: registry.memberData,
+    outbox,
   };
+  const joinReactions = (deps.features ?? FEATURES).flatMap((feature) =>
+    feature.onMemberJoined ? [feature.onMemberJoined] : [],
+  );
 
   /** A handler's turn: the space as stored now, and the member's rights, each asked at most once. */
   async function turnOf(
@@ -252,6 +264,11 @@ export function createDispatcher(
 
   return {
     onInteraction,
+    notice: (space, channelId) =>
+      queueNotice({ platform: space.platform, id: space.id }, space.communityId, channelId),
+    async onJoined(event, space, at) {
+      for (const react of joinReactions) await react({ event, now: at, services, space });
+    },
     async onPrivateText(event) {
       const result = await once(event, `private_text:${event.id}`, IN_REQUEST_MS, async (at) => {
         if (event.startToken !== undefined) return deliverPending(event, at);
@@ -291,21 +308,31 @@ export function createDispatcher(
     },
   };
 
-  /** The registration notice, posted once per space however often it was handed over. */
-  async function postNotice({ notice }: NoticeJob): Promise<void> {
-    const { space, channelId } = notice;
-    const result = await answerOnce(
-      stores.ledger,
-      logger,
-      { space, key: 'space-notice', inProgressMs: LATER_MS, now },
-      () => messenger.post({ space, channelId }, SPACE_NOTICE),
+  /**
+   * The registration notice goes through the outbox like everything said unasked: one message per space
+   * (its key), within the channel's budget. Queued is as good as posted, so the space is noted at once.
+   */
+  async function queueNotice(space: Space, communityId: string, channelId: string): Promise<void> {
+    await outbox.enqueue(
+      {
+        key: 'space-notice',
+        communityId,
+        purpose: 'space_notice',
+        audience: { kind: 'channel', target: { space, channelId } },
+        allowance: { kind: 'unsolicited' },
+        message: SPACE_NOTICE,
+      },
+      now(),
     );
-    if (result === 'in_progress') return;
-    // Posted (now or before): noted on the space so no instance hands it over again. A failure here only
-    // costs another hand-over, which the ledger answers as a duplicate.
     await stores.spaces.markNoticed(space, now()).catch((error: unknown) => {
-      logger.warn('space notice posted but not noted', { space: `${space.platform}:${space.id}`, error });
+      logger.warn('space notice queued but not noted', { space: `${space.platform}:${space.id}`, error });
     });
+  }
+
+  /** A notice handed to a later job before the outbox existed (a deploy in between): queued now. */
+  async function postNotice({ notice }: NoticeJob): Promise<void> {
+    const record = await stores.spaces.find(notice.space);
+    if (record) await queueNotice(notice.space, record.communityId, notice.channelId);
   }
 
   async function deliverPending(event: PrivateText, at: Date): Promise<'handled'> {

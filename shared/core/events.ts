@@ -24,10 +24,16 @@ export interface Member {
   readonly id: string;
 }
 
+/** The channel of an event that happened in no channel: the space as a whole. */
+export const SPACE_WIDE = '';
+
 /** Where in a space something happened. */
 export interface Location {
   readonly space: Space;
-  /** Slack channel, Discord channel, Telegram chat (same as the space) or forum topic. */
+  /**
+   * Slack channel, Discord channel, Telegram chat (same as the space) or forum topic; {@link SPACE_WIDE}
+   * for what happens in the space as a whole (a Slack workspace join).
+   */
   readonly channelId: string;
   /**
    * A private chat with the bot (a Discord DM, a Telegram private chat, a Slack DM), not a community
@@ -88,6 +94,11 @@ export interface ReactionRemoved extends EventBase {
 
 export interface MemberJoined extends EventBase {
   readonly kind: 'member_joined';
+  /**
+   * The member's first name as the payload gave it (Telegram), for a mention in a welcome greeting. Kept only
+   * in the outbox while the greeting waits; never recorded.
+   */
+  readonly name?: string;
 }
 
 export interface MemberLeft extends EventBase {

@@ -7,12 +7,19 @@ import type { AnswerLedger, PendingAnswerStore } from './answers.js';
 import type { OptionValue, ResolvedCommand, TableEntry } from './command-table.js';
 import type { CommunityStore, SpaceDataStore, SpaceRecord, SpaceStore } from './communities/model.js';
 import type { EngagementStore } from './engagement.js';
-import type { ButtonPressed, CommandInvoked, FormSubmitted, InteractionEvent } from './events.js';
+import type {
+  ButtonPressed,
+  CommandInvoked,
+  FormSubmitted,
+  InteractionEvent,
+  MemberJoined,
+} from './events.js';
 import type { FeedbackStore } from './feedback/store.js';
 import type { FormSessionStore } from './forms.js';
 import type { MemberScope, MemberStore, RecordingReads } from './members/model.js';
 import type { Pseudonyms } from './members/pseudonyms.js';
 import type { Form, Messenger, OutboundMessage } from './messenger.js';
+import type { AttentionStore, Outbox, OutboxStore, WelcomeStore } from './outbox/model.js';
 
 /** Every store port the core uses, built once per cold start by shared/store. */
 export interface CoreStores {
@@ -28,6 +35,12 @@ export interface CoreStores {
   readonly spaceData: SpaceDataStore;
   /** The recording path's one read (space and privacy markers together). */
   readonly recording: RecordingReads;
+  /** Unasked speech waiting or sent (outbox/model.ts). */
+  readonly outbox: OutboxStore;
+  /** Attention settings, channel roles and mutes, member mutes, budget spends. */
+  readonly attention: AttentionStore;
+  /** Spaces' welcomes and who was welcomed. */
+  readonly welcomes: WelcomeStore;
 }
 
 /** The small logging port the core writes to (shared/lambda/logger.ts satisfies it). */
@@ -50,6 +63,8 @@ export interface CoreServices {
   readonly pseudonyms: () => Promise<Pseudonyms>;
   /** Every kind of item any feature keeps about a member (what `me` lists and `forget` erases). */
   readonly memberData: readonly MemberDataKind[];
+  /** The one way to say something unasked: through the outbox and the attention budget. */
+  readonly outbox: Outbox;
 }
 
 /**
@@ -124,6 +139,19 @@ export interface Feature {
   readonly formHandlers?: Readonly<Record<string, Handler<Turn<FormSubmitted>>>>;
   /** The kinds of member items the feature stores. */
   readonly memberData?: readonly MemberDataKind[];
+  /**
+   * Runs when a member joins a served space, after the join is recorded (and again on a redelivery, so it
+   * must be idempotent): what it says, it says through the outbox. Never for an opted-out member.
+   */
+  readonly onMemberJoined?: (turn: JoinTurn) => Promise<void>;
+}
+
+/** A member joined a served space. */
+export interface JoinTurn {
+  readonly event: MemberJoined;
+  readonly now: Date;
+  readonly services: CoreServices;
+  readonly space: SpaceRecord;
 }
 
 export function answer(text: string, buttons?: OutboundMessage['buttons']): Outcome {

@@ -2,6 +2,8 @@
  * Every feature the bot has, in the order `help` lists their commands. A new feature is one module in
  * its own folder, added here; the table, Discord's registration and `help` follow from it.
  */
+import { announceFeature } from './announce/feature.js';
+import { attentionFeature } from './attention/feature.js';
 import type { ResolvedCommand, TableEntry } from './command-table.js';
 import { listCommands } from './command-table.js';
 import { communitiesFeature } from './communities/feature.js';
@@ -11,6 +13,7 @@ import { feedbackFeature } from './feedback/feedback.js';
 import { helpFeature } from './help/help.js';
 import { membersFeature } from './members/feature.js';
 import { statsFeature } from './stats/stats.js';
+import { welcomeFeature } from './welcome/feature.js';
 
 export const FEATURES: readonly Feature[] = [
   helpFeature,
@@ -18,6 +21,9 @@ export const FEATURES: readonly Feature[] = [
   statsFeature,
   communitiesFeature,
   membersFeature,
+  attentionFeature,
+  welcomeFeature,
+  announceFeature,
 ];
 
 /** The command table: every feature's entries. */

@@ -28,6 +28,36 @@ export const BUTTON_PAYLOAD_LIMIT = 64;
 export interface OutboundMessage {
   readonly text: string;
   readonly buttons?: readonly Button[];
+  /**
+   * Members mentioned in the text: `{@0}` in the text is the first one, `{@1}` the second. Each platform
+   * renders its own mention (Slack `<@U1>`, Discord `<@1>`, Telegram a link to the user named `name`).
+   */
+  readonly mentions?: readonly Mention[];
+}
+
+/** A member named in a message so the platform notifies them. */
+export interface Mention {
+  readonly member: Member;
+  /** Shown where the platform needs a visible name for the mention (Telegram); from the join payload. */
+  readonly name?: string;
+}
+
+/** The placeholder for the `index`-th mention in a message's text. */
+export function mentionToken(index: number): string {
+  return `{@${index}}`;
+}
+
+/** Replaces each `{@i}` with what `render` makes of mention i (unknown indexes are left as they are). */
+export function renderMentions(
+  text: string,
+  mentions: readonly Mention[] | undefined,
+  render: (mention: Mention) => string,
+): string {
+  if (!mentions?.length) return text;
+  return text.replace(/\{@(\d+)\}/g, (token, index: string) => {
+    const mention = mentions[Number(index)];
+    return mention ? render(mention) : token;
+  });
 }
 
 /** Somewhere in a space the bot can post: a channel, optionally a thread or forum topic in it. */

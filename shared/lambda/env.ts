@@ -1,5 +1,7 @@
 import { SPACES_MODES, type SpacesMode } from '../core/communities/model.js';
 import { ConfigError } from '../core/errors.js';
+import type { QuietHours } from '../core/outbox/model.js';
+import { parseQuietHours } from '../core/outbox/zone.js';
 import type { StoreConfig } from '../store/client.js';
 
 /** The process environment, passed in so config loaders stay pure and testable. */
@@ -17,10 +19,20 @@ export function optionalEnv(env: Env, name: string, fallback: string): string {
   return env[name]?.trim() || fallback;
 }
 
-/** TABLE_NAME (required) and DYNAMODB_ENDPOINT (local only). */
+/** TABLE_NAME (required), DYNAMODB_ENDPOINT (local only) and DEFAULT_QUIET_HOURS (optional). */
 export function loadStoreConfig(env: Env): StoreConfig {
   const endpoint = env.DYNAMODB_ENDPOINT?.trim();
-  return Object.freeze({ tableName: requireEnv(env, 'TABLE_NAME'), ...(endpoint ? { endpoint } : {}) });
+  const quiet = env.DEFAULT_QUIET_HOURS?.trim();
+  let quietHours: QuietHours | 'off' | undefined;
+  if (quiet) {
+    quietHours = quiet === 'off' ? 'off' : parseQuietHours(quiet);
+    if (!quietHours) throw new ConfigError(`DEFAULT_QUIET_HOURS must be HH:MM-HH:MM or off, not "${quiet}"`);
+  }
+  return Object.freeze({
+    tableName: requireEnv(env, 'TABLE_NAME'),
+    ...(endpoint ? { endpoint } : {}),
+    ...(quietHours ? { quietHours } : {}),
+  });
 }
 
 /** Turns a URL setting into a `URL`, failing at start with the variable's name when it is not one. */

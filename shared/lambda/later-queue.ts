@@ -6,6 +6,7 @@
  *
  * The Lambda client is imported on first use, not at start: most invocations never defer anything, and a
  * cold start should not pay for reading it (the bundles put it in a chunk of its own, infra/bundling.ts).
+ * The outbox's wake-up (wake.ts) invokes the worker through the same {@link createAsyncInvoker}.
  */
 import { ConfigError } from '../core/errors.js';
 import type { LaterJob, LaterQueue } from '../core/later.js';
@@ -29,7 +30,7 @@ export function loadLaterConfig(env: Env): LaterConfig {
 
 /** The job could not be handed over; the request fails so the platform (or the member) tries again. */
 export function createLaterQueue(config: LaterConfig): LaterQueue {
-  let client: Promise<{ invoke(payload: string): Promise<void> }> | undefined;
+  const invoker = createAsyncInvoker(config.endpoint);
   return {
     async enqueue(job: LaterJob) {
       const { functionName } = config;
@@ -43,36 +44,56 @@ export function createLaterQueue(config: LaterConfig): LaterQueue {
       if (bytes > ASYNC_PAYLOAD_LIMIT) {
         throw new ConfigError(`A later job of ${bytes} bytes exceeds Lambda's 256 KB`);
       }
-      client ??= connect(config, functionName);
-      await (await client).invoke(payload);
+      await invoker.invoke(functionName, payload);
     },
   };
 }
 
-async function connect(config: LaterConfig, functionName: string) {
+/** Queues an invocation of a function (InvocationType `Event`); rejects unless Lambda accepted it (202). */
+export interface AsyncInvoker {
+  invoke(functionName: string, payload: string): Promise<void>;
+}
+
+/**
+ * An asynchronous invoker whose Lambda client is imported and built on the first call, then reused: in AWS
+ * with the function's role from the environment, locally against `endpoint` (LAMBDA_ENDPOINT).
+ */
+export function createAsyncInvoker(endpoint?: string): AsyncInvoker {
+  let client: ReturnType<typeof connect> | undefined;
+  return {
+    async invoke(functionName, payload) {
+      // A failed import is not kept: the next call tries again.
+      client ??= connect(endpoint).catch((error: unknown) => {
+        client = undefined;
+        throw error;
+      });
+      await (await client)(functionName, payload);
+    },
+  };
+}
+
+async function connect(endpoint: string | undefined) {
   const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
-  const lambda = config.endpoint
+  const lambda = endpoint
     ? new LambdaClient({
-        endpoint: config.endpoint,
+        endpoint,
         region: 'local',
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         maxAttempts: 3,
       })
     : new LambdaClient({ maxAttempts: 3 });
-  return {
-    async invoke(payload: string) {
-      const { StatusCode, FunctionError } = await lambda.send(
-        new InvokeCommand({
-          FunctionName: functionName,
-          InvocationType: 'Event',
-          Payload: new TextEncoder().encode(payload),
-        }),
+  return async (functionName: string, payload: string) => {
+    const { StatusCode, FunctionError } = await lambda.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'Event',
+        Payload: new TextEncoder().encode(payload),
+      }),
+    );
+    if (StatusCode !== 202 || FunctionError) {
+      throw new Error(
+        `Lambda did not queue the invocation of ${functionName} (status ${StatusCode}, ${FunctionError ?? 'no error'})`,
       );
-      if (StatusCode !== 202 || FunctionError) {
-        throw new Error(
-          `Lambda did not queue the job (status ${StatusCode}, ${FunctionError ?? 'no error'})`,
-        );
-      }
-    },
+    }
   };
 }

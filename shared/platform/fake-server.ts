@@ -17,6 +17,11 @@ export interface FakeResponse {
   readonly status?: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Drop the connection without answering: what a client sees when a call times out. Whether the platform
+   * acted on the request first is up to the route (a fake that "accepted" it has already stored it).
+   */
+  readonly drop?: boolean;
 }
 
 export type FakeRoute = (request: ReceivedRequest) => FakeResponse | Promise<FakeResponse>;
@@ -71,6 +76,10 @@ export async function startFakeServer(
       response = { status: 500, body: { error: String(error) } };
     }
     options.onRequest?.(request, response);
+    if (response.drop) {
+      outgoing.socket?.destroy();
+      return;
+    }
     const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? {});
     outgoing.writeHead(response.status ?? 200, { 'content-type': 'application/json', ...response.headers });
     outgoing.end(text);

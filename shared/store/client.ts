@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { QuietHours } from '../core/outbox/model.js';
 
 /** How often the SDK tries one call before the store reports a StoreError. */
 export const MAX_ATTEMPTS = 3;
@@ -8,6 +9,11 @@ export interface StoreConfig {
   readonly tableName: string;
   /** DYNAMODB_ENDPOINT: a local DynamoDB-compatible engine. Unset in AWS. */
   readonly endpoint?: string;
+  /**
+   * DEFAULT_QUIET_HOURS: the quiet hours of a community that never set its own (`HH:MM-HH:MM` or `off`).
+   * Unset: 21:00-08:00. `npm run dev` and the tests turn them off, so the sandbox speaks whatever the hour.
+   */
+  readonly quietHours?: QuietHours | 'off';
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CoreStores } from '../core/feature.js';
+import type { WorkerLease } from '../core/outbox/model.js';
+import { type AttentionSettings, DEFAULT_ATTENTION } from '../core/outbox/model.js';
 import { CacheRepository } from './cache-repository.js';
 import { createDynamoClient, type StoreConfig } from './client.js';
 import { EngagementRepository } from './engagement-repository.js';
@@ -21,6 +23,8 @@ export interface Store {
   readonly cache: CacheRepository;
   /** Every store port the core uses. */
   readonly core: CoreStores;
+  /** The outbox worker's lease and wake count (the worker drains under it; an enqueue bumps the count). */
+  readonly lease: WorkerLease;
 }
 
 export function createStore(config: StoreConfig): Store {
@@ -29,7 +33,7 @@ export function createStore(config: StoreConfig): Store {
   const engagement = new EngagementRepository(client, tableName);
   let loading: ReturnType<typeof loadInteractionStores> | undefined;
   const interactionStores = () => {
-    loading ??= loadInteractionStores(client, tableName);
+    loading ??= loadInteractionStores(client, tableName, attentionDefaults(config));
     return loading;
   };
   return {
@@ -48,12 +52,24 @@ export function createStore(config: StoreConfig): Store {
       feedback: loadedOnFirstCall(async () => (await interactionStores()).feedback),
       communities: loadedOnFirstCall(async () => (await interactionStores()).communities),
       spaceData: loadedOnFirstCall(async () => (await interactionStores()).spaceData),
+      // The outbox's: an enqueue comes from an interaction or a join, never from recording a message.
+      outbox: loadedOnFirstCall(async () => (await interactionStores()).outbox),
+      attention: loadedOnFirstCall(async () => (await interactionStores()).attention),
+      welcomes: loadedOnFirstCall(async () => (await interactionStores()).welcomes),
       // Small, and the recording path already needs its item mappers.
       members: new MemberRepository(client, tableName),
     },
+    lease: loadedOnFirstCall(async () => (await interactionStores()).lease),
   };
 }
 
-async function loadInteractionStores(client: DynamoDBClient, tableName: string) {
-  return (await import('./interaction-stores.js')).createInteractionStores(client, tableName);
+async function loadInteractionStores(client: DynamoDBClient, tableName: string, defaults: AttentionSettings) {
+  return (await import('./interaction-stores.js')).createInteractionStores(client, tableName, defaults);
+}
+
+/** The attention defaults, with the deployment's default quiet hours (StoreConfig.quietHours). */
+function attentionDefaults(config: StoreConfig): AttentionSettings {
+  const { quietHours: base, ...rest } = DEFAULT_ATTENTION;
+  const quiet = config.quietHours ?? base;
+  return quiet === 'off' || quiet === undefined ? rest : { ...rest, quietHours: quiet };
 }

@@ -4,6 +4,7 @@ import type { Space } from '../core/events.js';
 import { type Item, readString, toItem } from './attributes.js';
 import { dayPartition, rollupPartition } from './engagement-repository.js';
 import { notePartition } from './feedback-repository.js';
+import { spacePartition } from './keys.js';
 import { pendingPartition } from './pending-repository.js';
 import { queryAll } from './reads.js';
 import { TABLE } from './table.js';
@@ -17,8 +18,8 @@ const { byDay } = TABLE.indexes;
 /**
  * Everything the table holds under one space's keys, erased (`/community spaces forget`): its engagement
  * records (found day by day through the byDay index), then its rollups (last, so none rebuilt from records
- * not yet deleted survives), its deep-link answers and feedback notes. The space's directory
- * item and installation stay: the bot keeps serving the space.
+ * not yet deleted survives), its deep-link answers and feedback notes, who was welcomed and what its channels' budgets
+ * counted. The space's directory item, installation, welcome text and channel settings stay: the bot keeps serving the space.
  */
 export class SpaceDataRepository implements SpaceDataStore {
   constructor(
@@ -39,7 +40,15 @@ export class SpaceDataRepository implements SpaceDataStore {
       pendingPartition(space.platform, space.id),
       notePartition(space),
     ];
-    const other = (await Promise.all(partitions.map((pk) => this.partitionKeys(pk)))).flat();
+    // In the space's own partition: who was welcomed and what the budgets counted (not its settings).
+    const own = spacePartition(space);
+    const other = (
+      await Promise.all([
+        ...partitions.map((pk) => this.partitionKeys(pk)),
+        this.partitionKeys(own, 'WELCOMED#'),
+        this.partitionKeys(own, 'SPEND#'),
+      ])
+    ).flat();
     return { records, other: await deleteAll(this.client, this.tableName, other) };
   }
 
@@ -56,12 +65,14 @@ export class SpaceDataRepository implements SpaceDataStore {
     return items.map((item) => tableKey(readString(item, TABLE.partitionKey), 'EVT'));
   }
 
-  private async partitionKeys(partition: string): Promise<Item[]> {
+  private async partitionKeys(partition: string, prefix?: string): Promise<Item[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
-      KeyConditionExpression: '#pk = :pk',
+      KeyConditionExpression: prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
       ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-      ExpressionAttributeValues: toItem({ ':pk': partition }),
+      ExpressionAttributeValues: toItem(
+        prefix ? { ':pk': partition, ':prefix': prefix } : { ':pk': partition },
+      ),
       ProjectionExpression: '#pk, #sk',
     });
     return items.map((item) =>

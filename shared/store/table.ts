@@ -25,6 +25,15 @@
  * | deep-link answer   | `PENDING#<platform>:<space>` | `<random>`         | -  (single use, expires)            |
  * | guided form        | `FORM#<platform>:<member>`   | `FORM`             | -  (the member's private chat; expires) |
  * | feedback note      | `FEEDBACK#<platform>:<space>` | `<id>`            | -  (text removed when read; expires) |
+ * | outbox message     | `COMMUNITY#<community>`      | `OUTBOX#<id>`      | byMember while queued or sending: `OUTBOX` / `<due ISO>#<community>#<id>` (text and platform ids removed when it ends; expires 30 days after) |
+ * | outbox lease       | `OUTBOX#WORKER`              | `LEASE`            | -  (the worker's: owner, until, wake count; names nobody) |
+ * | attention settings | `COMMUNITY#<community>`      | `ATTENTION`        | -  (only what differs from the defaults) |
+ * | member mute        | `COMMUNITY#<community>`      | `MUTE#<member id>` | -                                   |
+ * | person spend       | `COMMUNITY#<community>`      | `SPEND#person#<person>#<topic>#<message id>` | -  (one per message; expires after 8 days) |
+ * | channel settings   | `SPACE#<platform>:<space>`   | `CHANNEL#<channel>` | -  (roles, muted; deleted when neither) |
+ * | channel spend      | `SPACE#<platform>:<space>`   | `SPEND#<channel or greeting>#<channel>#<message id>` | -  (one per message; expires after 8 days) |
+ * | welcome            | `SPACE#<platform>:<space>`   | `WELCOME`          | -                                   |
+ * | welcomed marker    | `SPACE#<platform>:<space>`   | `WELCOMED#<member id>` | -  (never expires: once, ever)  |
  *
  * The `byDay` index groups items: a space-day's engagement records (stats, edges), a community's spaces, and
  * finds a member code by its digest. The `byMember` index finds one member's records in one space (keys only):

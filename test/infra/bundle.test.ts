@@ -9,10 +9,13 @@ import { slackInstall } from '../../bots/slack/oauth/platform.js';
 import { esbuildOptions } from '../../infra/bundling.js';
 import { buildHttpEvent } from '../../infra/local/http-bridge.js';
 import { LOCAL_MEMBER_KEY } from '../../infra/local/runtime.js';
-import { descriptorOf } from '../../infra/platforms.js';
+import { OUTBOX_WORKER_ENTRY, outboxWorkerBundling } from '../../infra/outbox-worker.js';
+import { descriptorOf, PLATFORM_DESCRIPTORS } from '../../infra/platforms.js';
 import { PLATFORMS, type Platform } from '../../shared/core/events.js';
+import { outboxId } from '../../shared/core/outbox/outbox.js';
 import { startFakeServer } from '../../shared/platform/fake-server.js';
 import type { SandboxAction } from '../../shared/platform/sandbox.js';
+import { createStore } from '../../shared/store/index.js';
 import { httpEvent } from '../support/lambda.js';
 import { expectedMemberId } from '../support/member-ids.js';
 import { startTestTable, type TestTable } from '../support/table.js';
@@ -30,13 +33,20 @@ interface Bundle {
 }
 
 let outdir: string;
-const bundles = new Map<Platform, Bundle>();
+const bundles = new Map<BundleName, Bundle>();
 
-/** A bot bundled as deployed: the entry `index.mjs` and its chunks, read together. */
-async function bundle(platform: Platform, name: string): Promise<Bundle> {
+/** The bundles checked: each bot's, and the outbox worker's. */
+type BundleName = Platform | 'outbox';
+const BUNDLES: readonly BundleName[] = [...PLATFORMS, 'outbox'];
+
+/** A bot (or the worker) bundled as deployed: the entry `index.mjs` and its chunks, read together. */
+async function bundle(name: BundleName): Promise<Bundle> {
   const dir = join(outdir, name);
-  const bot = descriptorOf(platform);
-  const result = await build({ ...esbuildOptions(bot, bot.handlerEntry, dir), metafile: true });
+  const { entry, bundling } =
+    name === 'outbox'
+      ? { entry: OUTBOX_WORKER_ENTRY, bundling: outboxWorkerBundling(PLATFORM_DESCRIPTORS) }
+      : { entry: descriptorOf(name).handlerEntry, bundling: descriptorOf(name).bundling };
+  const result = await build({ ...esbuildOptions({ bundling }, entry, dir), metafile: true });
   const outputs = Object.entries(result.metafile.outputs);
   const inputs = outputs.flatMap(([, output]) =>
     Object.entries(output.inputs)
@@ -49,28 +59,26 @@ async function bundle(platform: Platform, name: string): Promise<Bundle> {
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'bot-bundles-'));
-  for (const platform of PLATFORMS) {
-    bundles.set(platform, await bundle(platform, platform));
-  }
+  for (const name of BUNDLES) bundles.set(name, await bundle(name));
 });
 
 afterAll(() => {
   rmSync(outdir, { recursive: true, force: true });
 });
 
-function bundleOf(platform: Platform): Bundle {
-  const found = bundles.get(platform);
-  if (!found) throw new Error(`no ${platform} bundle`);
+function bundleOf(name: BundleName): Bundle {
+  const found = bundles.get(name);
+  if (!found) throw new Error(`no ${name} bundle`);
   return found;
 }
 
 /** Input packages whose name matches, e.g. `@aws-sdk/nested-clients`. */
-function packagesIn(platform: Platform, pattern: RegExp): string[] {
+function packagesIn(platform: BundleName, pattern: RegExp): string[] {
   const names = bundleOf(platform).inputs.map((path) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1]);
   return [...new Set(names.filter((name): name is string => name !== undefined && pattern.test(name)))];
 }
 
-describe.each(PLATFORMS)('the %s bundle', (platform) => {
+describe.each(BUNDLES)('the %s bundle', (platform) => {
   it('imports node:http as CommonJS, so loading it does not load undici', () => {
     const { code, inputs } = bundleOf(platform);
 
@@ -164,6 +172,88 @@ describe('the bundled handlers', () => {
       expect(after.map((item) => item.memberId?.S)).toContain(expectedMemberId(platform, sender));
     },
   );
+});
+
+describe('the bundled outbox worker', () => {
+  // Loads the worker bundle and runs it once as its schedule would, printing its report.
+  const RUNNER = `
+    import { pathToFileURL } from 'node:url';
+    const { handler } = await import(pathToFileURL(process.argv[2]).href);
+    const report = await handler(
+      { source: 'community.outbox', wake: false },
+      { getRemainingTimeInMillis: () => 70000 },
+    );
+    process.stdout.write(JSON.stringify(report));
+    process.exit(0);
+  `;
+  let table: TestTable;
+
+  beforeAll(async () => {
+    table = await startTestTable();
+  });
+
+  afterAll(async () => {
+    await table.close();
+  });
+
+  it('sends a due message in a fresh Node process and marks it sent', async () => {
+    // Prepare: a Telegram post due now, quiet hours off (the test may run at any hour).
+    const api = await descriptorOf('telegram').sandbox.startFakeApi();
+    const store = createStore({ tableName: table.tableName, endpoint: table.endpoint });
+    const communityId = 'c-bundle';
+    const target = { space: { platform: 'telegram', id: '-100200300' }, channelId: '-100200300' } as const;
+    const key = 'announce:bundle-test';
+    const id = await outboxId(communityId, key);
+    const now = new Date();
+    await store.core.attention.saveSettings(communityId, { quietHours: undefined });
+    await store.core.outbox.add({
+      id,
+      key,
+      communityId,
+      purpose: 'announcement',
+      audience: { kind: 'channel', target },
+      message: { text: 'Sent by the bundled worker' },
+      allowance: { kind: 'unsolicited' },
+      status: 'queued',
+      createdAt: now,
+      dueAt: now,
+      attempts: 0,
+    });
+    const runner = join(outdir, 'run-worker.mjs');
+    writeFileSync(runner, RUNNER);
+    // Every platform's sandbox settings, as the stack gives the worker every bot's; only Telegram listens.
+    const platforms = Object.assign(
+      {},
+      ...PLATFORM_DESCRIPTORS.map((bot) =>
+        bot.sandbox.env(bot.platform === 'telegram' ? api.url : 'http://127.0.0.1:9'),
+      ),
+    );
+
+    // Act
+    const { stdout } = await run(process.execPath, [runner, bundleOf('outbox').file], {
+      env: {
+        PATH: process.env.PATH,
+        ...platforms,
+        TABLE_NAME: table.tableName,
+        DYNAMODB_ENDPOINT: table.endpoint,
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
+    });
+    await api.close();
+
+    // Assess: posted once to the group, and the item says where it went.
+    expect(JSON.parse(stdout)).toMatchObject({ leased: true, sent: 1, failed: 0 });
+    const posts = api.requests.filter((request) => request.path.endsWith('/sendMessage'));
+    expect(posts.map((request) => request.payload)).toEqual([
+      // Telegram's chat ids are numbers in the Bot API's JSON.
+      expect.objectContaining({ chat_id: Number(target.channelId), text: 'Sent by the bundled worker' }),
+    ]);
+    expect(await store.core.outbox.get(communityId, id)).toMatchObject({
+      status: 'sent',
+      posted: { channelId: target.channelId },
+    });
+    store.client.destroy();
+  });
 });
 
 describe('the bundled Slack installation flow', () => {

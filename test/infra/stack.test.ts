@@ -14,13 +14,15 @@ import { slackPlatform } from '../../bots/slack/platform.js';
 import { BOT_TABLE_ACTIONS, BotFunction, TABLE_KEY_ACTIONS } from '../../infra/bot-function.js';
 import { BOT_ALIASES, BOT_BUNDLE, esbuildOptions, UNUSED_MODULE_STUB } from '../../infra/bundling.js';
 import { CommunityStack } from '../../infra/community-stack.js';
-import { descriptorOf } from '../../infra/platforms.js';
+import { type OutboxWorker, outboxWorkerBundling, WORKER_TABLE_ACTIONS } from '../../infra/outbox-worker.js';
+import { descriptorOf, PLATFORM_DESCRIPTORS } from '../../infra/platforms.js';
 import {
   INSTALL_LEADING_KEYS,
   INSTALL_TABLE_ACTIONS,
   type SlackInstallFunction,
 } from '../../infra/slack-install-function.js';
 import { EXTENSION_DEFAULT_PORT } from '../../shared/lambda/secrets.js';
+import { SCHEDULED_EVENT } from '../../shared/lambda/wake.js';
 import { TABLE } from '../../shared/store/table.js';
 
 type Resources = Record<string, { Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
@@ -46,6 +48,7 @@ const BOTS = [
       'TABLE_NAME',
       'MEMBERS_SECRET_ARN',
       'SLACK_SECRET_ARN',
+      'OUTBOX_FUNCTION_NAME',
       'SLACK_BOT_ID',
       'SLACK_BOT_USER_ID',
       'SPACES_MODE',
@@ -62,6 +65,7 @@ const BOTS = [
       'TABLE_NAME',
       'MEMBERS_SECRET_ARN',
       'DISCORD_SECRET_ARN',
+      'OUTBOX_FUNCTION_NAME',
       'DISCORD_APPLICATION_ID',
       'DISCORD_PUBLIC_KEY',
       'SPACES_MODE',
@@ -78,6 +82,7 @@ const BOTS = [
       'TABLE_NAME',
       'MEMBERS_SECRET_ARN',
       'TELEGRAM_SECRET_ARN',
+      'OUTBOX_FUNCTION_NAME',
       'TELEGRAM_BOT_USERNAME',
       'SPACES_MODE',
       ...EXTENSION_ENV,
@@ -115,6 +120,23 @@ function botFunction(platform: string): { logicalId: string; properties: Record<
   const resource = (template.findResources('AWS::Lambda::Function') as Resources)[logicalId];
   if (!resource) throw new Error(`No function for ${platform}`);
   return { logicalId, properties: resource.Properties };
+}
+
+/** The outbox worker's function resource. */
+function workerFunction(): { logicalId: string; properties: Record<string, unknown> } {
+  const worker = stack.node.findChild('Outbox') as OutboxWorker;
+  const logicalId = stack.getLogicalId(worker.function.node.defaultChild as CfnElement);
+  const resource = (template.findResources('AWS::Lambda::Function') as Resources)[logicalId];
+  if (!resource) throw new Error('No outbox worker function');
+  return { logicalId, properties: resource.Properties };
+}
+
+/** The statements of every policy attached to a role. */
+function roleStatements(roleId: string): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: roleId }] },
+  }) as Resources;
+  return Object.values(policies).flatMap(statementsOf);
 }
 
 /** The Slack installation function's resource and its role's policy statements. */
@@ -244,7 +266,8 @@ describe('table', () => {
 
 describe('functions', () => {
   it('runs three bots and the Slack installation flow on nodejs24.x, arm64, 512 MB, 10 s', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+    // And the outbox worker (below).
+    template.resourceCountIs('AWS::Lambda::Function', 5);
     for (const properties of [
       ...BOTS.map(({ platform }) => botFunction(platform).properties),
       installFunction().properties,
@@ -332,11 +355,13 @@ describe('functions', () => {
 describe('permissions', () => {
   it('allows exactly the bot table actions on the table and its two indexes, no Scan', () => {
     const tableId = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0];
-    const installRole = getAttOf(installFunction().properties.Role);
+    const otherRoles = [installFunction(), workerFunction()].map(({ properties }) =>
+      getAttOf(properties.Role),
+    );
     const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter(
       (policy) =>
         !JSON.stringify(policy).includes('lambda:InvokeFunction') &&
-        !JSON.stringify(policy.Properties.Roles).includes(installRole),
+        !otherRoles.some((role) => JSON.stringify(policy.Properties.Roles).includes(role)),
     );
     expect(policies).toHaveLength(3);
     expect(BOT_TABLE_ACTIONS).not.toContain('dynamodb:Scan');
@@ -380,13 +405,16 @@ describe('permissions', () => {
             : 0,
       );
       const statements = statementsOf(policy);
-      // The second policy lets the function hand later jobs to itself, and nothing else.
+      // The second policy lets the function hand later jobs to itself and wake the outbox worker, nothing else.
       expect(others).toHaveLength(1);
       expect(statementsOf(others[0])).toEqual([
         {
           Effect: 'Allow',
           Action: 'lambda:InvokeFunction',
-          Resource: { 'Fn::GetAtt': [botFunction(platform).logicalId, 'Arn'] },
+          Resource: [
+            { 'Fn::GetAtt': [botFunction(platform).logicalId, 'Arn'] },
+            { 'Fn::GetAtt': [workerFunction().logicalId, 'Arn'] },
+          ],
         },
       ]);
       const secretRead = statements.find((s) => s.Action === 'secretsmanager:GetSecretValue');
@@ -492,22 +520,33 @@ describe('the Slack installation function', () => {
 });
 
 describe('spaces mode', () => {
+  // The outbox worker serves no space: it sends what the bots enqueued, and has no SPACES_MODE.
+  const modesIn = (resources: Resources) =>
+    Object.entries(resources)
+      .filter(([logicalId]) => !logicalId.startsWith('OutboxFunction'))
+      .map(
+        ([, fn]) =>
+          (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.SPACES_MODE,
+      );
   const modeOf = (context: Record<string, unknown>) => {
     const throwaway = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
-    const functions = Template.fromStack(new CommunityStack(throwaway, 'Modes')).findResources(
-      'AWS::Lambda::Function',
-    ) as Resources;
-    return Object.values(functions).map(
-      (fn) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.SPACES_MODE,
+    return modesIn(
+      Template.fromStack(new CommunityStack(throwaway, 'Modes')).findResources(
+        'AWS::Lambda::Function',
+      ) as Resources,
     );
   };
 
-  it('sets SPACES_MODE on every function: approved by default, open when the context says so', () => {
+  it('sets SPACES_MODE on every function that serves spaces: approved by default, open when the context says so', () => {
+    expect(modesIn(template.findResources('AWS::Lambda::Function') as Resources)).toEqual([
+      'approved',
+      'approved',
+      'approved',
+      'approved',
+    ]);
     expect(
-      Object.values(template.findResources('AWS::Lambda::Function') as Resources).map(
-        (fn) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.SPACES_MODE,
-      ),
-    ).toEqual(['approved', 'approved', 'approved', 'approved']);
+      (workerFunction().properties.Environment as { Variables: Record<string, unknown> }).Variables,
+    ).not.toHaveProperty('SPACES_MODE');
     expect(modeOf({ spacesMode: 'open' })).toEqual(['open', 'open', 'open', 'open']);
   });
 
@@ -552,6 +591,153 @@ describe('nightly rollups', () => {
       FunctionName: { 'Fn::GetAtt': [targetId, 'Arn'] },
       Principal: 'events.amazonaws.com',
     });
+  });
+});
+
+describe('the outbox worker', () => {
+  const variablesOf = (properties: Record<string, unknown>) =>
+    (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+  it('runs on nodejs24.x, arm64, 512 MB, 75 s (a run drains 55 s at most), its failed runs not retried', () => {
+    const { properties, logicalId } = workerFunction();
+
+    expect(properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 512,
+      Timeout: 75,
+      Handler: 'index.handler',
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId },
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+    });
+  });
+
+  it("gets the table name, the three bots' secret ARNs and their non-secret ids, not the member key", () => {
+    const variables = variablesOf(workerFunction().properties);
+
+    expect(Object.keys(variables).sort()).toEqual(
+      [
+        'TABLE_NAME',
+        'SLACK_SECRET_ARN',
+        'DISCORD_SECRET_ARN',
+        'TELEGRAM_SECRET_ARN',
+        'SLACK_BOT_ID',
+        'SLACK_BOT_USER_ID',
+        'DISCORD_APPLICATION_ID',
+        'DISCORD_PUBLIC_KEY',
+        'TELEGRAM_BOT_USERNAME',
+        ...EXTENSION_ENV,
+      ].sort(),
+    );
+    for (const { platform } of BOTS) {
+      const name = `${platform.toUpperCase()}_SECRET_ARN`;
+      expect(variables[name]).toEqual(botFunctionVariables(platform)[name]);
+    }
+  });
+
+  it('may use the table and its due index, the key through DynamoDB, read the three bot secrets, write its logs: nothing else', () => {
+    const { properties } = workerFunction();
+    const statements = roleStatements(getAttOf(properties.Role));
+    const tableId = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0];
+    const logGroup = refOf((properties.LoggingConfig as { LogGroup: unknown }).LogGroup);
+
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        // No delete, no batch write, no scan: the worker updates messages and the lease, puts spends.
+        Action: [
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+        ],
+        Resource: [
+          { 'Fn::GetAtt': [tableId, 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/byMember']] },
+        ],
+      },
+      tableKeyStatement(),
+      {
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: BOTS.map(
+          ({ platform }) => botFunctionVariables(platform)[`${platform.toUpperCase()}_SECRET_ARN`],
+        ),
+      },
+    ]);
+    expect(WORKER_TABLE_ACTIONS).not.toContain('dynamodb:Scan');
+  });
+
+  it('is woken by every bot: OUTBOX_FUNCTION_NAME names it', () => {
+    for (const { platform } of BOTS) {
+      expect(botFunctionVariables(platform).OUTBOX_FUNCTION_NAME).toEqual({
+        Ref: workerFunction().logicalId,
+      });
+    }
+  });
+
+  it('runs every minute from an EventBridge Scheduler schedule whose role may invoke it and nothing else', () => {
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule') as Resources);
+    expect(schedules).toHaveLength(1);
+    const properties = schedules[0]?.Properties as {
+      ScheduleExpression: string;
+      FlexibleTimeWindow: unknown;
+      Target: { Arn: unknown; Input: string; RetryPolicy: unknown; RoleArn: unknown };
+    };
+
+    expect(properties.ScheduleExpression).toBe('rate(1 minute)');
+    expect(properties.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+    expect(properties.Target.Arn).toEqual({ 'Fn::GetAtt': [workerFunction().logicalId, 'Arn'] });
+    expect(JSON.parse(properties.Target.Input)).toEqual(SCHEDULED_EVENT);
+    expect(properties.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 });
+    const roleId = getAttOf(properties.Target.RoleArn);
+    expect(roleStatements(roleId)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: { 'Fn::GetAtt': [workerFunction().logicalId, 'Arn'] },
+      },
+    ]);
+    const role = (template.findResources('AWS::IAM::Role') as Resources)[roleId];
+    expect(JSON.stringify(role?.Properties.AssumeRolePolicyDocument)).toContain('scheduler.amazonaws.com');
+  });
+
+  it('counts the log lines of failed messages and alarms at one in five minutes, on a topic ops subscribe to', () => {
+    const logGroup = refOf((workerFunction().properties.LoggingConfig as { LogGroup: unknown }).LogGroup);
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter') as Resources);
+    expect(filters).toHaveLength(1);
+    const filter = filters[0]?.Properties as {
+      FilterPattern: string;
+      LogGroupName: unknown;
+      MetricTransformations: { MetricName: string; MetricNamespace: string; MetricValue: string }[];
+    };
+    expect(filter.FilterPattern).toBe('{ $.code = "outbox_failed" }');
+    expect(filter.LogGroupName).toEqual({ Ref: logGroup });
+    const [metric] = filter.MetricTransformations;
+
+    const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+    expect(topics).toHaveLength(1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: metric?.MetricName,
+      Namespace: metric?.MetricNamespace,
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topics[0] }],
+    });
+    template.hasOutput('OutboxAlarmTopicArn', { Value: { Ref: topics[0] } });
   });
 });
 
@@ -646,6 +832,8 @@ describe('outputs', () => {
         'DiscordInteractionsUrl',
         'TelegramWebhookUrl',
         'TableName',
+        'OutboxAlarmTopicArn',
+        'OutboxFailedAlarmName',
         'SlackSecretArn',
         'DiscordSecretArn',
         'TelegramSecretArn',
@@ -685,7 +873,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings).toEqual([]);
   });
 
-  it('acknowledges only APIG4 on the five routes and SMG4 on the four secrets, each with a reason', () => {
+  it('acknowledges only APIG4 on the five routes, SMG4 on the four secrets and SNS2 on the alarm topic, each with a reason', () => {
     const acknowledged = app.node.findAll().flatMap((construct) =>
       construct.node.metadata
         .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
@@ -704,6 +892,7 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-SMG4 CommunityBots/MembersSecret',
         'AwsSolutions-SMG4 CommunityBots/SlackSecret',
         'AwsSolutions-SMG4 CommunityBots/TelegramSecret',
+        'AwsSolutions-SNS2 CommunityBots/Outbox/AlarmTopic',
       ].sort(),
     );
     for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(40);
@@ -761,6 +950,15 @@ describe('bundling', () => {
       expect(existsSync(path)).toBe(true);
     }
     expect(existsSync(UNUSED_MODULE_STUB)).toBe(true);
+  });
+
+  it("bundles the outbox worker with every bot's replacements: it carries the three transports", () => {
+    const aliases = (bundling: Parameters<typeof esbuildOptions>[0]) =>
+      Object.keys(esbuildOptions(bundling, 'e', 'o').alias ?? {}).sort();
+
+    expect(aliases({ bundling: outboxWorkerBundling(PLATFORM_DESCRIPTORS) })).toEqual(
+      [...new Set(PLATFORM_DESCRIPTORS.flatMap((bot) => aliases(bot)))].sort(),
+    );
   });
 
   it('deploys a Slack ESM bundle in chunks, without express or undici', () => {

@@ -319,7 +319,12 @@ describe('/community spaces forget', () => {
     // Assess 2: one later private answer with counts: T's 5 records, and the rest of what it held (its
     // rollups, note and waiting answer).
     const held = partitionsOf(beforeErase, T);
-    const other = (held.ROLLUP ?? 0) + (held.PENDING ?? 0) + (held.FEEDBACK ?? 0);
+    // In the space's own partition: budget spends (its notice's) and welcome markers.
+    const counted = [...beforeErase.keys()].filter((key) =>
+      new RegExp(`^SPACE#${keyOf(T)}\\|(SPEND|WELCOMED)#`).test(key),
+    ).length;
+    expect(counted).toBeGreaterThan(0);
+    const other = (held.ROLLUP ?? 0) + (held.PENDING ?? 0) + (held.FEEDBACK ?? 0) + counted;
     expect(erasedAnswer).toEqual([
       `Erased what was recorded in telegram forget ${keyOf(T)}. This run deleted 5 engagement records and ` +
         `${other} other items (daily totals, waiting answers, feedback notes); a run that resumed after a ` +

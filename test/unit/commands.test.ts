@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readAnnouncement } from '../../shared/core/announce/feature.js';
+import { isProblem, readCommand } from '../../shared/core/command-grammar.js';
 import { listCommands, type TableEntry } from '../../shared/core/command-table.js';
 import type { DayTotals, EngagementStore } from '../../shared/core/engagement.js';
 import type { CommandInvoked, Space } from '../../shared/core/events.js';
@@ -189,5 +191,38 @@ describe('feedback note ids', () => {
     expect(noteId(event)).toBe(noteId({ ...event }));
     expect(noteId(event)).not.toBe(noteId({ ...event, id: 'other' }));
     expect(noteId(event)).toMatch(/^[0-9a-z]{1,13}$/);
+  });
+});
+
+describe('announce <text> [everywhere]', () => {
+  /** What the announce handler reads from a command as the grammar delivers it. */
+  function read(input: CommandInvoked['input']) {
+    const call = readCommand(COMMAND_TABLE, input, 'discord');
+    if (isProblem(call)) throw new Error(call.problem);
+    return readAnnouncement({ values: call.values } as unknown as CommandTurn);
+  }
+
+  it('reads a final `everywhere` off typed text, and keeps the text otherwise', () => {
+    expect(read({ text: 'announce Meetup on Friday everywhere' })).toEqual({
+      text: 'Meetup on Friday',
+      everywhere: true,
+    });
+    expect(read({ text: 'announce Meetup on Friday' })).toEqual({
+      text: 'Meetup on Friday',
+      everywhere: false,
+    });
+    expect(read({ text: 'announce We are everywhere.' })).toEqual({
+      text: 'We are everywhere.',
+      everywhere: false,
+    });
+  });
+
+  it("takes Discord's boolean option as said, the text as typed", () => {
+    const options = { text: 'Meetup everywhere', everywhere: false };
+    expect(read({ path: ['announce'], options })).toEqual({ text: 'Meetup everywhere', everywhere: false });
+    expect(read({ path: ['announce'], options: { text: 'Meetup', everywhere: true } })).toEqual({
+      text: 'Meetup',
+      everywhere: true,
+    });
   });
 });

@@ -27,6 +27,8 @@ describe('loadDiscordConfig', () => {
       spacesMode: 'approved',
       // The member key is read on the first event, never at start.
       pseudonyms: expect.any(Function),
+      // No worker named: a wake only marks the lease (the schedule still runs the worker).
+      wake: {},
     });
     expect(typeof secrets).toBe('function');
     expect(Object.isFrozen(loadDiscordConfig(ENV))).toBe(true);

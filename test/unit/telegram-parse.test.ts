@@ -127,7 +127,13 @@ describe('translateMessage', () => {
     const fromBot = { ...base, from: { ...base.from, is_bot: true } };
     const asChat = { ...base, sender_chat: base.chat };
 
-    expect(translateMessage(messageOf('new-chat-members'), 1, BOT)).toEqual({ ignored: 'service message' });
+    const pinned = { ...base, text: undefined, pinned_message: { message_id: 9, chat: base.chat, date: 0 } };
+
+    // A join's service message is a join now (issue 9): see test/integration/telegram-outbox.test.ts.
+    expect(translateMessage(messageOf('new-chat-members'), 1, BOT)).toMatchObject({
+      events: [{ kind: 'member_joined', name: 'Dave' }],
+    });
+    expect(translateMessage(pinned as Message, 1, BOT)).toEqual({ ignored: 'service message' });
     expect(translateMessage(fromBot as Message, 1, BOT)).toEqual({ ignored: 'message from a bot' });
     expect(translateMessage(asChat as Message, 1, BOT)).toEqual({
       ignored: 'message sent on behalf of a chat',
@@ -309,11 +315,13 @@ describe('translateChatMember', () => {
     expect(translateChatMember(joined(), 640000104)).toEqual({
       events: [
         {
-          id: '640000104',
+          // Named by chat, member and date, so the join's service message is the same event (issue 9).
+          id: 'join:18faca2c1e045b82d404e493',
           kind: 'member_joined',
           location: GROUP,
           member: { platform: 'telegram', id: '444444444' },
           occurredAt: new Date(1735725780 * 1000),
+          name: 'Dave',
         },
       ],
     });

@@ -15,18 +15,21 @@ export const INSTALL_PATH = '/slack/install';
 export const REDIRECT_PATH = '/slack/oauth_redirect';
 
 /**
- * The bot scopes an installation asks for: what the events handler reads and says (the same list as the
- * README's single-workspace set-up).
+ * The bot scopes an installation asks for: what the events handler reads and says, and what the outbox
+ * needs to check a DM before a resend (`im:write` for conversations.open, `im:history` to read it). The
+ * same list as the README's single-workspace set-up.
  */
 export const SLACK_BOT_SCOPES = [
   'channels:history',
   'groups:history',
+  'im:history',
   'reactions:read',
   'channels:read',
   'groups:read',
   'users:read',
   'commands',
   'chat:write',
+  'im:write',
 ] as const;
 
 /** The state secret signs the `state` parameter (a JWT): anything shorter is guessable. */

@@ -4,10 +4,10 @@
  * moves B alone into A's community (one item changes: B's space item). `/community unlink` detaches a space
  * into a community of its own again.
  */
-import { answerOnce, IN_REQUEST_MS } from '../answers.js';
 import { COMMAND_NAME } from '../command-table.js';
 import type { ButtonPressed, Space } from '../events.js';
 import { answer, type CommandTurn, type Handler, type Outcome, type Turn } from '../feature.js';
+import { memberAudience } from '../outbox/audience.js';
 import {
   isLinkCodeDigest,
   LINK_CODE_TTL_MS,
@@ -217,28 +217,32 @@ async function usableCode(
 }
 
 /**
- * The moderator who issued the code hears that it was used, privately, when the link was made on their
- * platform. Across platforms the bot cannot speak on the other one yet (the outbox, issue 9, will carry it).
+ * The moderator who issued the code hears that it was used, privately, through the outbox (on whichever
+ * platform they issued it): the result of their own action, so it spends no budget. False when they cannot
+ * be told (they opted out) or the note could not be queued.
  */
 async function tellIssuer(turn: Turn, code: LinkCode, here: SpaceRecord): Promise<boolean> {
-  if (code.issuedIn.platform !== here.platform) return false;
-  const { messenger, stores, logger } = turn.services;
+  const { services, now } = turn;
   const text = `Your link code was used: ${describe(here)} joined your community.`;
-  const result = await answerOnce(
-    stores.ledger,
-    logger,
-    {
-      space: code.issuedIn,
-      key: `link-used:${turn.event.id}`,
-      inProgressMs: IN_REQUEST_MS,
-      now: () => turn.now,
-    },
-    () => messenger.sendPrivate(code.issuedIn, code.issuedBy, { text }),
-  ).catch((error: unknown) => {
-    logger.warn('link issuer not told', { error });
-    return undefined;
-  });
-  return typeof result === 'object' && result.kind === 'sent';
+  try {
+    const audience = await memberAudience(services, code.communityId, code.issuedIn, code.issuedBy);
+    if (!audience) return false;
+    await services.outbox.enqueue(
+      {
+        key: `link-used:${turn.event.id}`,
+        communityId: code.communityId,
+        purpose: 'link_used',
+        audience,
+        allowance: { kind: 'reply' },
+        message: { text },
+      },
+      now,
+    );
+    return true;
+  } catch (error) {
+    services.logger.warn('link issuer not told', { error });
+    return false;
+  }
 }
 
 /** A space for people: its platform, its name when known, and its key. */

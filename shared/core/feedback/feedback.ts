@@ -5,12 +5,12 @@
  * invocation (each delivery at most once), and the member hears "Thanks, moderators have it".
  */
 
-import { answerOnce, IN_REQUEST_MS } from '../answers.js';
 import { COMMAND_NAME } from '../command-table.js';
 import type { ButtonPressed, InteractionEvent, Member, Space } from '../events.js';
 import { answer, type Feature, type Outcome, type Turn } from '../feature.js';
 import { placesOf, sumCounts } from '../members/kinds.js';
 import type { Form, OutboundMessage } from '../messenger.js';
+import { memberAudience } from '../outbox/audience.js';
 
 /** Long enough for a paragraph, short enough to read in a notification. */
 export const FEEDBACK_MAX_LENGTH = 1000;
@@ -105,43 +105,39 @@ function notHere(): Outcome {
   return answer(`Send \`/${COMMAND_NAME} feedback\` in your community, so I know whose moderators to tell.`);
 }
 
-/** Runs later: each moderator gets the note privately once, however often this job runs. */
+/**
+ * Moderators' notes (feedback) count against their own weekly cap, not the unsolicited one: reading the
+ * community's feedback is part of the role. A moderator who mutes the bot or opts out gets none.
+ */
+export const MODERATOR_NOTES = { kind: 'subscribed', topic: 'moderator notes', perWeek: 20 } as const;
+
+/** Runs later: each moderator's note is queued in the outbox once, however often this job runs. */
 async function deliverToModerators(turn: Turn): Promise<OutboundMessage> {
-  const { event, services } = turn;
+  const { event, services, space: record, now } = turn;
   const { space } = event.location;
   const note = await services.stores.feedback.get(space, noteId(event));
-  if (!note) return { text: THANKS_KEPT };
+  if (!note || !record) return { text: THANKS_KEPT };
   const moderators = await services.messenger.moderators(space);
-  let reached = 0;
+  let queued = 0;
   for (const moderator of moderators) {
     if (moderator.id === event.member.id) continue;
-    if (await deliverOnce(turn, note.id, moderator, noteMessage(space, note.id, note.text, note.from))) {
-      reached += 1;
-    }
+    const audience = await memberAudience(services, record.communityId, space, moderator);
+    if (!audience) continue;
+    await services.outbox.enqueue(
+      {
+        key: `feedback:${note.id}:to:${audience.memberId}`,
+        communityId: record.communityId,
+        purpose: 'feedback_note',
+        audience,
+        allowance: MODERATOR_NOTES,
+        message: noteMessage(space, note.id, note.text, note.from),
+      },
+      now,
+    );
+    queued += 1;
   }
-  services.logger.info('feedback delivered', { noteId: note.id, moderators: moderators.length, reached });
-  return { text: reached > 0 ? THANKS : THANKS_KEPT };
-}
-
-/** Sends one moderator the note, at most once however often the job runs; true when it reached them. */
-async function deliverOnce(
-  { services, now, event }: Turn,
-  id: string,
-  moderator: Member,
-  message: OutboundMessage,
-): Promise<boolean> {
-  const claim = {
-    space: event.location.space,
-    key: `feedback:${id}:to:${moderator.id}`,
-    inProgressMs: IN_REQUEST_MS,
-    now: () => now,
-  };
-  const sent = await answerOnce(services.stores.ledger, services.logger, claim, async () =>
-    services.messenger.sendPrivate(event.location.space, moderator, message),
-  );
-  // Delivered by an earlier run (the ledger says so): it reached them then.
-  if (sent === 'duplicate') return true;
-  return sent !== 'in_progress' && sent.kind === 'sent';
+  services.logger.info('feedback queued', { noteId: note.id, moderators: moderators.length, queued });
+  return { text: queued > 0 ? THANKS : THANKS_KEPT };
 }
 
 function noteMessage(space: Space, id: string, text: string, from: Member): OutboundMessage {

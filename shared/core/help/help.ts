@@ -10,8 +10,8 @@ export const helpFeature: Feature = {
 };
 
 /**
- * Everyone's commands, then (for a moderator, in a community) the moderators' ones. A group is listed
- * under its name, its subcommands indented.
+ * Everyone's commands, then (for a moderator, in a community) the moderators' ones. A group is one line:
+ * its name and its subcommands' names.
  */
 export async function helpText(turn: CommandTurn): Promise<string> {
   // The platform's word only: help is the commonest command, and a table read for the rare community
@@ -37,17 +37,27 @@ export async function helpText(turn: CommandTurn): Promise<string> {
   return sections.join('\n');
 }
 
+/**
+ * One line per command, and one per group with its subcommands' names: the whole list must fit one
+ * Discord message (2,000 characters) now that the moderators' commands are many.
+ */
 function lines(title: string, commands: readonly ResolvedCommand[]): string[] {
   if (commands.length === 0) return [];
   const out = [`**${title}**`];
-  let group: string | undefined;
+  const listed = new Set<string>();
   for (const command of commands) {
-    if (command.group && command.group.name !== group) {
-      group = command.group.name;
-      out.push(`\`/${COMMAND_NAME} ${group}\`: ${command.group.summary}`);
+    const { group } = command;
+    if (!group) {
+      out.push(`\`${usage(command)}\`: ${command.spec.summary}`);
+      continue;
     }
-    const indent = command.group ? '  ' : '';
-    out.push(`${indent}\`${usage(command)}\`: ${command.spec.summary}`);
+    if (listed.has(group.name)) continue;
+    listed.add(group.name);
+    const names = commands
+      .filter((one) => one.group?.name === group.name)
+      .map((one) => one.spec.name)
+      .join(' | ');
+    out.push(`\`/${COMMAND_NAME} ${group.name} ${names}\`: ${group.summary}`);
   }
   return out;
 }

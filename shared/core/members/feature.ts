@@ -1,7 +1,8 @@
 /**
  * Members and privacy: `/community me ...` lets a person link their identities across platforms, see what the
  * product holds about them, stop it and erase it; `/community forget <member>` lets community moderators
- * erase someone who asked another way; `/community settings retention` sets how long records are kept.
+ * erase someone who asked another way. `/community settings retention` (how long records are kept) is
+ * handled here and listed in the settings group (attention/feature.ts).
  */
 import { COMMAND_NAME } from '../command-table.js';
 import type { SpaceRecord } from '../communities/model.js';
@@ -137,7 +138,8 @@ function parseMember(value: string | undefined): Member | undefined {
   return at > 0 && PLATFORMS.includes(platform) && id ? { platform, id } : undefined;
 }
 
-async function setRetention(turn: CommandTurn) {
+/** `/community settings retention <days>` (the settings group lives in attention/feature.ts). */
+export async function setRetention(turn: CommandTurn) {
   const days = turn.values.days as number;
   if (!Number.isInteger(days) || days < MIN_RETENTION_DAYS || days > MAX_RETENTION_DAYS) {
     return answer(`Retention is a whole number of days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}.`);
@@ -209,26 +211,6 @@ export const membersFeature: Feature = {
       communityOnly: true,
       options: [{ name: 'member', type: 'member', summary: 'Whose data', required: true }],
     },
-    {
-      name: 'settings',
-      summary: "This community's settings",
-      commands: [
-        {
-          name: 'retention',
-          summary: 'How many days raw engagement records are kept',
-          moderatorOnly: true,
-          communityOnly: true,
-          options: [
-            {
-              name: 'days',
-              type: 'number',
-              summary: `${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}`,
-              required: true,
-            },
-          ],
-        },
-      ],
-    },
   ],
   commandHandlers: {
     'me show': { run: async () => ({ kind: 'later' }), later: (turn) => inSpace(turn, showMember) },
@@ -238,7 +220,6 @@ export const membersFeature: Feature = {
     'me optin': { run: (turn) => withSpace(turn, (t, space) => setOptedOut(t, space, false)) },
     'me forget': { run: (turn) => withSpace(turn, async () => askToForget()) },
     forget: { run: askToForgetMember },
-    'settings retention': { run: setRetention },
   },
   buttonHandlers: {
     [FORGET_ME_ACTION]: forgetMe,

@@ -52,13 +52,6 @@ export const CORE_MEMBER_DATA: readonly MemberDataKind[] = [
       sumCounts(placesOf(scope).map(({ space, member }) => stores.pending.eraseMember(space, member))),
   },
   {
-    name: 'delivery receipts',
-    purpose: 'that a note was delivered to you once (moderators)',
-    keptFor: 'two days',
-    erase: (scope, stores) =>
-      sumCounts(placesOf(scope).map(({ space, member }) => stores.ledger.eraseMember(space, member))),
-  },
-  {
     name: 'forms in progress',
     purpose: 'your answers so far to a question the bot asked you privately',
     keptFor: '30 minutes',

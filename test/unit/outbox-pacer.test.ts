@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { Pacer } from '../../shared/core/outbox/pacer.js';
+
+describe('the pacer keeps sends inside the limits', () => {
+  it('spaces a 1-per-second channel a second apart', () => {
+    const pacer = new Pacer();
+    const rules = [{ key: 'slack:T1:C1', limit: 1, windowMs: 1000 }];
+    expect(pacer.readyAt(rules, 0)).toBe(0);
+    pacer.spend(rules, 0);
+    expect(pacer.readyAt(rules, 10)).toBe(1000);
+    expect(pacer.readyAt([{ key: 'slack:T1:C2', limit: 1, windowMs: 1000 }], 10)).toBe(10);
+  });
+
+  it('lets 20 a minute into a group, then waits for the oldest to age out', () => {
+    const pacer = new Pacer();
+    const rules = [
+      { key: 'chat', limit: 1, windowMs: 1000 },
+      { key: 'group', limit: 20, windowMs: 60_000 },
+    ];
+    for (let second = 0; second < 20; second += 1) {
+      expect(pacer.readyAt(rules, second * 1000)).toBe(second * 1000);
+      pacer.spend(rules, second * 1000);
+    }
+    expect(pacer.readyAt(rules, 20_000)).toBe(60_000);
+  });
+
+  it('honours what the platform said: an empty bucket until its reset, a 429 until retry_after', () => {
+    const pacer = new Pacer();
+    const rules = [{ key: 'discord:channel:1', limit: 5, windowMs: 5000 }];
+    pacer.spend(rules, 0);
+    pacer.observe([{ key: 'discord:channel:1', remaining: 0, resetAfterMs: 2500 }], 100);
+    expect(pacer.readyAt(rules, 200)).toBe(2600);
+    expect(pacer.readyAt(rules, 2600)).toBe(2600);
+    pacer.block('discord:channel:1', 9000);
+    expect(pacer.readyAt(rules, 3000)).toBe(9000);
+  });
+});
