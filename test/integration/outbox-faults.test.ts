@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discordPlatform } from '../../bots/discord/platform.js';
 import { createDiscordOutboxTransport } from '../../bots/discord/outbox.js';
+import { discordPlatform } from '../../bots/discord/platform.js';
 import { type DiscordFakeApi, startDiscordApi } from '../../bots/discord/sandbox-api.js';
 import { createSlackOutboxTransport } from '../../bots/slack/outbox.js';
 import { slackPlatform } from '../../bots/slack/platform.js';
@@ -72,7 +72,13 @@ beforeAll(async () => {
     createTelegramOutboxTransport(telegramPlatform.sandbox.env(telegram.url), deps),
   ];
   const { outbox, attention, members } = table.store.core;
-  const enqueue = createOutbox({ store: outbox, attention, members, wake: async () => {}, logger: capture.deps.logger });
+  const enqueue = createOutbox({
+    store: outbox,
+    attention,
+    members,
+    wake: async () => {},
+    logger: capture.deps.logger,
+  });
   for (const platform of ['slack', 'discord', 'telegram'] as const) {
     const communityId = `faults-${platform}`;
     // The budget raised so only the platforms' limits pace the run; no quiet hours.

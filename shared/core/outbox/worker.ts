@@ -274,7 +274,18 @@ class Run {
   }
 
   /** One greeting post for a channel's waiting welcomes, when the channel's greeting hour allows. */
-  private async greet(waiting: readonly WaitingWelcome[], now: Date): Promise<void> {
+  private async greet(candidates: readonly WaitingWelcome[], now: Date): Promise<void> {
+    // Someone who opted out or muted the bot since they joined is not named either.
+    const waiting: WaitingWelcome[] = [];
+    for (const welcome of candidates) {
+      const { blocked } = await this.reader.situation(welcome, now);
+      if (!blocked) {
+        waiting.push(welcome);
+        continue;
+      }
+      await this.deps.outbox.end(welcome, { status: 'dropped', reason: blocked }, now);
+      this.tally.dropped += 1;
+    }
     const first = waiting[0];
     if (!first) return;
     const target = first.audience.greetIn;
