@@ -4,6 +4,7 @@
  * all in one run (compare ratios, not absolute times: this machine is shared). Runs: BENCH_RUNS interleaved
  * cold starts per bundle (default 15), BENCH_EVENTS warm events (default 200).
  */
+
 import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -23,6 +24,7 @@ import type { PlatformSandbox, SandboxAction } from '../shared/platform/sandbox.
 import { createDynamoClient } from '../shared/store/client.js';
 import { createStore } from '../shared/store/index.js';
 import { type DynamoUsage, startDynamoMeter } from './dynamo-meter.js';
+import { benchOutbox } from './outbox.js';
 import { httpEventFor, median, percentile, ratio } from './stats.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -284,9 +286,17 @@ async function main() {
     `erasure: a member with ${erasure.records} records in one space (${erasure.days} closed days): ` +
       `${erasure.ms.toFixed(0)} ms, ${erasure.calls} DynamoDB calls`,
   );
+  process.stdout.write('outbox: 600 messages to 30 channels... ');
+  const outbox = await benchOutbox(dynamo.endpoint);
+  console.log(
+    `${outbox.messages} delivered in ${(outbox.tookMs / 1000).toFixed(1)} s; the platforms' limits allow ` +
+      `${(outbox.minimumMs / 1000).toFixed(1)} s at best: ${outbox.ratio.toFixed(3)}x (goal <= 1.15x); ` +
+      `${outbox.violations} limit violations; a message due now with nothing queued left after ` +
+      `${outbox.dueNowMs.toFixed(0)} ms (goal < 5 s)`,
+  );
   writeFileSync(
     join(OUT, 'results.json'),
-    JSON.stringify({ ...Object.fromEntries(results), erasure }, null, 2),
+    JSON.stringify({ ...Object.fromEntries(results), erasure, outbox }, null, 2),
   );
   await lambda.idle();
   await Promise.all([...fakes.map((fake) => fake.close()), lambda.close()]);

@@ -34,4 +34,13 @@ describe('the pacer keeps sends inside the limits', () => {
     pacer.block('discord:channel:1', 9000);
     expect(pacer.readyAt(rules, 3000)).toBe(9000);
   });
+
+  it('spaces the next send from when a request really left, not from when it was chosen', () => {
+    const pacer = new Pacer();
+    const rules = [{ key: 'slack:T1:C1', limit: 1, windowMs: 1000 }];
+    pacer.spend(rules, 0);
+    // Its claim took 400 ms before the request left.
+    pacer.restamp(rules, 0, 400);
+    expect(pacer.readyAt(rules, 1000)).toBe(1400);
+  });
 });

@@ -25,6 +25,8 @@ export interface AttemptDeps {
   readonly logger: CoreLogger;
   readonly pacer: Pacer;
   readonly tally: Tally;
+  /** When the worker chose the send (and counted it with the pacer). */
+  readonly decidedAt: number;
   /** A private message the platform will not start, for a member who can be greeted in a channel instead. */
   readonly onUnreachable: (message: OutboxMessage) => Promise<void>;
 }
@@ -58,6 +60,8 @@ export async function attemptSend(
   const earlierUnknown = message.status === 'sending' || message.reason?.startsWith(UNKNOWN_OUTCOME) === true;
   if (earlierUnknown && !(await mayResend(current, transport, deps))) return;
   let result: SendResult;
+  // Counted when the worker chose it (`decidedAt`); spaced from when its request really leaves.
+  deps.pacer.restamp(transport.paceRules(message.audience), deps.decidedAt, deps.clock.now().getTime());
   try {
     result = await transport.send(current);
   } catch (error) {

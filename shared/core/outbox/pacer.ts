@@ -39,6 +39,22 @@ export class Pacer {
     }
   }
 
+  /**
+   * Moves a send counted at `from` to `to`, when its request actually left: a send is counted when the
+   * worker decides it (so no other send takes its place), and its request may leave later (its claim is
+   * written first), so the next one is spaced from the real departure.
+   */
+  restamp(rules: readonly PaceRule[], from: number, to: number): void {
+    for (const rule of rules) {
+      const sent = this.keys.get(rule.key)?.sent;
+      const index = sent?.lastIndexOf(from) ?? -1;
+      if (sent && index >= 0) {
+        sent[index] = to;
+        sent.sort((a, b) => a - b);
+      }
+    }
+  }
+
   /** What a platform's answer said about a limit. */
   observe(observations: readonly PaceObservation[] | undefined, now: number): void {
     for (const { key, remaining, resetAfterMs } of observations ?? []) {

@@ -194,6 +194,7 @@ class Run {
         attemptSend(message, transport, {
           ...this.deps,
           pacer: this.pacer,
+          decidedAt: now.getTime(),
           tally: this.tally,
           onUnreachable: (held) => this.waitForGreeting(held),
         }),
