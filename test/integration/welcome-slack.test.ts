@@ -95,5 +95,14 @@ describe('Slack: channel roles and joins', () => {
     expect(items.map((item) => item.key?.S)).toEqual([`welcome:slack:${TEAM}:${nina}`]);
     expect(items[0]?.greetChannelId?.S).toBe(sandboxChannelId('events'));
     expect(await bot.table.store.core.welcomes.wasWelcomed(SPACE, nina)).toBe(true);
+    // The worker the join woke sent it privately, once.
+    const dms = bot.api.requests.filter(
+      (request) =>
+        request.path.endsWith('/chat.postMessage') &&
+        (request.payload as Record<string, unknown>).channel === 'UNINA',
+    );
+    expect(dms.map((request) => String((request.payload as Record<string, unknown>).text))).toEqual([
+      expect.stringContaining(WELCOME),
+    ]);
   });
 });
