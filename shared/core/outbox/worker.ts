@@ -25,6 +25,7 @@ import {
 import type {
   AttentionStore,
   Clock,
+  Outbox,
   OutboxMessage,
   OutboxStore,
   OutboxTransport,
@@ -107,6 +108,8 @@ function leaseUntil(deadline: Date): Date {
 
 class Run {
   private readonly reader: SituationReader;
+  /** Where notes to a held message's requester go; the worker drains them itself, so no wake. */
+  private readonly notes: Outbox;
   private refreshedAt: number;
 
   constructor(
@@ -118,6 +121,7 @@ class Run {
     private readonly deadline: Date,
   ) {
     this.reader = new SituationReader(deps);
+    this.notes = createOutbox({ ...deps, store: deps.outbox, wake: async () => {} });
     this.refreshedAt = deps.clock.now().getTime();
   }
 
@@ -251,7 +255,7 @@ class Run {
     const later = message.requestedBy && (promised === undefined || until.getTime() > promised + 60_000);
     if (later && message.requestedBy) {
       const settings = await this.reader.settings(message.communityId);
-      await this.outboxForNotes().enqueue(
+      await this.notes.enqueue(
         {
           key: `held:${message.id}:${until.toISOString()}`,
           communityId: message.communityId,
@@ -322,11 +326,6 @@ class Run {
         now,
       );
     }
-  }
-
-  private outboxForNotes() {
-    // The worker drains what it enqueues itself: no wake needed.
-    return createOutbox({ ...this.deps, store: this.deps.outbox, wake: async () => {} });
   }
 
   private refreshNowAndThen(now: Date): void {
