@@ -25,6 +25,7 @@ import { createDynamoClient } from '../shared/store/client.js';
 import { createStore } from '../shared/store/index.js';
 import { type DynamoUsage, startDynamoMeter } from './dynamo-meter.js';
 import { benchOutbox } from './outbox.js';
+import { benchRelay, describeRelayBench } from './relay.js';
 import { httpEventFor, median, percentile, ratio } from './stats.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -294,9 +295,12 @@ async function main() {
       `${outbox.violations} limit violations; a message due now with nothing queued left after ` +
       `${outbox.dueNowMs.toFixed(0)} ms (goal < 5 s)`,
   );
+  process.stdout.write('relay: idle, 100 events/s, 5,000 at once... ');
+  const relay = await benchRelay(dynamo.endpoint);
+  console.log(describeRelayBench(relay));
   writeFileSync(
     join(OUT, 'results.json'),
-    JSON.stringify({ ...Object.fromEntries(results), erasure, outbox }, null, 2),
+    JSON.stringify({ ...Object.fromEntries(results), erasure, outbox, relay }, null, 2),
   );
   await lambda.idle();
   await Promise.all([...fakes.map((fake) => fake.close()), lambda.close()]);

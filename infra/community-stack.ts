@@ -21,6 +21,7 @@ import { ROLLUP_JOB } from '../shared/core/later.js';
 import { type PlatformDescriptor, type PlatformSetting, secretNames } from '../shared/platform/descriptor.js';
 import { TABLE } from '../shared/store/table.js';
 import { BotFunction } from './bot-function.js';
+import type { DiscordRelay } from './discord-relay.js';
 import { OutboxWorker } from './outbox-worker.js';
 import { PLATFORM_DESCRIPTORS } from './platforms.js';
 import { SlackInstallFunction } from './slack-install-function.js';
@@ -36,6 +37,11 @@ export interface CommunityStackProps extends StackProps {
    * `spacesMode` context says `open` (`cdk deploy -c spacesMode=open`).
    */
   readonly spacesMode?: SpacesMode;
+  /**
+   * The Discord gateway relay's construct (infra/discord-relay.ts), when it should run: app.ts passes it when
+   * the `discordRelay` context is true (`cdk deploy -c discordRelay=true`), and only then loads ECS.
+   */
+  readonly discordRelay?: typeof DiscordRelay;
 }
 
 /** A deployment serves only the spaces ops approve or a community links, unless told otherwise. */
@@ -118,6 +124,29 @@ export class CommunityStack extends Stack {
       });
     }
     this.closeRollupsNightly(botFunctions[0] as BotFunction);
+    // botFunctions[i] is the function of platforms[i].
+    const discordAt = platforms.findIndex(({ bot }) => bot.platform === 'discord');
+    const [discord, discordBot] = [platforms[discordAt], botFunctions[discordAt]];
+    if (props.discordRelay && discord && discordBot) {
+      const relay = new props.discordRelay(this, 'DiscordRelay', {
+        table,
+        tableKey: this.tableKey,
+        secret: discord.secret,
+        membersSecret,
+        outboxWorker: outbox.function,
+        laterFunction: discordBot.function,
+        environment: { ...discord.parameters, SPACES_MODE: spacesMode },
+      });
+      new CfnOutput(this, 'DiscordRelayServiceName', {
+        value: relay.service.serviceName,
+        description: 'aws ecs describe-services --cluster <DiscordRelayClusterName> --services <this>',
+      });
+      new CfnOutput(this, 'DiscordRelayClusterName', { value: relay.cluster.clusterName });
+      new CfnOutput(this, 'DiscordRelayLogGroupName', {
+        value: relay.logGroup.logGroupName,
+        description: 'aws logs tail <this> --follow',
+      });
+    }
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'OutboxAlarmTopicArn', {
       value: outbox.alarmTopic.topicArn,

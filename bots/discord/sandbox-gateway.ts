@@ -1,7 +1,7 @@
 /**
  * TEST ONLY. Gateway dispatches as Discord would send them for the sandbox's guild and cast
- * (sandbox-cast.ts): what a member's message, reply, reaction, join or leave looks like on the gateway, and
- * the bot's own GUILD_CREATE / GUILD_DELETE. Typed as discord-api-types' dispatch payloads, so they keep
+ * (sandbox-cast.ts): what a member's message, reply, edit, deletion, reaction, join or leave looks like on the
+ * gateway, and the bot's own GUILD_CREATE / GUILD_DELETE. Typed as discord-api-types' dispatch payloads, so they keep
  * Discord's documented shapes. The tests hand them to the gateway ingestion (gateway/ingest.ts); the
  * relay's fake gateway can send the same.
  */
@@ -12,8 +12,11 @@ import {
   type GatewayGuildMemberAddDispatch,
   type GatewayGuildMemberRemoveDispatch,
   type GatewayMessageCreateDispatch,
+  type GatewayMessageDeleteBulkDispatch,
+  type GatewayMessageDeleteDispatch,
   type GatewayMessageReactionAddDispatch,
   type GatewayMessageReactionRemoveDispatch,
+  type GatewayMessageUpdateDispatch,
   GatewayOpcodes,
   MessageReferenceType,
   MessageType,
@@ -109,6 +112,54 @@ export function gatewayMessage(
         : {}),
       ...(inGuild ? { guild_id: guildId, member: memberOf(place.user) } : {}),
     },
+  };
+}
+
+/**
+ * A MESSAGE_UPDATE of the message `messageId`, posted at `postedAt` (as {@link gatewayMessage} built it): `text`
+ * is its new content (left out: Discord sent none, as without the MESSAGE_CONTENT intent); `editedAt` null is
+ * an update that is no edit (Discord adding an embed).
+ */
+export function gatewayMessageUpdate(
+  place: SandboxPlace & InGuild & { readonly messageId: string; readonly text?: string },
+  postedAt: Date,
+  editedAt: Date | null,
+): GatewayMessageUpdateDispatch {
+  const { d } = gatewayMessage(place, postedAt);
+  return {
+    op: GatewayOpcodes.Dispatch,
+    s: SEQUENCE,
+    t: GatewayDispatchEvents.MessageUpdate,
+    d: { ...d, content: place.text ?? '', edited_timestamp: editedAt ? editedAt.toISOString() : null },
+  };
+}
+
+/** Where a deletion happened: a channel of a guild (never who wrote the message: Discord does not say). */
+type DeletedIn = InGuild & { readonly channel: string };
+
+const channelIdOf = (where: DeletedIn) => sandboxId('channel', where.channel);
+
+/** A MESSAGE_DELETE: the message `messageId` deleted from a channel of the guild. */
+export function gatewayMessageDelete(
+  where: DeletedIn & { readonly messageId: string },
+): GatewayMessageDeleteDispatch {
+  return {
+    op: GatewayOpcodes.Dispatch,
+    s: SEQUENCE,
+    t: GatewayDispatchEvents.MessageDelete,
+    d: { id: where.messageId, channel_id: channelIdOf(where), guild_id: guildOf(where) },
+  };
+}
+
+/** A MESSAGE_DELETE_BULK: a moderator's purge of `messageIds` (at most 100) from a channel of the guild. */
+export function gatewayMessageDeleteBulk(
+  where: DeletedIn & { readonly messageIds: readonly string[] },
+): GatewayMessageDeleteBulkDispatch {
+  return {
+    op: GatewayOpcodes.Dispatch,
+    s: SEQUENCE,
+    t: GatewayDispatchEvents.MessageDeleteBulk,
+    d: { ids: [...where.messageIds], channel_id: channelIdOf(where), guild_id: guildOf(where) },
   };
 }
 

@@ -6,6 +6,7 @@ import ReceiverModule from '@slack/bolt/dist/receivers/AwsLambdaReceiver.js';
 import { COMMAND_NAME } from '../../shared/core/command-table.js';
 import type { Community } from '../../shared/core/community.js';
 import { CommunityError } from '../../shared/core/errors.js';
+import { isMessageChange } from '../../shared/core/events.js';
 import type { HttpEvent, HttpResult } from '../../shared/lambda/http.js';
 import type { Logger } from '../../shared/lambda/logger.js';
 import { isIgnored } from '../../shared/platform/ignored.js';
@@ -183,6 +184,11 @@ function listenToEvents(app: BoltApp, { community, logger, bots }: SlackAppOptio
         if (event.kind === 'bot_removed') bots.forget(event.space.id);
       }
       logger.info('slack app left a workspace', { kind: event.kind });
+    } else if (isMessageChange(event)) {
+      const outcome = await community.onChange(event);
+      logger.debug('slack change taken', { kind: event.kind, eventId: event.id, outcome });
+    } else if (event.kind === 'home_opened') {
+      await community.onHomeOpened(event);
     } else {
       // Recorded, a redelivery, or not counted: a private chat, or a workspace not served (yet).
       const outcome = await community.onEvent(event);

@@ -17,7 +17,7 @@ import {
   type ModeratorList,
 } from './moderators.js';
 import { type FormOrigin, formMetadata, readAnswerHandle, type SlackAnswer } from './parse-interactions.js';
-import { renderMessage, renderModal, renderResponse } from './render.js';
+import { renderHome, renderMessage, renderModal, renderResponse } from './render.js';
 import { hookTarget, postToHook } from './response-url.js';
 import { TOKEN_REFUSALS, type WorkspaceBots } from './workspaces.js';
 
@@ -246,6 +246,12 @@ export function createSlackMessenger(options: SlackMessengerOptions): SlackMesse
 
     moderators: (space) =>
       inWorkspace(space.id, (web, token) => listModerators({ client: web, token }, space.id)),
+
+    async publishHome(space, member, view) {
+      await inWorkspace(space.id, (web, token) =>
+        web.views.publish({ token, user_id: member.id, view: renderHome(view) }),
+      );
+    },
 
     async openModal(teamId, triggerId, form, origin) {
       await inWorkspace(teamId, (web, token) =>

@@ -1,10 +1,14 @@
 import * as v from 'valibot';
 import type {
+  HomeOpened,
   InboundEvent,
   Location,
   Member,
   MemberJoined,
   MemberLeft,
+  MessageChange,
+  MessageDeleted,
+  MessageEdited,
   SpaceChange,
 } from '../../shared/core/events.js';
 import { type Ignored, ignore, isIgnored, type Parsed } from '../../shared/platform/ignored.js';
@@ -85,6 +89,34 @@ const teamJoinSchema = v.looseObject({
   event_ts: v.optional(slackTs),
 });
 
+/** `message_changed`: the message as it is now (`message`), in `channel`. */
+const changedSchema = v.looseObject({
+  channel: v.optional(slackId),
+  event_ts: v.optional(slackTs),
+  message: v.looseObject({
+    ts: v.optional(slackTs),
+    text: v.nullish(v.string()),
+    user: v.optional(slackId),
+    bot_id: v.nullish(v.string()),
+    subtype: v.optional(v.string()),
+  }),
+});
+
+/** `message_deleted`: which message (`deleted_ts`) in `channel`. */
+const deletedSchema = v.looseObject({
+  channel: v.optional(slackId),
+  deleted_ts: v.optional(slackTs),
+  event_ts: v.optional(slackTs),
+});
+
+/** `app_home_opened`: who opened which tab of the app, in their DM channel with it. */
+const homeSchema = v.looseObject({
+  user: v.optional(slackId),
+  channel: v.optional(slackId),
+  tab: v.optional(v.string()),
+  event_ts: v.optional(slackTs),
+});
+
 /** Message subtypes that are a member writing something; all others (edits, deletes, joins, bots) are not. */
 const MEMBER_MESSAGE_SUBTYPES: ReadonlySet<string | undefined> = new Set([
   undefined,
@@ -96,7 +128,10 @@ const MEMBER_MESSAGE_SUBTYPES: ReadonlySet<string | undefined> = new Set([
  * Turns an Events API delivery into the core event it stands for (engagement, or the bot leaving a
  * workspace), or says why it is ignored.
  */
-export function parseEventCallback(body: unknown, bot: BotIdentity): Parsed<InboundEvent | SpaceChange> {
+export function parseEventCallback(
+  body: unknown,
+  bot: BotIdentity,
+): Parsed<InboundEvent | SpaceChange | MessageChange | HomeOpened> {
   const checked = check(envelopeSchema, body, 'event_callback');
   if (isIgnored(checked)) return checked;
   const envelope = { ...checked.value, team_id: installingTeam(checked.value) };
@@ -113,6 +148,8 @@ export function parseEventCallback(body: unknown, bot: BotIdentity): Parsed<Inbo
       return parseMembership(envelope, 'member_left', bot);
     case 'team_join':
       return parseTeamJoin(envelope, bot);
+    case 'app_home_opened':
+      return parseHomeOpened(envelope, bot);
     case 'app_uninstalled':
       return botRemoved(envelope);
     case 'tokens_revoked':
@@ -123,7 +160,7 @@ export function parseEventCallback(body: unknown, bot: BotIdentity): Parsed<Inbo
 }
 
 /** Whether a parsed delivery is the bot's own place changing rather than engagement. */
-export function isSpaceChange(event: InboundEvent | SpaceChange): event is SpaceChange {
+export function isSpaceChange(event: { readonly kind: string }): event is SpaceChange {
   return event.kind === 'bot_added' || event.kind === 'bot_removed' || event.kind === 'space_migrated';
 }
 
@@ -156,10 +193,12 @@ function parseTokensRevoked(envelope: Envelope): Parsed<SpaceChange> {
   return botRemoved(envelope);
 }
 
-function parseMessage(envelope: Envelope, bot: BotIdentity): Parsed<InboundEvent> {
+function parseMessage(envelope: Envelope, bot: BotIdentity): Parsed<InboundEvent | MessageChange> {
   const kind = check(messageKindSchema, envelope.event, 'event');
   if (isIgnored(kind)) return kind;
   const { subtype, bot_id: botId } = kind.value;
+  if (subtype === 'message_changed') return parseEdit(envelope, bot);
+  if (subtype === 'message_deleted') return parseDeletion(envelope);
   if (!MEMBER_MESSAGE_SUBTYPES.has(subtype)) return ignore(`message subtype ${subtype?.slice(0, 80)}`);
   if (botId) return ignore(botId === bot.botId ? 'our own bot message' : 'bot message');
   const checked = check(messageSchema, envelope.event, 'event');
@@ -171,8 +210,8 @@ function parseMessage(envelope: Envelope, bot: BotIdentity): Parsed<InboundEvent
   if (notMember) return notMember;
   const base = {
     // Channel + ts names one message for good: a redelivery, or the same message seen through another
-    // subscription, maps to the same record.
-    id: `${teamId}/${channel}/${ts}`,
+    // subscription, maps to the same record, and its edit or deletion finds it.
+    id: messageId(teamId, channel, ts),
     location: location(teamId, channel),
     member: { platform: 'slack', id: user },
     occurredAt: slackTime(ts),
@@ -192,6 +231,83 @@ function parseMessage(envelope: Envelope, bot: BotIdentity): Parsed<InboundEvent
   return { ...base, kind: 'message_posted' };
 }
 
+/**
+ * `message_changed`: a member's message has a new text (its new length is kept). Slack sends it for link
+ * previews (unfurls) too, which leave the length as it was. A bot's message, or one of a kind that is not a
+ * member writing, is not a record of ours.
+ */
+function parseEdit(envelope: Envelope, bot: BotIdentity): Parsed<MessageEdited> {
+  const checked = check(changedSchema, envelope.event, 'event');
+  if (isIgnored(checked)) return checked;
+  const { channel, event_ts: eventTs, message } = checked.value;
+  const teamId = envelope.team_id;
+  if (!teamId || !channel || !message.ts) return ignore('message_changed without team_id, channel or ts');
+  if (message.bot_id || !message.user) return ignore('message_changed of a bot message');
+  if (!MEMBER_MESSAGE_SUBTYPES.has(message.subtype))
+    return ignore(`message_changed of a ${message.subtype} message`);
+  const notMember = notAMember(message.user, bot, 'message edit');
+  if (notMember) return notMember;
+  return {
+    kind: 'message_edited',
+    id: `${teamId}/${channel}/${message.ts}/edited/${eventTs ?? ''}`,
+    location: location(teamId, channel),
+    occurredAt: slackTime(eventTs, envelope.event_time),
+    targetId: messageId(teamId, channel, message.ts),
+    textLength: message.text?.length ?? 0,
+    ...(eventTs ? { sequence: micros(eventTs) } : {}),
+  };
+}
+
+/** `message_deleted`: the message stops counting. A deletion is final: no later edit or replay undoes it. */
+function parseDeletion(envelope: Envelope): Parsed<MessageDeleted> {
+  const checked = check(deletedSchema, envelope.event, 'event');
+  if (isIgnored(checked)) return checked;
+  const { channel, deleted_ts: deletedTs, event_ts: eventTs } = checked.value;
+  const teamId = envelope.team_id;
+  if (!teamId || !channel || !deletedTs)
+    return ignore('message_deleted without team_id, channel or deleted_ts');
+  return {
+    kind: 'message_deleted',
+    id: `${teamId}/${channel}/${deletedTs}/deleted`,
+    location: location(teamId, channel),
+    occurredAt: slackTime(eventTs, envelope.event_time),
+    targetId: messageId(teamId, channel, deletedTs),
+    sequence: Number.MAX_SAFE_INTEGER,
+  };
+}
+
+/** `app_home_opened` on the Home tab: the member's home is published. The Messages tab needs nothing. */
+function parseHomeOpened(envelope: Envelope, bot: BotIdentity): Parsed<HomeOpened> {
+  const checked = check(homeSchema, envelope.event, 'event');
+  if (isIgnored(checked)) return checked;
+  const { user, channel, tab, event_ts: eventTs } = checked.value;
+  if (tab !== 'home')
+    return ignore(`app_home_opened on the ${tab?.slice(0, 20) ?? 'unnamed'} tab: nothing to show`);
+  const teamId = envelope.team_id;
+  if (!teamId || !user) return ignore('app_home_opened without team_id or user');
+  const notMember = notAMember(user, bot, 'home');
+  if (notMember) return notMember;
+  return {
+    kind: 'home_opened',
+    id: envelope.event_id ?? `${teamId}/${user}/home/${eventTs ?? ''}`,
+    // The member's DM with the app; an App Home opened before any DM has no channel id yet.
+    location: { ...location(teamId, channel ?? ''), direct: true },
+    member: { platform: 'slack', id: user },
+    occurredAt: slackTime(eventTs, envelope.event_time),
+  };
+}
+
+/** The event id a member's message is recorded under: channel + ts name it for good. */
+function messageId(teamId: string, channel: string, ts: string): string {
+  return `${teamId}/${channel}/${ts}`;
+}
+
+/** A Slack `seconds.micros` time as whole microseconds: the order of one reaction's changes. */
+function micros(ts: string): number {
+  const [seconds = '0', fraction = ''] = ts.split('.');
+  return Number(seconds) * 1_000_000 + Number(fraction.padEnd(6, '0').slice(0, 6));
+}
+
 function parseReaction(
   envelope: Envelope,
   kind: 'reaction_added' | 'reaction_removed',
@@ -209,11 +325,13 @@ function parseReaction(
   if (notMember) return notMember;
   return {
     kind,
-    // Slack's retries carry the same event_id; a reaction removed and added again is a new event.
+    // For logs: the core keys a reaction by what it is (message, member, emoji), so its removal finds it.
     id,
     location: location(teamId, item.channel),
     member: { platform: 'slack', id: user },
     occurredAt: slackTime(eventTs, envelope.event_time),
+    // Orders one reaction's changes (added, removed, added again), also when retries reorder them.
+    ...(eventTs ? { sequence: micros(eventTs) } : {}),
     messageId: item.ts,
     reaction,
     ...addressedTo(itemUser, user, bot),

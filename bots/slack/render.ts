@@ -141,6 +141,23 @@ export function renderResponse(
   return { response_type: visibility === 'private' ? 'ephemeral' : 'in_channel', ...renderMessage(message) };
 }
 
+/** Slack refuses a home view of more blocks than this (Block Kit's surface limit). */
+export const HOME_BLOCK_LIMIT = 100;
+
+/**
+ * A message as the member's App Home tab (`views.publish`): its blocks, cut to Slack's 100 with a last
+ * section saying so, since a refused view would leave the member an empty tab instead.
+ */
+export function renderHome(message: OutboundMessage): slack.HomeView {
+  const blocks = renderBlocks(message);
+  if (blocks.length <= HOME_BLOCK_LIMIT) return { type: 'home', blocks };
+  const cut: slack.SectionBlock = {
+    type: 'section',
+    text: { type: 'mrkdwn', text: '_More than this page can show: cut here._' },
+  };
+  return { type: 'home', blocks: [...blocks.slice(0, HOME_BLOCK_LIMIT - 1), cut] };
+}
+
 /**
  * A form as a modal: `callback_id` routes the submission, each field a plain text input whose block and
  * action ids are the field's id. `privateMetadata` comes back with the submission (at most 3,000 characters).

@@ -50,7 +50,14 @@ export interface FakeSlackSetup {
 const HOOK_PATH = /^\/(commands|actions|app)\//;
 const USERS_PER_PAGE = 3;
 /** Slack's limits for what the bot sends (Block Kit and modal reference pages). */
-const LIMITS = { blocks: 50, sectionText: 3000, text: 40_000, modalLabel: 24, modalBlocks: 100 } as const;
+const LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  text: 40_000,
+  modalLabel: 24,
+  modalBlocks: 100,
+  homeBlocks: 100,
+} as const;
 const LIMITS_VIEW = { inputLabel: 2000, inputLength: 3000, metadata: 3000, callbackId: 255 } as const;
 /** What `users.list` says as every member's last update. */
 const TS_EPOCH_SECONDS = 1_700_000_000;
@@ -197,6 +204,17 @@ function workspaceMethods(
       const id = nextTs().replace('.', '');
       return { ok: true, view: { ...(parseJson(args.view ?? '') as object), id: `V0SANDBOX${id}` } };
     },
+    // The member's App Home tab, replaced whole; what it received stays in the server's requests.
+    'views.publish': (args) => {
+      if (!args.user_id) return { ok: false, error: 'invalid_arguments' };
+      if (userOf(args.user_id).deleted) return { ok: false, error: 'user_not_found' };
+      const view = parseJson(args.view ?? '') as { type?: string; blocks?: unknown } | undefined;
+      const blocks = JSON.stringify(view?.blocks ?? null);
+      if (view?.type !== 'home' || messageProblem({ blocks }, LIMITS.homeBlocks)) {
+        return { ok: false, error: 'invalid_arguments' };
+      }
+      return { ok: true, view: { ...view, id: `V0HOME${args.user_id}` } };
+    },
   };
 }
 
@@ -211,12 +229,12 @@ function answerHook(request: ReceivedRequest): FakeResponse {
 }
 
 /** Why Slack would refuse this message's text or blocks, if it would. */
-function messageProblem(args: Args): string | undefined {
+function messageProblem(args: Args, blockLimit: number = LIMITS.blocks): string | undefined {
   if (!args.text && !args.blocks) return 'no_text';
   if ((args.text ?? '').length > LIMITS.text) return 'msg_too_long';
   if (!args.blocks) return undefined;
   const blocks = parseJson(args.blocks) as { type?: string; text?: { text?: string } }[] | undefined;
-  if (!Array.isArray(blocks) || blocks.length > LIMITS.blocks) return 'invalid_blocks';
+  if (!Array.isArray(blocks) || blocks.length > blockLimit) return 'invalid_blocks';
   const tooLong = blocks.some((block) => (block.text?.text ?? '').length > LIMITS.sectionText);
   return tooLong ? 'invalid_blocks' : undefined;
 }
@@ -317,6 +335,8 @@ function describeApiCall(method: string, args: Args): string | undefined {
       return `changed its message in ${args.channel} to: ${args.text}`;
     case 'chat.delete':
       return `deleted its message in ${args.channel}`;
+    case 'views.publish':
+      return `showed ${args.user_id} their home`;
     case 'views.open': {
       const view = parseJson(args.view ?? '') as { title?: { text?: string } } | undefined;
       return `opened the form "${view?.title?.text ?? ''}"`;

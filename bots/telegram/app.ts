@@ -2,17 +2,26 @@ import type { UserFromGetMe } from 'grammy/types';
 import { Bot, type Context } from 'grammy/web';
 import type { Community } from '../../shared/core/community.js';
 import { CommunityError } from '../../shared/core/errors.js';
-import type { InboundEvent, InteractionEvent, PrivateText, SpaceChange } from '../../shared/core/events.js';
+import type {
+  InboundEvent,
+  InteractionEvent,
+  MessageChange,
+  PrivateText,
+  SpaceChange,
+} from '../../shared/core/events.js';
 import type { InteractionResponder, Messenger } from '../../shared/core/messenger.js';
 import type { Logger } from '../../shared/lambda/logger.js';
-import { type Ignored, ignore, isIgnored, logIgnored } from '../../shared/platform/ignored.js';
+import { type Ignored, ignore, isIgnored, logIgnored, type Parsed } from '../../shared/platform/ignored.js';
 import { botIdFromToken } from './config.js';
 import {
   type Translation,
   translateCallbackQuery,
   translateChatMember,
+  translateEdit,
   translateMessage,
+  translatePollAnswer,
   translateReaction,
+  translateReactionCount,
 } from './parse.js';
 import { commandResponder, pressResponder } from './responders.js';
 import { translateMyChatMember } from './space-changes.js';
@@ -78,6 +87,11 @@ export function registerUpdates(deps: TelegramAppDeps): void {
     record(ctx, translateReaction(ctx.messageReaction, ctx.update.update_id)),
   );
   bot.on('chat_member', (ctx) => record(ctx, translateChatMember(ctx.chatMember, ctx.update.update_id)));
+  bot.on('edited_message', (ctx) => apply(ctx, translateEdit(ctx.editedMessage, ctx.update.update_id), deps));
+  bot.on('message_reaction_count', (ctx) =>
+    apply(ctx, translateReactionCount(ctx.messageReactionCount, ctx.update.update_id), deps),
+  );
+  bot.on('poll_answer', (ctx) => skip(ctx, translatePollAnswer(ctx.pollAnswer), logger));
   bot.on('my_chat_member', async (ctx) => {
     const translation = translateMyChatMember(ctx.myChatMember);
     if (isIgnored(translation)) return skip(ctx, translation, logger);
@@ -120,6 +134,13 @@ export function botInfo(token: string, username: string): UserFromGetMe {
     can_manage_bots: false,
     supports_join_request_queries: false,
   };
+}
+
+/** An edit or an anonymous reaction count, applied to what was recorded. */
+async function apply(ctx: Context, change: Parsed<MessageChange>, deps: TelegramAppDeps): Promise<void> {
+  if (isIgnored(change)) return skip(ctx, change, deps.logger);
+  const outcome = await deps.community.onChange(change);
+  deps.logger.debug('change handled', { updateId: ctx.update.update_id, kind: change.kind, outcome });
 }
 
 async function recordAll(ctx: Context, translation: Translation, deps: TelegramAppDeps): Promise<void> {

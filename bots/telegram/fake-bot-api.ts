@@ -1,3 +1,4 @@
+import type { BotCommand, BotCommandScope } from 'grammy/types';
 import {
   type FakeClock,
   type FaultPlan,
@@ -7,6 +8,12 @@ import {
 import type { FakeResponse, FakeServer, ReceivedRequest } from '../../shared/platform/fake-server.js';
 import { startFakeServer } from '../../shared/platform/fake-server.js';
 import { createSendGate, faultAnswer } from './fake-bot-limits.js';
+import {
+  createFakeUpdates,
+  type FakeUpdate,
+  type FakeUpdatesOptions,
+  type FakeWebhook,
+} from './fake-bot-updates.js';
 import {
   CANNOT_INITIATE,
   describeSandboxUser,
@@ -28,8 +35,8 @@ import {
  * records. Under load it counts Telegram's send limits and can misbehave on purpose (fake-bot-limits.ts).
  */
 
-/** How the fake behaves under load (the outbox's tests and the bench). */
-export interface FakeBotApiOptions {
+/** How the fake behaves under load (the outbox's tests and the bench), and how long its getUpdates waits. */
+export interface FakeBotApiOptions extends FakeUpdatesOptions {
   readonly port?: number;
   readonly onRequest?: (request: ReceivedRequest, response: FakeResponse) => void;
   /** The clock limits are counted on and message dates are stamped with (default: real time). */
@@ -62,6 +69,14 @@ export interface FakeBotApi extends FakeServer {
   readonly delivered: ReadonlyMap<number, readonly DeliveredMessage[]>;
   /** The bot is removed from a group: Telegram refuses its sends there from now on (403). */
   removeBot(chatId: number): void;
+  /** An update for getUpdates to serve; its update_id must be above the ones pushed before, as Telegram's are. */
+  pushUpdate(update: FakeUpdate): void;
+  /** The updates no getUpdates has confirmed yet (by an offset past them), oldest first. */
+  pendingUpdates(): readonly FakeUpdate[];
+  /** The webhook setWebhook set, until deleteWebhook (or an empty URL) removes it. */
+  webhook(): FakeWebhook | undefined;
+  /** The menu setMyCommands set for a scope (the default scope when omitted), if any. */
+  commands(scope?: BotCommandScope): readonly BotCommand[] | undefined;
 }
 
 /** Telegram's refusal to a bot that was removed from a supergroup. */
@@ -123,6 +138,7 @@ function createRoute(options: FakeBotApiOptions) {
   let received = 0;
   const messages = new Map<string, KeptMessage>();
   const answeredQueries = new Set<string>();
+  const updates = createFakeUpdates(options);
   const keyOf = (payload: Payload) => `${Number(payload.chat_id)}:${Number(payload.message_id)}`;
 
   /**
@@ -158,7 +174,7 @@ function createRoute(options: FakeBotApiOptions) {
     return fault === 'timeout_after' ? { drop: true } : ok(message);
   };
 
-  const route = (request: ReceivedRequest): FakeResponse => {
+  const route = (request: ReceivedRequest): FakeResponse | Promise<FakeResponse> => {
     const messageId = sandboxMessageId(received++);
     const [, token, method] = METHOD_PATH.exec(request.path) ?? [];
     if (!method) return fail(404, 'Not Found');
@@ -199,10 +215,17 @@ function createRoute(options: FakeBotApiOptions) {
         }
         return ok(administrators(Number(payload.chat_id)));
       case 'sendChatAction':
-      case 'deleteWebhook':
         return ok(true);
       case 'setWebhook':
-        return { body: { ok: true, result: true, description: 'Webhook was set' } };
+        return updates.setWebhook(payload);
+      case 'deleteWebhook':
+        return updates.deleteWebhook(payload);
+      case 'getUpdates':
+        return updates.getUpdates(payload);
+      case 'setMyCommands':
+        return updates.setMyCommands(payload);
+      case 'getMyCommands':
+        return updates.getMyCommands(payload);
       default:
         return fail(404, 'Not Found: method not found');
     }
@@ -212,6 +235,7 @@ function createRoute(options: FakeBotApiOptions) {
     violations: gate.violations,
     delivered,
     removeBot: (chatId: number) => removedFrom.add(chatId),
+    updates,
   };
 }
 
@@ -310,16 +334,26 @@ export function plainText(html: string): string {
 
 /** Starts the fake Bot API on loopback (see {@link FakeBotApiOptions}). */
 export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<FakeBotApi> {
-  const { route, violations, delivered, removeBot } = createRoute(options);
+  const { route, violations, delivered, removeBot, updates } = createRoute(options);
   const server = await startFakeServer('telegram', route, {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
+  const closeServer = server.close;
   return Object.assign(server, {
     violations,
     delivered,
     removeBot(chatId: number) {
       removeBot(chatId);
+    },
+    pushUpdate: updates.push,
+    pendingUpdates: updates.pending,
+    webhook: updates.webhook,
+    commands: updates.commands,
+    // A waiting getUpdates answers at once rather than holding the close for its long-poll timeout.
+    close() {
+      updates.close();
+      return closeServer();
     },
   });
 }

@@ -16,12 +16,14 @@ import type {
 } from '../../shared/core/events.js';
 import { ignore, type Parsed } from '../../shared/platform/ignored.js';
 import { type TelegramAnswer, toAnswerHandle } from './answer-handle.js';
+import { postId } from './changes.js';
 import { readTypedCommand, type TypedCommand, writeTextMentions } from './command-text.js';
 import { translateNewMembers } from './joins.js';
 import { chatLocation, fromUnixTime, telegramMember as member } from './locate.js';
 import { CALLBACK_SEPARATOR, GROUP_SEPARATOR } from './render.js';
 import { messageSpaceChange, telegramSpace } from './space-changes.js';
 
+export { translateEdit, translatePollAnswer, translateReactionCount } from './changes.js';
 export { joinEventId, translateChatMember, translateNewMembers } from './joins.js';
 
 /**
@@ -98,10 +100,10 @@ export function translateMessage(
   const spaceChange = messageSpaceChange(message);
   if (spaceChange) return { events: [], spaceChange };
   if (message.new_chat_members) return translateNewMembers(message);
+  // Anonymous admins and linked channels post "as the chat"; `from` is then a placeholder account.
+  if (message.sender_chat) return translateChatPost(message);
   const author = message.from;
   if (!author) return ignore('message without a sender');
-  // Anonymous admins and linked channels post "as the chat"; `from` is then a placeholder account.
-  if (message.sender_chat) return ignore('message sent on behalf of a chat');
   if (author.is_bot) return ignore('message from a bot');
   if (!CONTENT_FIELDS.some((field) => message[field] !== undefined)) {
     return ignore('service message');
@@ -118,21 +120,50 @@ export function translateMessage(
     const typed = readTypedCommand(writeTextMentions(text, message.entities), botUsername);
     return typed ? commandMeaning(typed, message, base, direct) : ignore(NOT_OURS);
   }
-  const content = { messageId: String(message.message_id), textLength: text.length };
-  const replied = answeredMessage(message);
-  const event: MessagePosted | ThreadReply =
-    replied === undefined
-      ? { ...base, kind: 'message_posted', ...content }
-      : {
-          ...base,
-          kind: 'thread_reply',
-          ...content,
-          replyToId: String(replied.message_id),
-          ...addressedTo(replied, author),
-        };
+  const event = postOf(message, base, text, author);
   return direct
     ? { events: [event], privateText: { ...base, kind: 'private_text', text } }
     : { events: [event] };
+}
+
+/**
+ * A post or a reply. Its id is the message's (not the update's), so an edit finds its record; `author`
+ * undefined: posted in the chat's name.
+ */
+function postOf(message: Message, base: EventBase, text: string, author?: User): MessagePosted | ThreadReply {
+  const post = { ...base, id: postId(message.message_id) };
+  const content = { messageId: String(message.message_id), textLength: text.length };
+  const replied = answeredMessage(message);
+  return replied === undefined
+    ? { ...post, kind: 'message_posted', ...content }
+    : {
+        ...post,
+        kind: 'thread_reply',
+        ...content,
+        replyToId: String(replied.message_id),
+        ...(author ? addressedTo(replied, author) : {}),
+      };
+}
+
+/**
+ * A post by an anonymous admin, or on behalf of a channel: counted for the chat, for no member (`member` is
+ * the chat that signed it). A command sent that way is not answered: nobody can be told it is theirs.
+ */
+function translateChatPost(message: Message): MessageTranslation {
+  const signer = message.sender_chat;
+  if (!signer) return ignore('message without a sender');
+  if (startsWithCommand(message))
+    return ignore('a command sent in the name of a chat: whose it is is unknown');
+  if (message.chat.type === 'private') return ignore('a chat post in a private chat');
+  if (!CONTENT_FIELDS.some((field) => message[field] !== undefined)) return ignore('service message');
+  const base = {
+    id: postId(message.message_id),
+    location: messageLocation(message),
+    member: { platform: PLATFORM, id: String(signer.id) },
+    occurredAt: fromUnixTime(message.date),
+  };
+  const event = postOf(message, base, message.text ?? message.caption ?? '');
+  return { events: [{ ...event, anonymous: true }] };
 }
 
 const NOT_OURS = 'command for another bot or another command';
@@ -201,9 +232,12 @@ export function translateReaction(
   return {
     events: changes.map(([kind, reaction], index) => ({
       ...base,
+      // For logs; the core keys a reaction by message, member and emoji.
       id: changes.length === 1 ? String(updateId) : `${updateId}:${index}`,
       kind,
       reaction,
+      // Telegram numbers updates in the order it sends them: the order of one reaction's changes.
+      sequence: updateId,
     })),
   };
 }

@@ -1,26 +1,17 @@
 /**
  * Points Telegram at the deployed webhook: `npm run telegram:set-webhook -- <https url>`.
- * Reads TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN and (optionally) TELEGRAM_API_ROOT.
+ * Reads TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN and (optionally) TELEGRAM_API_ROOT. Also sets the command
+ * menus members and administrators see (bot-commands.ts).
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Api } from 'grammy/web';
 import { CommunityError, ConfigError } from '../../shared/core/errors.js';
+import { COMMAND_TABLE } from '../../shared/core/features.js';
 import { type Env, requireEnv } from '../../shared/lambda/env.js';
+import { type CommandMenu, commandMenus } from './bot-commands.js';
 import { telegramApiRoot } from './config.js';
-
-/**
- * The update types the bot handles. Telegram sends `chat_member` and `message_reaction` only when asked
- * for by name (and only to a bot that is an administrator of the chat); a list given here replaces the
- * default one, so `my_chat_member` (the bot added to or removed from a group) must be named too.
- */
-export const ALLOWED_UPDATES = [
-  'message',
-  'message_reaction',
-  'chat_member',
-  'my_chat_member',
-  'callback_query',
-] as const;
+import { TELEGRAM_ALLOWED_UPDATES } from './updates.js';
 
 /** What setWebhook needs. */
 export interface WebhookSetup {
@@ -34,13 +25,20 @@ export interface WebhookSetup {
   readonly apiRoot: string;
 }
 
-/** Registers the webhook with its secret token and the update types above. */
-export async function setTelegramWebhook(setup: WebhookSetup): Promise<void> {
+/**
+ * Registers the webhook with its secret token and every update type the bot handles (updates.ts), then
+ * the command menus; returns the menus set. Each call replaces what was set before, so running it again
+ * is harmless.
+ */
+export async function setTelegramWebhook(setup: WebhookSetup): Promise<readonly CommandMenu[]> {
   const api = new Api(setup.token, { apiRoot: setup.apiRoot });
   await api.setWebhook(setup.url, {
     secret_token: setup.secretToken,
-    allowed_updates: [...ALLOWED_UPDATES],
+    allowed_updates: [...TELEGRAM_ALLOWED_UPDATES],
   });
+  const menus = commandMenus(COMMAND_TABLE);
+  for (const menu of menus) await api.setMyCommands(menu.commands, { scope: menu.scope });
+  return menus;
 }
 
 /** Reads the CLI's settings: the URL argument and the environment. */
@@ -62,10 +60,14 @@ export function loadWebhookSetup(env: Env, args: readonly string[]): WebhookSetu
 async function main(): Promise<void> {
   try {
     const setup = loadWebhookSetup(process.env, process.argv.slice(2));
-    await setTelegramWebhook(setup);
-    console.log(`Telegram webhook set to ${setup.url} (updates: ${ALLOWED_UPDATES.join(', ')})`);
+    const menus = await setTelegramWebhook(setup);
+    console.log(`Telegram webhook set to ${setup.url} (updates: ${TELEGRAM_ALLOWED_UPDATES.join(', ')})`);
+    for (const menu of menus) {
+      const commands = menu.commands.map((command) => `/${command.command}`).join(' ');
+      console.log(`Commands for ${menu.scope.type}: ${commands}`);
+    }
   } catch (error) {
-    console.error(`setWebhook failed: ${error instanceof CommunityError ? error.message : String(error)}`);
+    console.error(`set-webhook failed: ${error instanceof CommunityError ? error.message : String(error)}`);
     process.exitCode = 1;
   }
 }

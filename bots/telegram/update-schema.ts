@@ -2,7 +2,7 @@ import type { Update } from 'grammy/types';
 import * as v from 'valibot';
 import { type Ignored, unreadable } from '../../shared/platform/ignored.js';
 import { CONTENT_FIELDS } from './parse.js';
-import type { ALLOWED_UPDATES } from './set-webhook.js';
+import type { TelegramUpdateKind } from './updates.js';
 
 /**
  * What the bot reads from an update, checked before grammY sees it.
@@ -98,7 +98,9 @@ const entity = v.pipe(
 const message = object({
   ...placement,
   from: v.optional(user),
-  sender_chat: v.optional(present),
+  // Posted in a chat's name: the chat's id stands for the poster (parse.ts translateChatPost).
+  sender_chat: v.optional(object({ id: integerId })),
+  edit_date: v.optional(unixTime),
   ...Object.fromEntries(CONTENT_FIELDS.map((field) => [field, v.optional(present)])),
   text: v.optional(v.string()),
   caption: v.optional(v.string()),
@@ -161,6 +163,22 @@ const HANDLED = {
     old_reaction: v.array(reaction),
     new_reaction: v.array(reaction),
   }),
+  // An edit: the same message fields, read the same way.
+  edited_message: message,
+  // Anonymous reactions: how many of each kind a message has now.
+  message_reaction_count: object({
+    chat,
+    message_id: integerId,
+    date: unixTime,
+    reactions: v.array(
+      object({
+        type: reaction,
+        total_count: v.pipe(v.number(), v.safeInteger('a count'), v.minValue(0, 'a count')),
+      }),
+    ),
+  }),
+  // Only the poll's id is read (its chat is not in the update).
+  poll_answer: object({ poll_id: v.string() }),
   chat_member: memberUpdate,
   // The bot's own status: only the chat and the two statuses are read.
   my_chat_member: memberUpdate,
@@ -171,7 +189,7 @@ const HANDLED = {
     message: v.optional(object(placement)),
     data: v.optional(v.string()),
   }),
-} satisfies Record<(typeof ALLOWED_UPDATES)[number], v.GenericSchema>;
+} satisfies Record<TelegramUpdateKind, v.GenericSchema>;
 
 const UPDATE = v.looseObject(
   Object.fromEntries(Object.entries(HANDLED).map(([kind, schema]) => [kind, v.optional(schema)])),

@@ -25,9 +25,10 @@ try {
     log: (line) => console.log(line),
   });
   const webhooks = PLATFORM_DESCRIPTORS.flatMap((bot) =>
-    bot.webhookPaths.map(
-      (path) => `POST ${runtime.url}${path}  (${bot.title}: ${runtime.modes[bot.platform]})`,
-    ),
+    bot.webhookPaths.map((path) => {
+      const live = runtime.connections[bot.platform];
+      return `POST ${runtime.url}${path}  (${bot.title}: ${runtime.modes[bot.platform]}${live ? `, ${live}` : ''})`;
+    }),
   );
   // say finds this server through the data folder; from anywhere else it needs the URL.
   const sayFrom = process.env.DATA_DIR === undefined ? '' : `DATA_DIR=${process.env.DATA_DIR} `;

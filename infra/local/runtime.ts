@@ -17,6 +17,7 @@ import { acquireDataDir, type DataDirLock } from './data-dir.js';
 import { ensureTable, startEmbeddedDynamo } from './dynamo.js';
 import { startFakeLambda } from './fake-lambda.js';
 import { serveWithHandler, writeResult } from './http-bridge.js';
+import { startLiveConnection } from './live.js';
 import { LOCAL_OUTBOX_FUNCTION, startLocalOutbox } from './outbox.js';
 
 export type PlatformMode = 'sandbox' | 'live';
@@ -44,6 +45,8 @@ export interface LocalRuntime {
   readonly dynamoEndpoint: string;
   readonly tableName: string;
   readonly modes: Readonly<Partial<Record<Platform, PlatformMode>>>;
+  /** The live connections opened (Socket Mode, long polling, the gateway relay), by platform. */
+  readonly connections: Readonly<Partial<Record<Platform, string>>>;
   readonly said: readonly SaidLine[];
   close(): Promise<void>;
 }
@@ -114,6 +117,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     };
     // What the outbox worker sends with: every platform's settings (the sandbox's, or the real ones).
     const platformSettings: Record<string, string> = {};
+    const connections: Partial<Record<Platform, string>> = {};
     for (const bot of PLATFORM_DESCRIPTORS) {
       const fake =
         modes[bot.platform] === 'sandbox' ? await startSandboxApi(bot, said, options.log) : undefined;
@@ -145,6 +149,21 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
           }
         : handler;
       for (const path of bot.webhookPaths) routes.set(path, mounted);
+      // Live credentials without a public URL: Socket Mode, long polling or the gateway relay.
+      const live = fake
+        ? undefined
+        : await startLiveConnection({
+            platform: bot.platform,
+            userEnv: options.env,
+            botEnv: env,
+            handler: mounted,
+            deps: { onRecorded: recordedLine(bot.platform, options.log) },
+            log: options.log,
+          });
+      if (live) {
+        closers.unshift(() => live.close());
+        connections[bot.platform] = live.describe;
+      }
       if (fake) {
         const extra = bot.sandboxRoutes?.(env, { onRecorded: recordedLine(bot.platform, options.log) }) ?? {};
         for (const [path, route] of Object.entries(extra)) routes.set(path, route);
@@ -160,6 +179,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       dynamoEndpoint: dynamo.endpoint,
       tableName,
       modes,
+      connections,
       said,
       close: () => closeAll(closers),
     };

@@ -6,12 +6,28 @@
  */
 import type { SpaceRecord, SpacesMode } from './communities/model.js';
 import { createSpaceGate, type SpaceGate } from './communities/spaces.js';
-import { type EngagementRecord, type RecordOutcome, toEngagementRecord } from './engagement.js';
 import {
+  ANONYMOUS,
+  type ChangeOutcome,
+  type EngagementRecord,
+  keyInSpace,
+  type RecordChange,
+  type RecordOutcome,
+  sequenceOf,
+  TOMBSTONE_DAYS,
+  type Tombstone,
+  toCountRecord,
+  toEngagementRecord,
+} from './engagement.js';
+import {
+  type HomeOpened,
   type InboundEvent,
   type InteractionEvent,
+  type Location,
   type Member,
   type MemberJoined,
+  type MessageChange,
+  type Platform,
   type PrivateText,
   SPACE_WIDE,
   type SpaceChange,
@@ -61,6 +77,11 @@ export type EventOutcome = RecordOutcome | 'private' | 'not_served' | 'opted_out
 export interface Community {
   /** Records a message, reply, reaction, join or leave exactly once however often it is delivered. */
   onEvent(event: InboundEvent): Promise<EventOutcome>;
+  /**
+   * Applies an edit, a deletion or an anonymous reaction count to what was recorded, in order and at most once
+   * in effect, however often and in whatever order the changes are delivered.
+   */
+  onChange(change: MessageChange): Promise<ChangeOutcome | 'private' | 'not_served'>;
   /** The bot was added to or removed from a space, or a Telegram group moved to a new id. */
   onSpaceChange(change: SpaceChange): Promise<void>;
   /**
@@ -78,6 +99,8 @@ export interface Community {
   onPrivateText(event: PrivateText): Promise<'handled' | 'duplicate' | 'in_progress' | 'none'>;
   /** Runs a job handed to a later invocation; throws (for a retry) when it could not answer. */
   runLater(job: LaterJob): Promise<void>;
+  /** A member opened the bot's home (Slack's App Home): their view is published. */
+  onHomeOpened(event: HomeOpened): Promise<void>;
 }
 
 export function createCommunity(deps: CommunityDeps): Community {
@@ -100,29 +123,34 @@ export function createCommunity(deps: CommunityDeps): Community {
     async onEvent(event) {
       const at = now();
       if (event.location.direct) return 'private';
-      const people = { member: event.member, ...toMemberOf(event) };
       const ids = await pseudonyms();
-      const keys = privacyKeysOf(ids, people);
-      const { record: space, extra: markers } = await gate.resolveAlong(
-        event.location,
-        at,
-        async (toRead) => {
-          const { space: found, privacy } = await deps.stores.recording.read(toRead, keys);
-          return { ...(found ? { space: found } : {}), extra: privacy };
-        },
-      );
-      if (space.status !== 'active') return 'not_served';
-      const allowed = recordingIds(ids, people, keys, markers);
+      const people = { member: event.member, ...toMemberOf(event) };
+      // What is done in the space's name is nobody's: no privacy state to read, no opaque id.
+      const keys = event.anonymous ? [] : privacyKeysOf(ids, people);
+      const space = await served(event.location, keys);
+      if (!space) return 'not_served';
+      const allowed = event.anonymous
+        ? { record: true as const, memberId: ANONYMOUS }
+        : recordingIds(ids, people, keys, space.markers);
       if (!allowed.record) return 'opted_out';
-      const item = toEngagementRecord(event, at, allowed, space.retentionDays ?? DEFAULT_RETENTION_DAYS);
-      const outcome = await deps.stores.engagement.record(item);
+      const keepDays = space.record.retentionDays ?? DEFAULT_RETENTION_DAYS;
+      const item = toEngagementRecord(event, at, allowed, keepDays);
+      const outcome = await recordOrChange(event, item, at);
       deps.onRecorded?.(item, outcome);
       // After the record: handing the notice over never delays or fails what the event is for.
-      await noticeIfNew(space, event.location.channelId);
+      await noticeIfNew(space.record, event.location.channelId);
       // A redelivered join runs it again: the features' reactions are idempotent, and a crash between the
       // record and the welcome is healed by the platform's retry.
-      if (event.kind === 'member_joined') await (await load()).onJoined(event, space, at);
+      if (event.kind === 'member_joined') await (await load()).onJoined(event, space.record, at);
       return outcome;
+    },
+    async onChange(change) {
+      const at = now();
+      if (change.location.direct) return 'private';
+      const space = await served(change.location, []);
+      if (!space) return 'not_served';
+      const keepDays = space.record.retentionDays ?? DEFAULT_RETENTION_DAYS;
+      return deps.stores.engagement.change(toRecordChange(change, at, keepDays), at);
     },
     async onSpaceChange(change) {
       const record = await gate.change(change, now());
@@ -133,7 +161,37 @@ export function createCommunity(deps: CommunityDeps): Community {
       (await load()).onInteraction(event, responder, isModerator),
     onPrivateText: async (event) => (await load()).onPrivateText(event),
     runLater: async (job) => (await load()).runLater(job),
+    onHomeOpened: async (event) => (await load()).onHomeOpened(event),
   };
+
+  /** The space of an event when the bot serves it, with the privacy markers of `keys` read along. */
+  async function served(location: Location, keys: readonly string[]) {
+    const { record, extra: markers } = await gate.resolveAlong(location, now(), async (toRead) => {
+      const { space: found, privacy } = await deps.stores.recording.read(toRead, keys);
+      return { ...(found ? { space: found } : {}), extra: privacy };
+    });
+    return record.status === 'active' ? { record, markers } : undefined;
+  }
+
+  /**
+   * A reaction is a state (on or taken back), applied in order; everything else is one act, written once.
+   * A removal reports `recorded` when it took a counted reaction back.
+   */
+  async function recordOrChange(
+    event: InboundEvent,
+    item: EngagementRecord,
+    at: Date,
+  ): Promise<RecordOutcome> {
+    if (event.kind !== 'reaction_added' && event.kind !== 'reaction_removed') {
+      return deps.stores.engagement.record(item);
+    }
+    const sequence = sequenceOf(event);
+    const change: RecordChange =
+      event.kind === 'reaction_added'
+        ? { type: 'react', record: item, sequence }
+        : { type: 'withdraw', key: item.key, sequence, tombstone: tombstoneOf(item, at) };
+    return (await deps.stores.engagement.change(change, at)) === 'applied' ? 'recorded' : 'duplicate';
+  }
 
   /** The first activity a served space shows queues its registration notice in the outbox (posted once). */
   async function noticeIfNew(space: SpaceRecord, channelId: string): Promise<void> {
@@ -147,12 +205,45 @@ export function createCommunity(deps: CommunityDeps): Community {
   }
 }
 
+/** A message change as the store applies it. */
+function toRecordChange(change: MessageChange, at: Date, keepDays: number): RecordChange {
+  const { space } = change.location;
+  const key = keyInSpace(space, change.targetId);
+  const sequence = sequenceOf(change);
+  switch (change.kind) {
+    case 'message_edited':
+      return { type: 'amend', key, sequence, textLength: change.textLength };
+    case 'message_deleted':
+      return {
+        type: 'withdraw',
+        key,
+        sequence,
+        tombstone: tombstoneOf({ platform: space.platform, spaceId: space.id }, at),
+      };
+    case 'reactions_counted':
+      return { type: 'count', record: toCountRecord(change, at, keepDays), sequence, count: change.count };
+  }
+}
+
+/** What stands in for a withdrawn record that was never stored (its member, when known, for `forget`). */
+function tombstoneOf(
+  of: { readonly platform: Platform; readonly spaceId: string; readonly memberId?: string },
+  at: Date,
+): Tombstone {
+  return {
+    platform: of.platform,
+    spaceId: of.spaceId,
+    ...(of.memberId ? { memberId: of.memberId } : {}),
+    expiresAt: new Date(at.getTime() + TOMBSTONE_DAYS * 24 * 3600 * 1000).toISOString(),
+  };
+}
+
 function toMemberOf(event: InboundEvent): { toMember?: Member } {
   return 'toMember' in event && event.toMember ? { toMember: event.toMember } : {};
 }
 
 /** The interaction side, loaded on first use (dispatcher.ts). */
-export interface Dispatcher extends Omit<Community, 'onEvent' | 'onSpaceChange'> {
+export interface Dispatcher extends Omit<Community, 'onEvent' | 'onSpaceChange' | 'onChange'> {
   /** Queues a served space's registration notice in the outbox, once, and notes it on the space. */
   notice(space: SpaceRecord, channelId: string): Promise<void>;
   /** Lets every feature react to a member's join (a welcome), after it was recorded. */

@@ -18,7 +18,7 @@ import { isCommunityModerator } from './communities/rights.js';
 import { notEnabledText, SPACE_NOTICE } from './communities/spaces.js';
 import type { CommunityDeps, Dispatcher, InteractionResult, SpaceGate } from './community.js';
 import { toEngagementRecord } from './engagement.js';
-import type { InteractionEvent, PrivateText, Space } from './events.js';
+import type { InteractionEvent, Space } from './events.js';
 import {
   answer,
   type CommandTurn,
@@ -28,11 +28,13 @@ import {
   type Turn,
 } from './feature.js';
 import { FEATURES, featureRegistry } from './features.js';
-import { continueGuided, promptFor } from './forms.js';
+import { promptFor } from './forms.js';
+import { homeView } from './home/home.js';
 import { fromLaterJob, type NoticeJob, toLaterJob } from './later.js';
 import type { Pseudonyms } from './members/pseudonyms.js';
-import type { InteractionResponder, Messenger, OutboundMessage, PrivateDelivery } from './messenger.js';
+import type { InteractionResponder, OutboundMessage } from './messenger.js';
 import { createOutbox } from './outbox/outbox.js';
+import { answerPrivateText } from './private-chat.js';
 import { closeRollups } from './stats/close-days.js';
 
 /** Hands a served space's registration notice to a later job if it was never posted (community.ts). */
@@ -76,24 +78,29 @@ export function createDispatcher(
     spaceRead: Promise<SpaceRecord | undefined> = gate.resolve(event.location, at, true),
   ): Promise<Turn> {
     const space = await spaceRead;
-    const platformSays = memoize(rights ?? (() => messenger.isModerator(event.location.space, event.member)));
+    return { event, now: at, services, ...(space ? { space } : {}), ...rightsOf(event, space, rights) };
+  }
+
+  /** A member's rights in a space, each asked at most once: the platform's word, and the community's. */
+  function rightsOf(
+    { location, member }: Pick<InteractionEvent, 'location' | 'member'>,
+    space: SpaceRecord | undefined,
+    rights?: () => Promise<boolean>,
+  ): Pick<Turn, 'isModerator' | 'platformSaysModerator' | 'isCommunityModerator'> {
+    const platformSays = memoize(rights ?? (() => messenger.isModerator(location.space, member)));
     const isModerator = memoize(async () => {
       // Both asked at once: a member the platform does not call a moderator costs no second round trip.
       const named = space
-        ? stores.communities.isModerator(space.communityId, event.member)
+        ? stores.communities.isModerator(space.communityId, member)
         : Promise.resolve(false);
       named.catch(() => {});
       return (await platformSays()) || (await named);
     });
     return {
-      event,
-      now: at,
-      services,
-      ...(space ? { space } : {}),
       isModerator,
       platformSaysModerator: platformSays,
       isCommunityModerator: memoize(() =>
-        isCommunityModerator(stores.communities, space, event.member, platformSays),
+        isCommunityModerator(stores.communities, space, member, platformSays),
       ),
     };
   }
@@ -269,17 +276,24 @@ export function createDispatcher(
     async onJoined(event, space, at) {
       for (const react of joinReactions) await react({ event, now: at, services, space });
     },
-    async onPrivateText(event) {
-      const result = await once(event, `private_text:${event.id}`, IN_REQUEST_MS, async (at) => {
-        if (event.startToken !== undefined) return deliverPending(event, at);
-        const step = await continueGuided(stores.forms, messenger, event, at);
-        if (step.kind !== 'submitted') return step.kind === 'none' ? 'none' : 'handled';
-        const responder = privateChatResponder(messenger, event);
-        await onInteraction(step.submission, responder);
-        await stores.forms.delete(event.member);
-        return 'handled';
-      });
-      return result;
+    onPrivateText: (event) =>
+      once(event, `private_text:${event.id}`, IN_REQUEST_MS, (at) =>
+        answerPrivateText(
+          { stores, messenger, table: registry.table, submit: (form, answer) => onInteraction(form, answer) },
+          event,
+          at,
+        ),
+      ),
+    async onHomeOpened(event) {
+      if (!messenger.publishHome) {
+        logger.info('home opened on a platform without a home', { platform: event.location.space.platform });
+        return;
+      }
+      // The home is the space's (a Slack workspace), though opened in the member's private chat with the bot.
+      const space = await stores.spaces.find(event.location.space);
+      const { isModerator } = rightsOf(event, space);
+      const view = await homeView({ event, now: now(), services, ...(space ? { space } : {}), isModerator });
+      await messenger.publishHome(event.location.space, event.member, view);
     },
     async runLater(job) {
       if ('notice' in job) return postNotice(job);
@@ -334,37 +348,6 @@ export function createDispatcher(
     const record = await stores.spaces.find(notice.space);
     if (record) await queueNotice(notice.space, record.communityId, notice.channelId);
   }
-
-  async function deliverPending(event: PrivateText, at: Date): Promise<'handled'> {
-    const token = event.startToken ?? '';
-    const message = await stores.pending.peek(token, event.member, at);
-    const say = (content: OutboundMessage) =>
-      messenger.sendPrivate(event.location.space, event.member, content);
-    if (!message) {
-      await say({ text: 'Hello! That link has been used already or has expired.' });
-      return 'handled';
-    }
-    // Used up only once it went out: a member who blocked the bot meanwhile can still open it later.
-    if ((await say(message)).kind === 'sent') await stores.pending.consume(token, event.member);
-    return 'handled';
-  }
-}
-
-/** A guided form's submission is answered in the member's private chat, where they sent the last reply. */
-function privateChatResponder(messenger: Messenger, event: PrivateText): InteractionResponder {
-  const say = (message: OutboundMessage): Promise<PrivateDelivery> =>
-    messenger.sendPrivate(event.location.space, event.member, message);
-  return {
-    answer: say,
-    update: async (message) => {
-      await say(message);
-    },
-    openForm: async () => {
-      throw new Error('A guided form cannot open another form');
-    },
-    defer: async () => {},
-    acknowledge: async () => {},
-  };
 }
 
 /** A moderator check asks the platform at most once per turn. */

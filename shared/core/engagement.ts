@@ -1,5 +1,5 @@
 import type { Claim } from './answers.js';
-import type { InboundEvent, InboundEventKind, Platform, Space } from './events.js';
+import type { InboundEvent, InboundEventKind, Platform, ReactionsCounted, Space } from './events.js';
 import { endOfDay, utcDay } from './time.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -11,7 +11,7 @@ export interface EngagementRecord {
   /** `<platform>:<space>:<platform event id>`: the same for every delivery of one event. */
   readonly key: string;
   readonly platform: Platform;
-  readonly kind: InboundEventKind;
+  readonly kind: InboundEventKind | CountedKind;
   readonly spaceId: string;
   readonly channelId: string;
   /** The member's opaque id (members/pseudonyms.ts), never a platform id. */
@@ -27,12 +27,62 @@ export interface EngagementRecord {
   readonly replyToId?: string;
   readonly textLength?: number;
   readonly reaction?: string;
+  /** How many anonymous reactions a {@link REACTIONS_COUNTED} record stands for. */
+  readonly count?: number;
   /** When the record expires (ISO); unset for what is kept as long as the table. */
   readonly expiresAt?: string;
 }
 
 /** Whether this delivery was the first one of its event. */
 export type RecordOutcome = 'recorded' | 'duplicate';
+
+/**
+ * The member id of what was done in the name of the space (an anonymous admin's post, anonymous reaction
+ * counts): counted in the space's columns, never as a member seen, never an edge, never anyone's data.
+ */
+export const ANONYMOUS = '-';
+
+/**
+ * A change to what is recorded. Each carries a `sequence` that orders the changes of one record: a change
+ * older than the last one applied is stale and changes nothing (a replay, or two relays side by side).
+ */
+export type RecordChange =
+  /** A reaction is on: stored when new; counted again, on this day, when it had been taken back. */
+  | { readonly type: 'react'; readonly record: EngagementRecord; readonly sequence: number }
+  /**
+   * A reaction taken back or a message deleted: the record stops counting. When nothing is stored yet (the
+   * change overtook what it withdraws), `tombstone` is stored in its place, so the late delivery is not counted.
+   */
+  | {
+      readonly type: 'withdraw';
+      readonly key: string;
+      readonly sequence: number;
+      readonly tombstone: Tombstone;
+    }
+  /** A message edited: its new length. */
+  | { readonly type: 'amend'; readonly key: string; readonly sequence: number; readonly textLength: number }
+  /** Anonymous reactions of one emoji on one message: how many there are now (counted for the space). */
+  | {
+      readonly type: 'count';
+      readonly record: EngagementRecord;
+      readonly sequence: number;
+      readonly count: number;
+    };
+
+/** What stands for a withdrawn record that was never stored; it expires when no late delivery can come. */
+export interface Tombstone {
+  readonly platform: Platform;
+  readonly spaceId: string;
+  /** Whose it is, when known (a reaction): so `forget` finds it. */
+  readonly memberId?: string;
+  readonly expiresAt: string;
+}
+
+/**
+ * What a change did: `applied`; `absent` (nothing stored: a tombstone took its place, or an edit had nothing
+ * to amend); `unchanged` (already so, or stale).
+ */
+export type ChangeOutcome = 'applied' | 'absent' | 'unchanged';
 
 /** The store the core records into; the DynamoDB implementation lives in shared/store. */
 export interface EngagementStore {
@@ -69,6 +119,12 @@ export interface EngagementStore {
    * records it deleted.
    */
   eraseMember(space: Space, memberIds: readonly string[], now: Date): Promise<number>;
+  /**
+   * Applies a change to a record, conditionally on its `sequence`, so replays and reordered deliveries leave
+   * the state of the latest change. When the record's day is closed, the day's rollup is rebuilt so stats stay
+   * a recount of what still counts.
+   */
+  change(change: RecordChange, now: Date): Promise<ChangeOutcome>;
   /** Who answered or reacted to whom in one space on one UTC day (opaque ids; the conversation network). */
   dayEdges(space: Space, day: string): Promise<Edge[]>;
 }
@@ -101,12 +157,14 @@ export interface DayTotals {
 
 /** Which stats column each kind of record adds to; kinds not listed only count towards members seen. */
 export const COLUMN_OF_KIND: Partial<
-  Record<InboundEventKind, 'messages' | 'replies' | 'reactions' | 'joins'>
+  Record<InboundEventKind | CountedKind, 'messages' | 'replies' | 'reactions' | 'joins'>
 > = {
   message_posted: 'messages',
   thread_reply: 'replies',
   reaction_added: 'reactions',
   member_joined: 'joins',
+  // Adds its count, not 1.
+  reactions_counted: 'reactions',
 };
 
 /**
@@ -114,13 +172,17 @@ export const COLUMN_OF_KIND: Partial<
  * its form is using the bot, not taking part in the community: those records exist only as the answer's
  * claim, and expire with it. A departure is recorded but does not make a member "seen".
  */
-export function isEngagement(kind: InboundEventKind): boolean {
-  return !INTERACTION_KINDS.has(kind);
+export function isEngagement(kind: InboundEventKind | CountedKind): boolean {
+  return !INTERACTION_KINDS.has(kind as InboundEventKind);
 }
 
-export function makesMemberSeen(kind: InboundEventKind): boolean {
+export function makesMemberSeen(kind: InboundEventKind | CountedKind): boolean {
   return isEngagement(kind) && kind !== 'member_left';
 }
+
+/** The stored kind of anonymous reaction counts (a record per message and emoji, holding a count). */
+export const REACTIONS_COUNTED = 'reactions_counted';
+export type CountedKind = typeof REACTIONS_COUNTED;
 
 const INTERACTION_KINDS: ReadonlySet<InboundEventKind> = new Set([
   'command_invoked',
@@ -130,12 +192,38 @@ const INTERACTION_KINDS: ReadonlySet<InboundEventKind> = new Set([
 
 /**
  * The record's key: the platform's event identity, within its space. Where a platform gives no event id and
- * the adapter builds one from the actor (a Discord reaction or join), the actor's platform id is replaced by
- * their opaque id: the same on every delivery, so still idempotent, and no key ever names the person.
+ * the adapter builds one from the actor (a Discord join), the actor's platform id is replaced by their opaque
+ * id: the same on every delivery, so still idempotent, and no key ever names the person. A reaction is keyed
+ * by what it is (channel, message, member, emoji) on every platform, so its removal finds it.
  */
 function recordKeyOf(event: InboundEvent, memberId: string): string {
+  if (event.kind === 'reaction_added' || event.kind === 'reaction_removed') {
+    return reactionKey(
+      event.location.space,
+      event.location.channelId,
+      event.messageId,
+      memberId,
+      event.reaction,
+    );
+  }
   const id = event.member.id ? event.id.replaceAll(event.member.id, memberId) : event.id;
-  return `${event.location.space.platform}:${event.location.space.id}:${id}`;
+  return keyInSpace(event.location.space, id);
+}
+
+/** A record key: an id within its space. */
+export function keyInSpace(space: Space, id: string): string {
+  return `${space.platform}:${space.id}:${id}`;
+}
+
+/** One member's reaction (or the space's anonymous ones, `memberId` {@link ANONYMOUS}) of one emoji on one message. */
+export function reactionKey(
+  space: Space,
+  channelId: string,
+  messageId: string,
+  memberId: string,
+  reaction: string,
+): string {
+  return keyInSpace(space, `reaction:${channelId}/${messageId}/${memberId}/${reaction}`);
 }
 
 /** The opaque ids a record carries (the platform ids never reach it). */
@@ -155,6 +243,7 @@ export function toEngagementRecord(
   keepDays?: number,
 ): EngagementRecord {
   const base = {
+    ...keptFor(event.kind, receivedAt, keepDays),
     key: recordKeyOf(event, ids.memberId),
     platform: event.location.space.platform,
     kind: event.kind,
@@ -163,21 +252,16 @@ export function toEngagementRecord(
     memberId: ids.memberId,
     ...(ids.toMemberId ? { toMemberId: ids.toMemberId } : {}),
     occurredAt: event.occurredAt.toISOString(),
-    recordedAt: receivedAt.toISOString(),
-    day: utcDay(receivedAt),
-    ...(keepDays && isEngagement(event.kind)
-      ? { expiresAt: new Date(endOfDay(utcDay(receivedAt)).getTime() + keepDays * DAY_MS).toISOString() }
-      : {}),
   };
   switch (event.kind) {
     case 'message_posted':
-      return { ...base, messageId: event.messageId, textLength: event.textLength };
+      return { ...base, messageId: event.messageId, ...lengthOf(event) };
     case 'thread_reply':
       return {
         ...base,
         messageId: event.messageId,
         replyToId: event.replyToId,
-        textLength: event.textLength,
+        ...lengthOf(event),
       };
     case 'reaction_added':
     case 'reaction_removed':
@@ -185,4 +269,50 @@ export function toEngagementRecord(
     default:
       return base;
   }
+}
+
+/** When and on which day a record is recorded, and when it expires (`keepDays` after its day). */
+function keptFor(kind: InboundEventKind | CountedKind, receivedAt: Date, keepDays?: number) {
+  return {
+    recordedAt: receivedAt.toISOString(),
+    day: utcDay(receivedAt),
+    ...(keepDays && isEngagement(kind)
+      ? { expiresAt: new Date(endOfDay(utcDay(receivedAt)).getTime() + keepDays * DAY_MS).toISOString() }
+      : {}),
+  };
+}
+
+/** The record of a message's anonymous reactions of one emoji (see {@link ReactionsCounted}). */
+export function toCountRecord(
+  change: ReactionsCounted,
+  receivedAt: Date,
+  keepDays?: number,
+): EngagementRecord {
+  const { space, channelId } = change.location;
+  return {
+    key: reactionKey(space, channelId, change.messageId, ANONYMOUS, change.reaction),
+    platform: space.platform,
+    kind: REACTIONS_COUNTED,
+    spaceId: space.id,
+    channelId,
+    memberId: ANONYMOUS,
+    occurredAt: change.occurredAt.toISOString(),
+    messageId: change.messageId,
+    reaction: change.reaction,
+    count: change.count,
+    ...keptFor(REACTIONS_COUNTED, receivedAt, keepDays),
+  };
+}
+
+/** How long a tombstone outlives the change that left it: longer than any platform redelivers. */
+export const TOMBSTONE_DAYS = 2;
+
+/** The order of a change: the platform's own sequence, else its time. */
+export function sequenceOf(event: { readonly sequence?: number; readonly occurredAt: Date }): number {
+  return event.sequence ?? event.occurredAt.getTime();
+}
+
+/** The text length when the platform sent the text; nothing when it is unknown. */
+function lengthOf(event: { readonly textLength?: number }): { textLength?: number } {
+  return event.textLength === undefined ? {} : { textLength: event.textLength };
 }

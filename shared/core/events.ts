@@ -55,13 +55,20 @@ interface EventBase {
   readonly member: Member;
   /** When the platform says it happened. */
   readonly occurredAt: Date;
+  /**
+   * Done in the name of the space rather than by a person: a Telegram post by an anonymous admin or on
+   * behalf of a chat. `member` is then the chat that signed it; the act counts for the space and for no
+   * member (no opaque id, never "seen", no edge).
+   */
+  readonly anonymous?: boolean;
 }
 
 /** A new top-level message. Only its length is kept, never its text. */
 export interface MessagePosted extends EventBase {
   readonly kind: 'message_posted';
   readonly messageId: string;
-  readonly textLength: number;
+  /** Unknown (left out) when the platform did not send the text (Discord without the Message Content intent). */
+  readonly textLength?: number;
 }
 
 /** A message that answers another one (a Slack thread reply, a Telegram/Discord reply). */
@@ -70,13 +77,25 @@ export interface ThreadReply extends EventBase {
   readonly messageId: string;
   /** The thread root or the message replied to. */
   readonly replyToId: string;
-  readonly textLength: number;
+  /** See {@link MessagePosted.textLength}. */
+  readonly textLength?: number;
   /** Who wrote the message replied to, when the payload says it (Slack `parent_user_id`, Telegram `reply_to_message.from`). */
   readonly toMember?: Member;
 }
 
+/**
+ * A reaction, as its current state. The core keys it by space, channel, message, member and emoji (not by the
+ * event's `id`), so adding, removing and adding again is one record that counts while it is on, on every
+ * platform, however often each change is delivered.
+ */
 export interface ReactionAdded extends EventBase {
   readonly kind: 'reaction_added';
+  /**
+   * Orders the changes of one reaction: a change older than the last one applied is stale and ignored (a
+   * replay after a later removal). Telegram `update_id`, Slack `event_ts` in microseconds; when unset, the
+   * time `occurredAt` in milliseconds (Discord's gateway gives no time: the relay's time of receipt).
+   */
+  readonly sequence?: number;
   /** The message reacted to. */
   readonly messageId: string;
   /** The emoji name or character. */
@@ -85,8 +104,11 @@ export interface ReactionAdded extends EventBase {
   readonly toMember?: Member;
 }
 
+/** A reaction taken back: its record stops counting (see {@link ReactionAdded}). */
 export interface ReactionRemoved extends EventBase {
   readonly kind: 'reaction_removed';
+  /** See {@link ReactionAdded.sequence}. */
+  readonly sequence?: number;
   readonly messageId: string;
   readonly reaction: string;
   readonly toMember?: Member;
@@ -103,6 +125,57 @@ export interface MemberJoined extends EventBase {
 
 export interface MemberLeft extends EventBase {
   readonly kind: 'member_left';
+}
+
+/**
+ * A change to something already recorded, named by the event id it was recorded under. It carries no member:
+ * a deletion on Discord does not say who wrote the message, and none is needed to find the record.
+ */
+interface ChangeBase {
+  /** This change's own delivery identity (for logs). */
+  readonly id: string;
+  readonly location: Location;
+  readonly occurredAt: Date;
+  /** The `id` of the message's own event ({@link MessagePosted} or {@link ThreadReply}) as the adapter built it. */
+  readonly targetId: string;
+  /** Orders the changes of one message: an older one arriving late is ignored. Defaults to `occurredAt` in ms. */
+  readonly sequence?: number;
+}
+
+/** A member edited a message: only its new length is kept (Slack `message_changed`, Telegram `edited_message`, Discord MESSAGE_UPDATE). */
+export interface MessageEdited extends ChangeBase {
+  readonly kind: 'message_edited';
+  readonly textLength: number;
+}
+
+/**
+ * A message was deleted: its record stops counting in stats from then on (and a late first delivery of it is
+ * not counted either). Slack `message_deleted`, Discord MESSAGE_DELETE; Telegram tells bots of no deletions.
+ */
+export interface MessageDeleted extends ChangeBase {
+  readonly kind: 'message_deleted';
+}
+
+/**
+ * How many anonymous reactions of one emoji a message has now (Telegram `message_reaction_count`, sent for
+ * chats whose reactions are anonymous): counted for the space, for no member. `targetId` is the message's own
+ * event id; `sequence` orders counts (Telegram `update_id`).
+ */
+export interface ReactionsCounted extends ChangeBase {
+  readonly kind: 'reactions_counted';
+  readonly messageId: string;
+  readonly reaction: string;
+  readonly count: number;
+}
+
+/** A change to what was recorded, rather than a new act. */
+export type MessageChange = MessageEdited | MessageDeleted | ReactionsCounted;
+
+const CHANGE_KINDS: ReadonlySet<string> = new Set(['message_edited', 'message_deleted', 'reactions_counted']);
+
+/** Whether an adapter's parsed event is a {@link MessageChange} (for `Community.onChange`). */
+export function isMessageChange(event: { readonly kind: string }): event is MessageChange {
+  return CHANGE_KINDS.has(event.kind);
 }
 
 /**
@@ -152,6 +225,14 @@ export interface PrivateText extends EventBase {
   readonly text: string;
   /** The payload of `/start <token>` when the member arrived through a deep link. */
   readonly startToken?: string;
+}
+
+/**
+ * A member opened the bot's home (Slack's App Home tab): the bot shows them their own view, and a moderator's
+ * view to a moderator. `location` is the member's private chat with the bot (`direct`). Never recorded.
+ */
+export interface HomeOpened extends EventBase {
+  readonly kind: 'home_opened';
 }
 
 /** An event the bot answers. */

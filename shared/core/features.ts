@@ -11,12 +11,14 @@ import type { ButtonPressed, FormSubmitted } from './events.js';
 import type { CommandTurn, Feature, Handler, MemberDataKind, Turn } from './feature.js';
 import { feedbackFeature } from './feedback/feedback.js';
 import { helpFeature } from './help/help.js';
+import { withIntro } from './home/intro.js';
 import { membersFeature } from './members/feature.js';
 import { statsFeature } from './stats/stats.js';
 import { welcomeFeature } from './welcome/feature.js';
 
 export const FEATURES: readonly Feature[] = [
-  helpFeature,
+  // `help` in a private chat introduces the bot (how to link this account); elsewhere it is help itself.
+  withIntro(helpFeature),
   feedbackFeature,
   statsFeature,
   communitiesFeature,

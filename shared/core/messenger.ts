@@ -175,4 +175,9 @@ export interface Messenger {
   isModerator(space: Space, member: Member): Promise<boolean>;
   /** The space's moderators, as the platform says (for private notes to them). */
   moderators(space: Space): Promise<readonly Member[]>;
+  /**
+   * Shows `view` as the member's own home with the bot (Slack's App Home tab, replaced whole each time).
+   * Optional: a platform without a home leaves it out, and the core shows nothing there.
+   */
+  publishHome?(space: Space, member: Member, view: OutboundMessage): Promise<void>;
 }

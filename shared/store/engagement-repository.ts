@@ -2,6 +2,8 @@ import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/cl
 import type { Claim } from '../core/answers.js';
 import { COMPLETED_FOR_SECONDS } from '../core/answers.js';
 import {
+  ANONYMOUS,
+  type ChangeOutcome,
   COLUMN_OF_KIND,
   type DayTotals,
   type Edge,
@@ -10,11 +12,14 @@ import {
   isEngagement,
   type MemberActivity,
   makesMemberSeen,
+  REACTIONS_COUNTED,
+  type RecordChange,
   type RecordOutcome,
 } from '../core/engagement.js';
 import type { InboundEventKind, Space } from '../core/events.js';
 import { endOfDay } from '../core/time.js';
 import { epochSeconds, type Item, readNumber, readString, readStringSet, toItem } from './attributes.js';
+import { applyChange, type DayEntry, type DayOverride } from './engagement-changes.js';
 import { isConditionalCheckFailed, StoreError } from './errors.js';
 import { completeClaim, recordAndClaim, release } from './interaction-claims.js';
 import { getAll, queryAll } from './reads.js';
@@ -142,9 +147,24 @@ export class EngagementRepository implements EngagementStore {
     );
   }
 
+  async change(change: RecordChange, now: Date): Promise<ChangeOutcome> {
+    const context = { client: this.client, tableName: this.tableName, toItem: toNewItem };
+    const { outcome, day, override } = await applyChange(context, change, now);
+    if (day && override && isClosed(day, now)) {
+      const space = spaceOfChange(change);
+      // The index may not show this change yet (it is eventually consistent): the override says what is true.
+      await this.putRollup(await this.sumDay(space, day, undefined, override), true);
+    }
+    return outcome;
+  }
+
   async dayEdges(space: Space, day: string): Promise<Edge[]> {
     const items = await this.dayItems(space, day);
-    return items.flatMap(({ kind, to, memberId }) => (to && memberId ? [{ kind, from: memberId, to }] : []));
+    return items.flatMap(({ kind, to, memberId }) =>
+      to && memberId && memberId !== ANONYMOUS
+        ? [{ kind: kind as InboundEventKind, from: memberId, to }]
+        : [],
+    );
   }
 
   /** A member's records in a space (one opaque id), from the byMember index: keys, kind and day. */
@@ -184,15 +204,25 @@ export class EngagementRepository implements EngagementStore {
     }
   }
 
-  /** Sums one space-day from the index, leaving out the records of `leaveOut` (ids being erased). */
-  private async sumDay(space: Space, day: string, leaveOut?: ReadonlySet<string>): Promise<DayTotals> {
+  /**
+   * Sums one space-day from the index, leaving out the records of `leaveOut` (ids being erased), and taking
+   * `override` as the truth for its record.
+   */
+  private async sumDay(
+    space: Space,
+    day: string,
+    leaveOut?: ReadonlySet<string>,
+    override?: DayOverride,
+  ): Promise<DayTotals> {
     const totals = { messages: 0, replies: 0, reactions: 0, joins: 0 };
     const members = new Set<string>();
-    for (const { kind, memberId } of await this.dayItems(space, day)) {
+    const entries = (await this.dayItems(space, day)).filter((entry) => entry.key !== override?.key);
+    for (const { kind, memberId, count } of override?.entry ? [...entries, override.entry] : entries) {
       if (memberId && leaveOut?.has(memberId)) continue;
-      const column = COLUMN_OF_KIND[kind];
-      if (column) totals[column] += 1;
-      if (memberId && makesMemberSeen(kind)) members.add(memberId);
+      const column = COLUMN_OF_KIND[kind as InboundEventKind];
+      if (column) totals[column] += count;
+      if (memberId && memberId !== ANONYMOUS && makesMemberSeen(kind as InboundEventKind))
+        members.add(memberId);
     }
     return { platform: space.platform, spaceId: space.id, day, ...totals, members: [...members].sort() };
   }
@@ -207,14 +237,9 @@ export class EngagementRepository implements EngagementStore {
       ExpressionAttributeValues: { ':pk': { S: dayPartition(space, day) } },
       ProjectionExpression: '#sk, #m',
     });
-    return items.map((item) => {
-      const [kind = '', to = NO_TARGET] = (readString(item, byDay.sortKey) ?? '').split('#');
-      return {
-        kind: kind as InboundEventKind,
-        memberId: readString(item, 'memberId'),
-        to: to === NO_TARGET ? undefined : to,
-      };
-    });
+    return items.map((item) =>
+      fromDaySortKey(readString(item, byDay.sortKey) ?? '', readString(item, 'memberId')),
+    );
   }
 
   private async readRollups(space: Space, days: readonly string[]): Promise<Map<string, DayTotals>> {
@@ -271,6 +296,37 @@ export class EngagementRepository implements EngagementStore {
   }
 }
 
+/**
+ * A record's entry in a day from its byDay sort key, `<kind>#<to>#<record key>`, with `#<count>` after the
+ * key for anonymous reaction counts. A key may itself hold `#` (the keycap emoji `#️⃣`).
+ */
+function fromDaySortKey(sortKey: string, memberId: string | undefined): DayEntry & { key: string } {
+  const [kind = '', to = NO_TARGET] = sortKey.split('#', 2);
+  let key = sortKey.slice(kind.length + to.length + 2);
+  let count = 1;
+  if (kind === REACTIONS_COUNTED) {
+    const cut = key.lastIndexOf('#');
+    count = Number(key.slice(cut + 1)) || 0;
+    key = key.slice(0, cut);
+  }
+  return { kind, key, count, ...(memberId ? { memberId } : {}), ...(to === NO_TARGET ? {} : { to }) };
+}
+
+/** The space a change belongs to. */
+function spaceOfChange(change: RecordChange): Space {
+  if (change.type === 'react' || change.type === 'count') {
+    return { platform: change.record.platform, id: change.record.spaceId };
+  }
+  // `<platform>:<space id>:<id>`; a space id never holds ':' (Slack, Discord and Telegram ids do not).
+  const [platform = '', id = ''] = change.key.split(':', 2);
+  return { platform: platform as Space['platform'], id };
+}
+
+/** A new record's item, with a fresh delivery stamp. */
+function toNewItem(record: EngagementRecord): Item {
+  return toRecordItem(record, `${record.recordedAt}#${Math.random().toString(36).slice(2)}`);
+}
+
 function isClosed(day: string, now: Date): boolean {
   return endOfDay(day).getTime() + DAY_CLOSES_AFTER_MS <= now.getTime();
 }
@@ -293,8 +349,11 @@ function toRecordItem(record: EngagementRecord, delivery: string): Item {
       [byDay.sortKey]: engagement
         ? `${record.kind}#${record.toMemberId ?? NO_TARGET}#${record.key}`
         : undefined,
-      [byMember.partitionKey]: memberPartition(space, record.memberId),
-      [byMember.sortKey]: `${record.day}#${record.kind}#${record.key}`,
+      // What is done in the space's name is nobody's data.
+      [byMember.partitionKey]:
+        record.memberId === ANONYMOUS ? undefined : memberPartition(space, record.memberId),
+      [byMember.sortKey]:
+        record.memberId === ANONYMOUS ? undefined : `${record.day}#${record.kind}#${record.key}`,
       key: record.key,
       platform: record.platform,
       kind: record.kind,

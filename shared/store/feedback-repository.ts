@@ -97,6 +97,28 @@ export class FeedbackRepository implements FeedbackStore {
     return { kind: 'already', readBy: readString(Item, 'readBy') ?? ERASED_MEMBER_ID };
   }
 
+  async unread(space: Space, now: Date): Promise<FeedbackNote[]> {
+    // A community's notes are few (each expires within 90 days): one partition, filtered, sorted here.
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk',
+      FilterExpression: '#status = :unread AND #ttl > :now',
+      ExpressionAttributeNames: {
+        '#pk': TABLE.partitionKey,
+        '#status': 'status',
+        '#ttl': TABLE.timeToLiveAttribute,
+      },
+      ExpressionAttributeValues: toItem({
+        ':pk': notePartition(space),
+        ':unread': UNREAD,
+        ':now': epochSeconds(now),
+      }),
+    });
+    return items
+      .map((item) => fromItem(space, readString(item, TABLE.sortKey) ?? '', item))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
   async eraseMember(space: Space, member: Member): Promise<number> {
     const notes = await queryAll(this.client, {
       TableName: this.tableName,

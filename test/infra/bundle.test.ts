@@ -112,6 +112,13 @@ describe('platform stubs', () => {
     expect(packagesIn('slack', /^(@slack\/oauth|jsonwebtoken|jws)$/)).toEqual([]);
     expect(bundleOf('slack').inputs.filter((path) => path.startsWith('bots/slack/oauth/'))).toEqual([]);
   });
+
+  it("leaves Socket Mode (npm run dev's relay, the SDK client and its WebSocket) out of the Slack bundle", () => {
+    expect(packagesIn('slack', /^(@slack\/socket-mode|undici|ws)$/)).toEqual([]);
+    expect(bundleOf('slack').inputs.filter((path) => /^infra\/local\/|sandbox-socket/.test(path))).toEqual(
+      [],
+    );
+  });
 });
 
 describe('the bundled handlers', () => {

@@ -5,6 +5,7 @@ import type { FakeServer, ReceivedRequest } from '../../shared/platform/fake-ser
 import type { Item } from '../../shared/store/attributes.js';
 import type { BotUnderTest } from '../support/bot.js';
 import { httpEvent } from '../support/lambda.js';
+import { expectedMemberId } from '../support/member-ids.js';
 
 /**
  * Slack deliveries for the Slack tests (slack*.test.ts): documented events made distinct, slash commands,
@@ -56,13 +57,25 @@ export function variant(name: string, suffix: string): Json {
   const payload = fixture(name);
   const event = { ...payload.event } as Record<string, unknown>;
   if (typeof event.ts === 'string') event.ts = `${event.ts.split('.')[0]}.00000${suffix}`;
+  // A reaction is its message, member and emoji: another event is a reaction on another message.
+  const item = event.item as Record<string, unknown> | undefined;
+  if (typeof item?.ts === 'string') event.item = { ...item, ts: `${item.ts.split('.')[0]}.00000${suffix}` };
   return { ...payload, event, event_id: `Ev${name.replace(/\W/g, '').toUpperCase()}${suffix}` };
 }
 
-/** The record key the adapter uses: team/channel/ts for messages, event_id for the rest. */
+/**
+ * The record key (after `<team>:`): team/channel/ts for messages, channel/message/member/emoji for reactions,
+ * event_id for the rest.
+ */
 export function keyOf(payload: Json): string {
   const event = payload.event as Record<string, string>;
-  return event.type === 'message' ? `T123ABC456/${event.channel}/${event.ts}` : String(payload.event_id);
+  if (event.type === 'message') return `T123ABC456/${event.channel}/${event.ts}`;
+  const item = payload.event as { item?: { channel: string; ts: string } };
+  if (event.type === 'reaction_added' && item.item) {
+    const member = expectedMemberId('slack', event.user ?? '');
+    return `reaction:${item.item.channel}/${item.item.ts}/${member}/${event.reaction}`;
+  }
+  return String(payload.event_id);
 }
 
 /** The records of one event, in whichever workspace it counted for (keys are `EVT#slack:<team>:<id>`). */

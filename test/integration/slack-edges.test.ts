@@ -279,6 +279,7 @@ type Outcome =
   | { readonly notCounted: 'private' }
   | { readonly spaceChange: 'bot_removed' }
   | { readonly ignored: string }
+  | { readonly changed: 'applied' | 'absent' | 'unchanged' }
   | { readonly answers: string };
 
 const PEER_OUTCOMES: Readonly<Record<string, Outcome>> = {
@@ -292,18 +293,23 @@ const PEER_OUTCOMES: Readonly<Record<string, Outcome>> = {
   'slack/sw-forwarded-message.json': { recorded: 'message_posted' },
   'slack/sw-share-with-message.json': { recorded: 'message_posted' },
   'slack/sw-share-without-message.json': { recorded: 'message_posted' },
-  'slack/sw-message-deleted.json': { ignored: 'message subtype message_deleted' },
+  // A deletion of a message this replay never recorded: nothing to take back; a tombstone keeps a late
+  // delivery of it from counting.
+  'slack/sw-message-deleted.json': { changed: 'absent' },
   'slack/sw-channel-join-subtype.json': { ignored: 'message subtype channel_join' },
   'slack/sw-channel-left.json': { ignored: 'event type channel_left is not engagement' },
   'slack/sw-channel-shared.json': { ignored: 'event type channel_shared is not engagement' },
   'slack/sw-channel-created.json': { ignored: 'event type channel_created is not engagement' },
   'slack/sw-circleci-bot-no-subtype.json': { ignored: 'bot message' },
   'slack/sw-github-app-message.json': { ignored: 'bot message' },
-  'slack/sw-app-home-opened-messages.json': { ignored: 'event type app_home_opened is not engagement' },
+  // The Messages tab: only the Home tab shows a view.
+  'slack/sw-app-home-opened-messages.json': {
+    ignored: 'app_home_opened on the messages tab: nothing to show',
+  },
   'slack/bp-thread-broadcast.json': { recorded: 'thread_reply' },
   'slack/bp-message-from-other-app-bot.json': { ignored: 'bot message' },
   'slack/bp-classic-bot-message.json': { ignored: 'message subtype bot_message' },
-  'slack/bp-message-deleted.json': { ignored: 'message subtype message_deleted' },
+  'slack/bp-message-deleted.json': { changed: 'absent' },
   'slack/bp-file-share.json': { recorded: 'message_posted' },
   'slack/bp-member-left-channel.json': { recorded: 'member_left' },
   'slack/bp-shared-channel-reaction.json': { recorded: 'reaction_added' },
@@ -335,7 +341,7 @@ const PEER_OUTCOMES: Readonly<Record<string, Outcome>> = {
   'slack/vc-view-submission.json': { ignored: 'view_submission of a modal this bot did not open' },
   'slack/vc-slash-command-other.json': { ignored: 'command /test-feedback: no listener' },
   'slack/vc-bot-own-thread-message.json': { ignored: 'our own bot message' },
-  'slack/vc-bot-message-changed.json': { ignored: 'message subtype message_changed' },
+  'slack/vc-bot-message-changed.json': { ignored: 'message_changed of a bot message' },
 };
 
 describe('Slack peer payloads, replayed unmutated', () => {
@@ -383,6 +389,12 @@ describe('Slack peer payloads, replayed unmutated', () => {
       expect(capture.recorded).toEqual([]);
       expect(capture.lines.find((line) => line.message === 'slack event taken')?.fields.outcome).toBe(
         expected.notCounted,
+      );
+    } else if ('changed' in expected) {
+      // An edit or a deletion changes what was recorded; it records nothing of its own.
+      expect(capture.recorded).toEqual([]);
+      expect(capture.lines.find((line) => line.message === 'slack change taken')?.fields.outcome).toBe(
+        expected.changed,
       );
     } else if ('spaceChange' in expected) {
       expect(capture.recorded).toEqual([]);

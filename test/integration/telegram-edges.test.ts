@@ -7,6 +7,7 @@ import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
 import { type Capture, captureDeps } from '../support/capture.js';
 import { DEEP, fuzzParameters, mutate, mutationsArb } from '../support/fuzz.js';
 import { httpEvent } from '../support/lambda.js';
+import { expectedMemberId } from '../support/member-ids.js';
 import { ownFixtures, peerPayloads } from '../support/peers.js';
 import { spaceIds } from './telegram-harness.js';
 
@@ -375,6 +376,8 @@ interface Outcome {
   readonly spaceChange?: unknown;
   readonly ignored?: unknown;
   readonly unreadable?: unknown;
+  /** What an edit or an anonymous reaction count did to the records (`Community.onChange`). */
+  readonly changed?: string;
 }
 
 const engagement = (...kinds: string[]): Outcome => ({ status: 200, engagement: kinds });
@@ -396,20 +399,26 @@ const PEER_OUTCOMES: Readonly<Record<string, Outcome>> = {
   'tx-my-chat-member-blocked': ignored('bot blocked or unblocked in a private chat (never a space)'),
   'tx-reaction-added-user': engagement('reaction_added'),
   'tx-reaction-removed-anonymous': ignored('anonymous reaction (actor_chat)'),
-  'tx-reaction-count-channel': NOT_HANDLED,
+  // Anonymous reactions in a channel (this replay's bot serves every new space): counted for the chat.
+  'tx-reaction-count-channel': { status: 200, changed: 'applied' },
   'tx-chat-boost': NOT_HANDLED,
   'tx-removed-chat-boost': NOT_HANDLED,
   'tx-purchased-paid-media': NOT_HANDLED,
-  'tx-poll-answer-retracted': NOT_HANDLED,
+  'tx-poll-answer-retracted': ignored(
+    'a vote in poll POLL_ID: not a poll this bot sent, so its community is unknown',
+  ),
   'tx-update-unknown-field': NOT_HANDLED,
-  'tx-poll-answer-vote': NOT_HANDLED,
+  'tx-poll-answer-vote': ignored(
+    'a vote in poll POLL_ID: not a poll this bot sent, so its community is unknown',
+  ),
   // Not something Telegram sends (teloxide's test of a broken update): a logged 200, not a redelivery loop.
   'tx-message-missing-fields': { status: 200, unreadable: 'message.chat is missing' },
-  'tx-anonymous-admin-forward': ignored('message sent on behalf of a chat'),
+  // Posted in the group's own name: counted for the group, for no member.
+  'tx-anonymous-admin-forward': engagement('message_posted'),
   'tx-forum-topic-created': ignored('service message'),
   'tx-forum-topic-message': engagement('message_posted'),
   'tx-forum-topic-closed': ignored('service message'),
-  'tx-video-chat-started-anonymous': ignored('message sent on behalf of a chat'),
+  'tx-video-chat-started-anonymous': ignored('service message'),
   'tx-photo-caption-private': PRIVATE,
   'tx-media-group-video-private': PRIVATE,
   'tx-chat-shared-service': ignored('message without a sender'),
@@ -425,7 +434,7 @@ const PEER_OUTCOMES: Readonly<Record<string, Outcome>> = {
   // private chat.
   'doc-forwarded-message': PRIVATE,
   'doc-forwarded-channel-message': PRIVATE,
-  'doc-edited-message': NOT_HANDLED,
+  'doc-edited-message': ignored('an edit in a private chat: never a space'),
   'doc-message-with-entities': PRIVATE,
   'doc-audio': PRIVATE,
   'doc-voice': PRIVATE,
@@ -444,8 +453,10 @@ function outcomeOf(result: HttpResult, seen: Capture): Outcome {
   const change = seen.lines.find((line) => line.message === 'space change handled')?.fields.kind;
   const ignoredReason = reasonLogged(seen.lines, 'payload ignored');
   const unreadableReason = reasonLogged(seen.lines, 'payload unreadable');
+  const changed = seen.lines.find((line) => line.message === 'change handled')?.fields.outcome;
   return {
     status: result.statusCode,
+    ...(changed === undefined ? {} : { changed: String(changed) }),
     ...(kinds.length > 0 ? { engagement: kinds } : {}),
     ...(notRecorded.length > 0 ? { notRecorded } : {}),
     ...(change === undefined ? {} : { spaceChange: change }),
@@ -455,13 +466,34 @@ function outcomeOf(result: HttpResult, seen: Capture): Outcome {
 }
 
 type PeerUpdate = { update_id: number } & Partial<
-  Record<'message' | 'message_reaction', { chat: { id: number } }>
+  Record<
+    'message' | 'message_reaction' | 'message_reaction_count',
+    {
+      chat: { id: number };
+      message_id: number;
+      user?: { id: number };
+      new_reaction?: { emoji: string }[];
+    }
+  >
 >;
 
-/** The engagement key an update is recorded under: its chat and its update id. */
-function keyOf(update: PeerUpdate): string {
-  const chat = (update.message ?? update.message_reaction)?.chat.id;
-  return `EVT#telegram:${chat}:${update.update_id}`;
+/**
+ * The engagement keys an update is recorded under: a post's chat and message id; a member's reaction's chat,
+ * message, opaque member id and emoji.
+ */
+function keysOf(update: PeerUpdate): string[] {
+  const counted = update.message_reaction_count;
+  // Anonymous reactions: one record per message, for no member (`-`), all emojis together (`*`).
+  if (counted)
+    return [`EVT#telegram:${counted.chat.id}:reaction:${counted.chat.id}/${counted.message_id}/-/*`];
+  if (update.message) return [`EVT#telegram:${update.message.chat.id}:message:${update.message.message_id}`];
+  const reaction = update.message_reaction;
+  if (!reaction?.user) return [];
+  const chat = reaction.chat.id;
+  const member = expectedMemberId('telegram', String(reaction.user.id));
+  return (reaction.new_reaction ?? []).map(
+    ({ emoji }) => `EVT#telegram:${chat}:reaction:${chat}/${reaction.message_id}/${member}/${emoji}`,
+  );
 }
 
 describe('Telegram webhook: every peer payload, unmutated', () => {
@@ -485,9 +517,10 @@ describe('Telegram webhook: every peer payload, unmutated', () => {
       expect(Object.keys(PEER_OUTCOMES).sort()).toEqual(PEERS.map(({ file }) => name(file)).sort());
       // One record per engagement update, keyed by its chat; nothing from a private chat (a positive chat
       // id), and no private chat ever became a space.
-      const recorded = PEERS.filter(({ file }) => PEER_OUTCOMES[name(file)]?.engagement).map(({ payload }) =>
-        keyOf(payload as PeerUpdate),
-      );
+      const recorded = PEERS.filter(
+        ({ file }) =>
+          PEER_OUTCOMES[name(file)]?.engagement || PEER_OUTCOMES[name(file)]?.changed === 'applied',
+      ).flatMap(({ payload }) => keysOf(payload as PeerUpdate));
       const keys = (await replay.table.engagementItems()).map((item) => item.pk?.S);
       expect(keys.sort()).toEqual(recorded.sort());
       expect(keys.filter((key) => /^EVT#telegram:\d/.test(key ?? ''))).toEqual([]);

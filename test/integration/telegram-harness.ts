@@ -29,9 +29,19 @@ export const SECRET = { 'X-Telegram-Bot-Api-Secret-Token': SANDBOX_SECRET_TOKEN 
 
 export type Update = Record<string, unknown> & { update_id: number };
 
+/**
+ * A documented update; given an `updateId`, a new update of its own, whose message (if any) is a new one too:
+ * a post is recorded under its message id, so two updates of one message would be one post.
+ */
 export function fixture(name: string, updateId?: number): Update {
   const update = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Update;
-  return updateId === undefined ? update : { ...update, update_id: updateId };
+  if (updateId === undefined) return update;
+  const message = update.message as Record<string, unknown> | undefined;
+  return {
+    ...update,
+    update_id: updateId,
+    ...(message ? { message: { ...message, message_id: updateId } } : {}),
+  };
 }
 
 export function payloadOf(request: ReceivedRequest | undefined): Record<string, unknown> {
@@ -89,6 +99,9 @@ export async function deliverSixTimes(send: () => Promise<HttpResult>): Promise<
 
 /** Helpers bound to one bot under test (read lazily: the bot starts in `beforeAll`). */
 export function telegramHarness(bot: () => BotUnderTest) {
+  /** Every update delivered, by id: what its records are keyed by depends on what it is. */
+  const delivered = new Map<string, Update>();
+
   /** Delivers a body to the real handler (or `to`) with the sandbox secret token (or the given headers). */
   function deliver(
     update: Update | string,
@@ -96,6 +109,7 @@ export function telegramHarness(bot: () => BotUnderTest) {
     to: BotHandler = bot().handler,
   ): Promise<HttpResult> {
     const body = typeof update === 'string' ? update : JSON.stringify(update);
+    if (typeof update !== 'string') delivered.set(String(update.update_id), update);
     return to(httpEvent(telegramSandbox.path, body, headers));
   }
 
@@ -104,13 +118,16 @@ export function telegramHarness(bot: () => BotUnderTest) {
   }
 
   /**
-   * Records of one update, keyed `EVT#telegram:<chat>:<update>` (or `...:<update>:<n>` for a multi-reaction
-   * update): in the given chat, or in any chat (update ids are unique within a test file).
+   * Records of one delivered update, in the given chat or in any (update ids are unique within a test file):
+   * a post's `EVT#telegram:<chat>:message:<message id>`, a reaction update's every
+   * `...:reaction:<chat>/<message id>/...` that still counts, anything else's `...:<update id>`.
    */
   async function recordsOf(updateId: number | string, chatId?: number | string): Promise<Item[]> {
     const chat = chatId === undefined ? '-?\\d+' : String(chatId);
-    const key = new RegExp(`^EVT#telegram:${chat}:${updateId}(:\\d+)?$`);
-    return (await bot().table.engagementItems()).filter((item) => key.test(item.pk?.S ?? ''));
+    const key = new RegExp(
+      `^EVT#telegram:${chat}:${keyPatternOf(delivered.get(String(updateId)), updateId)}$`,
+    );
+    return (await bot().table.engagementItems()).filter((item) => key.test(item.pk?.S ?? '') && !item.gone);
   }
 
   /** What the fake Bot API (or `server`) received for `method` since `mark` (an index into its log). */
@@ -124,6 +141,20 @@ export function telegramHarness(bot: () => BotUnderTest) {
   }
 
   return { deliver, deliverSigned, recordsOf, calls, replies };
+}
+
+/** The record key pattern (after `<chat>:`) of what an update became. */
+function keyPatternOf(update: Update | undefined, updateId: number | string): string {
+  const message = (update?.message ?? update?.edited_message) as { message_id?: number } | undefined;
+  if (
+    message?.message_id !== undefined &&
+    !(update?.message as { new_chat_members?: unknown })?.new_chat_members
+  ) {
+    return `message:${message.message_id}`;
+  }
+  const reaction = update?.message_reaction as { message_id?: number } | undefined;
+  if (reaction?.message_id !== undefined) return `reaction:-?\\d+/${reaction.message_id}/.+`;
+  return `${updateId}(:\\d+)?`;
 }
 
 /** A sandbox group: a channel of one sandbox space (`a`, `b`, ...), as `npm run say --space` names it. */

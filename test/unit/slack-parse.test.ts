@@ -80,7 +80,7 @@ describe('Slack events -> core events', () => {
     expect(JSON.stringify(result)).not.toContain('prospect');
   });
 
-  it('reads reaction_added and reaction_removed by event_id, on the reacted message', () => {
+  it('reads reaction_added and reaction_removed on the reacted message, ordered by event_ts in microseconds', () => {
     const added = fixture('event-reaction-added.json');
     const removed = withEvent('event-reaction-added.json', { type: 'reaction_removed' });
 
@@ -92,12 +92,59 @@ describe('Slack events -> core events', () => {
       occurredAt: new Date(1360782804083),
       messageId: '1360782400.498405',
       reaction: 'thumbsup',
+      // event_ts 1360782804.083113: a later change of the same reaction wins.
+      sequence: 1360782804083113,
       // item_user: who wrote the message reacted to.
       toMember: { platform: 'slack', id: 'U222222222' },
     });
     expect(parseEventCallback(removed, BOT)).toMatchObject({
       kind: 'reaction_removed',
       toMember: { platform: 'slack', id: 'U222222222' },
+    });
+  });
+
+  it('reads an edit as the new length of the message it changes, and a deletion as final', () => {
+    const edited = withEvent('event-message.json', {
+      subtype: 'message_changed',
+      event_ts: '1355517536.000002',
+      message: { type: 'message', user: 'U123ABC456', text: 'short', ts: '1355517523.000005' },
+    });
+    const deleted = withEvent('event-message.json', {
+      subtype: 'message_deleted',
+      deleted_ts: '1355517523.000005',
+      event_ts: '1355517540.000001',
+    });
+    const botEdit = withEvent('event-message.json', {
+      subtype: 'message_changed',
+      message: { type: 'message', bot_id: 'B1', text: 'x', ts: '1355517523.000005' },
+    });
+
+    expect(parseEventCallback(edited, BOT)).toMatchObject({
+      kind: 'message_edited',
+      targetId: 'T123ABC456/C123ABC456/1355517523.000005',
+      textLength: 5,
+      sequence: 1355517536000002,
+    });
+    expect(parseEventCallback(deleted, BOT)).toMatchObject({
+      kind: 'message_deleted',
+      targetId: 'T123ABC456/C123ABC456/1355517523.000005',
+      sequence: Number.MAX_SAFE_INTEGER,
+    });
+    expect(parseEventCallback(botEdit, BOT)).toEqual({ ignored: 'message_changed of a bot message' });
+  });
+
+  it('reads the Home tab of app_home_opened as the member opening their home, and nothing else', () => {
+    const home = { type: 'app_home_opened', user: 'U123ABC456', channel: 'D0442US94JD', tab: 'home' };
+    const opened = withEvent('event-message.json', home);
+    const messagesTab = withEvent('event-message.json', { ...home, tab: 'messages' });
+
+    expect(parseEventCallback(opened, BOT)).toMatchObject({
+      kind: 'home_opened',
+      member: { platform: 'slack', id: 'U123ABC456' },
+      location: { space: { id: 'T123ABC456' }, channelId: 'D0442US94JD', direct: true },
+    });
+    expect(parseEventCallback(messagesTab, BOT)).toEqual({
+      ignored: 'app_home_opened on the messages tab: nothing to show',
     });
   });
 

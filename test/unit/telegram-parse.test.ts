@@ -1,12 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CallbackQuery, ChatMemberUpdated, Message, MessageReactionUpdated, Update } from 'grammy/types';
+import type {
+  CallbackQuery,
+  ChatMemberUpdated,
+  Message,
+  MessageReactionCountUpdated,
+  MessageReactionUpdated,
+  Update,
+} from 'grammy/types';
 import { describe, expect, it } from 'vitest';
 import {
   translateCallbackQuery,
   translateChatMember,
+  translateEdit,
   translateMessage,
   translateReaction,
+  translateReactionCount,
 } from '../../bots/telegram/parse.js';
 
 const BOT = 'community_sandbox_bot';
@@ -28,13 +37,14 @@ const GROUP = {
 };
 
 describe('translateMessage', () => {
-  it('turns a top-level message into message_posted with the update id and the text length only', () => {
+  it('turns a top-level message into message_posted with its message id and the text length only', () => {
     const result = translateMessage(messageOf('message'), 640000101, BOT);
 
     expect(result).toEqual({
       events: [
         {
-          id: '640000101',
+          // The message's id, not the update's: an edit (another update) finds the same record.
+          id: 'message:10',
           kind: 'message_posted',
           location: GROUP,
           member: { platform: 'telegram', id: '111111111' },
@@ -122,7 +132,7 @@ describe('translateMessage', () => {
     });
   });
 
-  it('ignores service messages, bots, and messages sent on behalf of a chat', () => {
+  it('ignores service messages and bots, and counts messages sent on behalf of a chat for no member', () => {
     const base = messageOf('message');
     const fromBot = { ...base, from: { ...base.from, is_bot: true } };
     const asChat = { ...base, sender_chat: base.chat };
@@ -135,8 +145,47 @@ describe('translateMessage', () => {
     });
     expect(translateMessage(pinned as Message, 1, BOT)).toEqual({ ignored: 'service message' });
     expect(translateMessage(fromBot as Message, 1, BOT)).toEqual({ ignored: 'message from a bot' });
-    expect(translateMessage(asChat as Message, 1, BOT)).toEqual({
-      ignored: 'message sent on behalf of a chat',
+    expect(translateMessage(asChat as Message, 1, BOT)).toMatchObject({
+      events: [{ kind: 'message_posted', anonymous: true, member: { id: String(base.chat.id) } }],
+    });
+    const command = { ...messageOf('command'), sender_chat: base.chat } as Message;
+    expect(translateMessage(command, 1, BOT)).toEqual({
+      ignored: 'a command sent in the name of a chat: whose it is is unknown',
+    });
+  });
+
+  it('reads an edit as the new length of the post it changes, ordered by update id', () => {
+    const edited = { ...messageOf('message'), text: 'Hi', edit_date: 1735725700 } as Message;
+
+    expect(translateEdit(edited, 640000301)).toEqual({
+      kind: 'message_edited',
+      id: '640000301',
+      location: GROUP,
+      occurredAt: new Date(1735725700 * 1000),
+      targetId: 'message:10',
+      textLength: 2,
+      sequence: 640000301,
+    });
+  });
+
+  it('counts anonymous reactions as the total over every emoji, ordered by update id', () => {
+    const update = {
+      chat: messageOf('message').chat,
+      message_id: 10,
+      date: 1735725800,
+      reactions: [
+        { type: { type: 'emoji', emoji: '👍' }, total_count: 3 },
+        { type: { type: 'emoji', emoji: '🔥' }, total_count: 2 },
+      ],
+    } as MessageReactionCountUpdated;
+
+    expect(translateReactionCount(update, 640000302)).toMatchObject({
+      kind: 'reactions_counted',
+      targetId: 'message:10',
+      messageId: '10',
+      reaction: '*',
+      count: 5,
+      sequence: 640000302,
     });
   });
 

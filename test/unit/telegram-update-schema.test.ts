@@ -1,7 +1,7 @@
 import type { Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
-import { ALLOWED_UPDATES } from '../../bots/telegram/set-webhook.js';
 import { checkUpdate } from '../../bots/telegram/update-schema.js';
+import { TELEGRAM_ALLOWED_UPDATES as ALLOWED_UPDATES } from '../../bots/telegram/updates.js';
 import { DEEP } from '../support/fuzz.js';
 import { ownFixtures, peerPayloads } from '../support/peers.js';
 
@@ -60,7 +60,7 @@ describe('checkUpdate', () => {
 
   it('reads nothing of update kinds it does not handle, known or not', () => {
     expect(
-      check({ edited_message: null, poll: 5, new_update_kind: 'x', 'something unknown': [] }),
+      check({ channel_post: null, poll: 5, new_update_kind: 'x', 'something unknown': [] }),
     ).toBeUndefined();
   });
 
@@ -101,12 +101,16 @@ describe('checkUpdate', () => {
     );
   });
 
-  it('wants a presence-only field (sender_chat, a photo) to be something other than null', () => {
+  it('wants a presence-only field (a photo) to be something other than null, and a signing chat to have an id', () => {
     expect(check({ message: { ...MESSAGE, photo: null } })?.ignored).toBe(
       'message.photo: expected a value other than null, got null',
     );
+    // The chat a post is signed with stands for its poster: its id is read.
     expect(check({ message: { ...MESSAGE, sender_chat: null } })?.ignored).toBe(
-      'message.sender_chat: expected a value other than null, got null',
+      'message.sender_chat: expected an object, got null',
+    );
+    expect(check({ message: { ...MESSAGE, sender_chat: { title: 'no id' } } })?.ignored).toBe(
+      'message.sender_chat.id is missing',
     );
   });
 

@@ -5,6 +5,7 @@
  * stays as small as it is).
  */
 import type { Community, EventOutcome } from '../../../shared/core/community.js';
+import type { ChangeOutcome } from '../../../shared/core/engagement.js';
 import type { Logger } from '../../../shared/lambda/logger.js';
 import type { HandlerDeps } from '../../../shared/platform/descriptor.js';
 import { type Ignored, isIgnored, logIgnored } from '../../../shared/platform/ignored.js';
@@ -12,7 +13,10 @@ import { createDiscordCommunity, type DiscordCoreConfig } from '../community.js'
 import { translateDispatch } from './translate.js';
 
 /** What became of a dispatch: the core's outcome for an event, a space change applied, or why neither. */
-export type DispatchResult = { readonly outcome: EventOutcome | 'space_changed' } | Ignored;
+export type DispatchResult =
+  | { readonly outcome: EventOutcome | 'space_changed' }
+  | { readonly outcome: 'changed'; readonly changes: readonly (ChangeOutcome | 'private' | 'not_served')[] }
+  | Ignored;
 
 export interface GatewayIngestion {
   /**
@@ -23,7 +27,7 @@ export interface GatewayIngestion {
 }
 
 export interface GatewayIngestionDeps {
-  readonly community: Pick<Community, 'onEvent' | 'onSpaceChange'>;
+  readonly community: Pick<Community, 'onEvent' | 'onSpaceChange' | 'onChange'>;
   readonly logger: Logger;
   /** When a dispatch arrived (reactions and leaves carry no time of their own). */
   readonly now?: () => Date;
@@ -34,9 +38,18 @@ export function createGatewayIngestion({
   logger,
   now = () => new Date(),
 }: GatewayIngestionDeps): GatewayIngestion {
+  // Reactions carry no time: they are ordered by arrival. Microseconds of the clock, made strictly increasing
+  // in this process, so a burst (a resume replaying a reaction added and removed) keeps its order, and two
+  // relays side by side still compare by their clocks.
+  let last = 0;
+  const arrival = (at: Date) => {
+    last = Math.max(at.getTime() * 1000, last + 1);
+    return last;
+  };
   return {
     async dispatch(payload) {
-      const translated = translateDispatch(payload, now());
+      const at = now();
+      const translated = translateDispatch(payload, at, arrival(at));
       if (isIgnored(translated)) {
         logIgnored(logger, translated, { event: eventName(payload) });
         return translated;
@@ -44,6 +57,11 @@ export function createGatewayIngestion({
       if ('change' in translated) {
         await community.onSpaceChange(translated.change);
         return { outcome: 'space_changed' };
+      }
+      if ('edits' in translated) {
+        const outcomes: (ChangeOutcome | 'private' | 'not_served')[] = [];
+        for (const edit of translated.edits) outcomes.push(await community.onChange(edit));
+        return { outcome: 'changed' as const, changes: outcomes };
       }
       const outcome = await community.onEvent(translated.event);
       if (outcome === 'not_served') {

@@ -70,6 +70,34 @@ export const messageSchema = v.object({
  * A partial emoji in a reaction: a standard one has a `name` (the character) and no `id`; a custom one has an
  * `id`, and a `name` unless the emoji was deleted from its guild.
  */
+/**
+ * MESSAGE_UPDATE: a partial message. Only an edit by a member with its text is read; without the
+ * MESSAGE_CONTENT intent `content` is mostly empty, and an unfurl (an embed added) has no `edited_timestamp`.
+ */
+export const messageUpdateSchema = v.object({
+  id: snowflake,
+  channel_id: snowflake,
+  guild_id: v.nullish(snowflake),
+  edited_timestamp: v.nullish(timestamp),
+  author: v.nullish(author),
+  webhook_id: v.nullish(snowflake),
+  content: v.nullish(v.string()),
+});
+
+/** MESSAGE_DELETE: which message, where (never who wrote it). */
+export const messageDeleteSchema = v.object({
+  id: snowflake,
+  channel_id: snowflake,
+  guild_id: v.nullish(snowflake),
+});
+
+/** MESSAGE_DELETE_BULK: a moderator's purge of up to 100 messages. */
+export const messageDeleteBulkSchema = v.object({
+  ids: v.pipe(v.array(snowflake), v.maxLength(100, 'at most 100 ids')),
+  channel_id: snowflake,
+  guild_id: v.nullish(snowflake),
+});
+
 const emoji = v.object({
   id: v.nullish(snowflake),
   name: v.nullish(v.pipe(v.string(), v.minLength(1, 'an emoji'), v.maxLength(64, 'an emoji'))),

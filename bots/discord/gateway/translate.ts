@@ -30,12 +30,14 @@ import type {
   Member,
   MemberJoined,
   MemberLeft,
+  MessageChange,
   MessagePosted,
   ReactionAdded,
   ReactionRemoved,
   SpaceChange,
   ThreadReply,
 } from '../../../shared/core/events.js';
+import { SPACE_WIDE } from '../../../shared/core/events.js';
 import { utcDay } from '../../../shared/core/time.js';
 import { type Ignored, ignore, isIgnored } from '../../../shared/platform/ignored.js';
 import { check } from '../../../shared/platform/payload-check.js';
@@ -45,7 +47,10 @@ import {
   guildDeleteSchema,
   memberAddSchema,
   memberRemoveSchema,
+  messageDeleteBulkSchema,
+  messageDeleteSchema,
   messageSchema,
+  messageUpdateSchema,
   reactionSchema,
 } from './schemas.js';
 
@@ -62,20 +67,22 @@ export type GatewayEvent =
 export type GatewayTranslation =
   | { readonly event: GatewayEvent }
   | { readonly change: SpaceChange }
+  | { readonly edits: readonly MessageChange[] }
   | Ignored;
 
-/**
- * The text length recorded when Discord did not send the text. The bot does not ask for the privileged
- * MESSAGE_CONTENT intent, so `content` is empty for most messages; the core's `textLength` has no
- * "unknown", so an unknown length is 0, as for a message with attachments only.
- */
-export const UNKNOWN_TEXT_LENGTH = 0;
 
 /** A member's own message: a plain one or an inline reply. Every other type is Discord's own notice. */
 const MEMBER_MESSAGE_TYPES: ReadonlySet<number> = new Set([MessageType.Default, MessageType.Reply]);
 
-/** Turns one dispatch into what the core should do with it; `receivedAt` dates what carries no time. */
-export function translateDispatch(payload: unknown, receivedAt: Date): GatewayTranslation {
+/**
+ * Turns one dispatch into what the core should do with it; `receivedAt` dates what carries no time, and
+ * `sequence` (increasing in the order dispatches arrive) orders the changes of one reaction.
+ */
+export function translateDispatch(
+  payload: unknown,
+  receivedAt: Date,
+  sequence = receivedAt.getTime(),
+): GatewayTranslation {
   const dispatch = check(dispatchSchema, payload, 'dispatch');
   if (isIgnored(dispatch)) return dispatch;
   const { op, t: name, d: data } = dispatch.value;
@@ -85,10 +92,20 @@ export function translateDispatch(payload: unknown, receivedAt: Date): GatewayTr
   switch (name) {
     case GatewayDispatchEvents.MessageCreate:
       return read(messageSchema, data, name, toMessage);
+    case GatewayDispatchEvents.MessageUpdate:
+      return read(messageUpdateSchema, data, name, toEdit);
+    case GatewayDispatchEvents.MessageDelete:
+      return read(messageDeleteSchema, data, name, (d) =>
+        toDeletions(d.guild_id, d.channel_id, [d.id], receivedAt),
+      );
+    case GatewayDispatchEvents.MessageDeleteBulk:
+      return read(messageDeleteBulkSchema, data, name, (d) =>
+        toDeletions(d.guild_id, d.channel_id, d.ids, receivedAt),
+      );
     case GatewayDispatchEvents.MessageReactionAdd:
-      return read(reactionSchema, data, name, (d) => toReaction(d, 'reaction_added', receivedAt));
+      return read(reactionSchema, data, name, (d) => toReaction(d, 'reaction_added', receivedAt, sequence));
     case GatewayDispatchEvents.MessageReactionRemove:
-      return read(reactionSchema, data, name, (d) => toReaction(d, 'reaction_removed', receivedAt));
+      return read(reactionSchema, data, name, (d) => toReaction(d, 'reaction_removed', receivedAt, sequence));
     case GatewayDispatchEvents.GuildMemberAdd:
       return read(memberAddSchema, data, name, toJoin);
     case GatewayDispatchEvents.GuildMemberRemove:
@@ -126,7 +143,9 @@ function toMessage(d: v.InferOutput<typeof messageSchema>): GatewayTranslation {
     member: { platform: 'discord', id: d.author.id },
     occurredAt: new Date(d.timestamp),
     messageId: d.id,
-    textLength: d.content ? d.content.length : UNKNOWN_TEXT_LENGTH,
+    // Without the MESSAGE_CONTENT intent (the bot does not ask for it) `content` is empty for most messages:
+    // the length is then unknown, and left out.
+    ...(d.content ? { textLength: d.content.length } : {}),
   } as const;
   const reference = d.message_reference;
   const answers = (reference?.type ?? MessageReferenceType.Default) === MessageReferenceType.Default;
@@ -142,6 +161,7 @@ function toReaction(
   d: v.InferOutput<typeof reactionSchema>,
   kind: 'reaction_added' | 'reaction_removed',
   receivedAt: Date,
+  sequence: number,
 ): GatewayTranslation {
   if (!d.guild_id) return ignore('a reaction in a direct message: a private chat is not a community');
   if (d.member?.user?.bot) return ignore('a bot reacted, not a member');
@@ -149,15 +169,20 @@ function toReaction(
   // A custom emoji is its id (its name can change, or be gone); a standard one is its character.
   const emoji = emojiId ?? emojiName;
   if (!emoji) return ignore(`${kind}: an emoji with neither id nor name`);
+  // A super reaction may sit beside a normal one of the same emoji: it is a reaction of its own.
+  const reaction = d.burst ? `${emoji}:burst` : emoji;
   return {
     event: {
       kind,
-      id: `${kind}:${d.message_id}:${d.user_id}:${emoji}${d.burst ? ':burst' : ''}`,
+      // For logs; the core keys a reaction by channel, message, member and emoji, the same for its removal.
+      id: `${kind}:${d.message_id}:${d.user_id}:${reaction}`,
       location: guildLocation(d.guild_id, d.channel_id),
       member: { platform: 'discord', id: d.user_id },
       occurredAt: receivedAt,
+      // No time of its own: the order the relay received it in (ingest.ts) orders one reaction's changes.
+      sequence,
       messageId: d.message_id,
-      reaction: emojiName ?? emoji,
+      reaction,
       ...addressedTo(d.message_author_id, d.user_id),
     },
   };
@@ -178,6 +203,53 @@ function addressedTo(target: string | null | undefined, actor: string): { toMemb
   return target && target !== actor ? { toMember: { platform: 'discord', id: target } } : {};
 }
 
+/**
+ * An edit of a member's message, with its text: the record gets the new length. Without the MESSAGE_CONTENT
+ * intent Discord sends the text only where the bot is mentioned; an edit without it changes nothing (the
+ * length stays as recorded), and an update without `edited_timestamp` is Discord adding an embed.
+ */
+function toEdit(d: v.InferOutput<typeof messageUpdateSchema>): GatewayTranslation {
+  if (!d.guild_id) return ignore('an edit in a direct message: a private chat is not a community');
+  if (!d.edited_timestamp) return ignore('a message update that is not an edit (an embed or a flag)');
+  if (d.webhook_id || d.author?.bot || d.author?.system) return ignore('an edit of a bot or webhook message');
+  if (!d.content) return ignore('an edit whose text Discord did not send: the length stays as recorded');
+  const editedAt = new Date(d.edited_timestamp);
+  return {
+    edits: [
+      {
+        kind: 'message_edited',
+        id: `message_edited:${d.id}:${d.edited_timestamp}`,
+        location: guildLocation(d.guild_id, d.channel_id),
+        occurredAt: editedAt,
+        targetId: d.id,
+        textLength: d.content.length,
+      },
+    ],
+  };
+}
+
+/** Deleted messages (one, or a moderator's bulk purge): each stops counting, for good. */
+function toDeletions(
+  guildId: string | null | undefined,
+  channelId: string,
+  ids: readonly string[],
+  receivedAt: Date,
+): GatewayTranslation {
+  if (!guildId) return ignore('a deletion in a direct message: a private chat is not a community');
+  return {
+    edits: ids.map((id) => ({
+      kind: 'message_deleted',
+      id: `message_deleted:${id}`,
+      location: guildLocation(guildId, channelId),
+      occurredAt: receivedAt,
+      // The message's snowflake is its record's event id (toMessage).
+      targetId: id,
+      // Final: no edit or replay arriving later undoes a deletion.
+      sequence: Number.MAX_SAFE_INTEGER,
+    })),
+  };
+}
+
 function toJoin(d: v.InferOutput<typeof memberAddSchema>): GatewayTranslation {
   if (d.user.bot) return ignore('a bot joined, not a member');
   const joinedAt = new Date(d.joined_at);
@@ -185,7 +257,8 @@ function toJoin(d: v.InferOutput<typeof memberAddSchema>): GatewayTranslation {
     event: {
       kind: 'member_joined',
       id: `member_joined:${d.user.id}:${joinedAt.toISOString()}`,
-      location: guildLocation(d.guild_id),
+      // In the server as a whole: the welcome goes privately, or to the announcements channel.
+      location: { space: { platform: 'discord', id: d.guild_id }, channelId: SPACE_WIDE },
       member: { platform: 'discord', id: d.user.id },
       occurredAt: joinedAt,
     },

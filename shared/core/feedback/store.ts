@@ -24,6 +24,11 @@ export interface FeedbackStore {
   /** Marks the note read by `by` and erases its text, once; returns the note as it was. */
   markRead(space: Space, id: string, by: Member, now: Date): Promise<MarkRead>;
   /**
+   * The space's notes no moderator has marked read, newest first (the moderator's home counts and shows
+   * them). Notes past their expiry are left out even while the table has not removed them yet.
+   */
+  unread(space: Space, now: Date): Promise<FeedbackNote[]>;
+  /**
    * Erases what the space's notes hold about `member`: the notes they wrote are deleted, and where they
    * marked a note read, who read it is forgotten. Returns how many notes changed.
    */

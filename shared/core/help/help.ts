@@ -1,5 +1,11 @@
 /** `/community help`: what the caller may use here, grouped. */
-import { COMMAND_NAME, listCommands, type ResolvedCommand, usage } from '../command-table.js';
+import {
+  COMMAND_NAME,
+  listCommands,
+  type ResolvedCommand,
+  type TableEntry,
+  usage,
+} from '../command-table.js';
 import { answer, type CommandTurn, type Feature } from '../feature.js';
 
 export const helpFeature: Feature = {
@@ -17,7 +23,12 @@ export async function helpText(turn: CommandTurn): Promise<string> {
   // The platform's word only: help is the commonest command, and a table read for the rare community
   // moderator who moderates no space here would cost every member a round trip (they may still run them).
   const moderator = !turn.event.location.direct && (await turn.platformSaysModerator());
-  const commands = listCommands(turn.services.table);
+  return helpFor(turn.services.table, moderator);
+}
+
+/** The help text for a member, or a moderator (who also sees the moderators' commands). */
+export function helpFor(table: readonly TableEntry[], moderator: boolean): string {
+  const commands = listCommands(table);
   const sections = [
     `**/${COMMAND_NAME}: the community bot**`,
     ...lines(

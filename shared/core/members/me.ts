@@ -3,10 +3,11 @@ import { COMMAND_NAME } from '../command-table.js';
 import { describe } from '../communities/links.js';
 import type { SpaceRecord } from '../communities/model.js';
 import { COLUMN_OF_KIND, isEngagement } from '../engagement.js';
+import type { Member } from '../events.js';
 import type { Turn } from '../feature.js';
 import type { OutboundMessage } from '../messenger.js';
 import { lastDays } from '../time.js';
-import { spaceIds } from './model.js';
+import { type PrivacyState, spaceIds } from './model.js';
 import { DEFAULT_RETENTION_DAYS } from './retention.js';
 import { memberScope } from './scope.js';
 
@@ -51,17 +52,8 @@ export async function showMember(turn: Turn, space: SpaceRecord): Promise<Outbou
   const retention = space.retentionDays ?? DEFAULT_RETENTION_DAYS;
   const lines = [
     '**What this bot holds about you in this community**',
-    `**Accounts:** ${scope.identities.map((identity) => `${identity.platform} \`${identity.id}\``).join(', ')}` +
-      (scope.identities.length > 1
-        ? ' (linked by you)'
-        : ` (link another with \`/${COMMAND_NAME} me link\`)`),
-    `**Recording:** ${
-      scope.privacy.erasing
-        ? 'stopped, your data is being erased'
-        : scope.privacy.optedOut
-          ? `stopped (you opted out; \`/${COMMAND_NAME} me optin\` starts again)`
-          : `on (\`/${COMMAND_NAME} me optout\` stops it)`
-    }`,
+    `**Accounts:** ${accountsText(scope.identities)}`,
+    `**Recording:** ${recordingText(scope.privacy)}`,
     `**Last ${ME_DAYS} days:** ${
       counts.size > 0
         ? [...counts]
@@ -80,4 +72,20 @@ export async function showMember(turn: Turn, space: SpaceRecord): Promise<Outbou
     `\`/${COMMAND_NAME} me forget\` erases all of it.`,
   ];
   return { text: lines.join('\n') };
+}
+
+/** The member's linked accounts in a community, and how to link another (`me`, the home). */
+export function accountsText(identities: readonly Member[]): string {
+  return (
+    identities.map((identity) => `${identity.platform} \`${identity.id}\``).join(', ') +
+    (identities.length > 1 ? ' (linked by you)' : ` (link another with \`/${COMMAND_NAME} me link\`)`)
+  );
+}
+
+/** Whether the bot records the member, and how to change it (`me`, the home). */
+export function recordingText(privacy: PrivacyState): string {
+  if (privacy.erasing) return 'stopped, your data is being erased';
+  return privacy.optedOut
+    ? `stopped (you opted out; \`/${COMMAND_NAME} me optin\` starts again)`
+    : `on (\`/${COMMAND_NAME} me optout\` stops it)`;
 }

@@ -3,8 +3,9 @@
  * The caller's scope decides what is read: a space moderator their space; a community moderator every space
  * of the community, per platform, per space and in total.
  */
-import { spaceKey } from '../communities/model.js';
-import type { CommandTurn, Feature } from '../feature.js';
+import { type SpaceRecord, spaceKey } from '../communities/model.js';
+import type { Member } from '../events.js';
+import type { CommandTurn, CoreStores, Feature } from '../feature.js';
 import { computeStats, formatStats, type StatsSpace } from './compute.js';
 
 export const statsFeature: Feature = {
@@ -26,14 +27,22 @@ export const statsFeature: Feature = {
   },
 };
 
-/**
- * The spaces a moderator's stats cover, found through the space -> community item. A community with no named
- * moderators has one space, so that case needs no community read.
- */
+/** The spaces the caller's `/community stats` covers (see {@link statsScope}). */
 async function scopeOf({ space, event, services }: CommandTurn): Promise<StatsSpace[]> {
-  if (!space) return [];
-  const { communities, spaces } = services.stores;
-  const community = await communities.isModerator(space.communityId, event.member);
+  return space ? statsScope(services.stores, space, event.member) : [];
+}
+
+/**
+ * The spaces a moderator's stats cover, found through the space -> community item: a community moderator's
+ * every space of the community, anyone else's only `space`. A community with no named moderators has one
+ * space, so that case needs no community read. Also what the moderator's home shows (home/home.ts).
+ */
+export async function statsScope(
+  { communities, spaces }: Pick<CoreStores, 'communities' | 'spaces'>,
+  space: SpaceRecord,
+  member: Member,
+): Promise<StatsSpace[]> {
+  const community = await communities.isModerator(space.communityId, member);
   const scope = community ? await spaces.spacesOf(space.communityId) : [space];
   return scope.map((record) => ({
     platform: record.platform,
