@@ -206,7 +206,14 @@ function recordKeyOf(event: InboundEvent, memberId: string): string {
       event.reaction,
     );
   }
-  const id = event.member.id ? event.id.replaceAll(event.member.id, memberId) : event.id;
+  // Only a whole `:`-separated part that is the actor's id: a message id that merely holds its author's id
+  // among its digits (a Telegram post 1424201 by user 42420) must stay as it is, for its edits to find it.
+  const id = event.member.id
+    ? event.id
+        .split(':')
+        .map((part) => (part === event.member.id ? memberId : part))
+        .join(':')
+    : event.id;
   return keyInSpace(event.location.space, id);
 }
 

@@ -70,7 +70,6 @@ export type GatewayTranslation =
   | { readonly edits: readonly MessageChange[] }
   | Ignored;
 
-
 /** A member's own message: a plain one or an inline reply. Every other type is Discord's own notice. */
 const MEMBER_MESSAGE_TYPES: ReadonlySet<number> = new Set([MessageType.Default, MessageType.Reply]);
 
