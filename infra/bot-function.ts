@@ -56,6 +56,24 @@ export function tableKeyStatement(scope: Construct, key: IKey): PolicyStatement 
   });
 }
 
+/**
+ * What a bot's code needs of the table, for any role that runs it (a function, the relay's task): the bot's
+ * item actions on the table and its two indexes, and its key through DynamoDB only.
+ */
+export function tableAccessStatements(scope: Construct, table: ITable, key: IKey): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      actions: [...BOT_TABLE_ACTIONS],
+      resources: [
+        table.tableArn,
+        `${table.tableArn}/index/${TABLE.indexes.byDay.name}`,
+        `${table.tableArn}/index/${TABLE.indexes.byMember.name}`,
+      ],
+    }),
+    tableKeyStatement(scope, key),
+  ];
+}
+
 /** Later jobs: Lambda's own retries (two) within the life of a Discord interaction token. */
 export const LATER_JOB_MAX_AGE = Duration.minutes(15);
 
@@ -109,17 +127,7 @@ export class BotFunction extends Construct {
       description: `Runs the ${platform} bot`,
     });
     this.logGroup.grantWrite(role);
-    role.addToPolicy(
-      new PolicyStatement({
-        actions: [...BOT_TABLE_ACTIONS],
-        resources: [
-          table.tableArn,
-          `${table.tableArn}/index/${TABLE.indexes.byDay.name}`,
-          `${table.tableArn}/index/${TABLE.indexes.byMember.name}`,
-        ],
-      }),
-    );
-    role.addToPolicy(tableKeyStatement(this, props.tableKey));
+    for (const statement of tableAccessStatements(this, table, props.tableKey)) role.addToPolicy(statement);
     const readsSecret = bot.secret.readByHandler;
     // GetSecretValue only: the secrets extension reads the value with this role and never describes it.
     // A handler that needs no secret (Discord's, today) gets no grant and no ARN at all.

@@ -35,8 +35,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { type BuildOptions, buildSync } from 'esbuild';
 import { discordPlatform } from '../bots/discord/platform.js';
-import { TABLE } from '../shared/store/table.js';
-import { assertNoSecretInEnvironment, BOT_TABLE_ACTIONS, tableKeyStatement } from './bot-function.js';
+import { assertNoSecretInEnvironment, tableAccessStatements } from './bot-function.js';
 import { BOT_BUNDLE } from './bundling.js';
 
 /** The bot token's key in the Discord secret, as the descriptor names it. */
@@ -289,17 +288,7 @@ export class DiscordRelay extends Construct {
       assumedBy: new ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: 'The Discord gateway relay of the community bots',
     });
-    role.addToPolicy(
-      new PolicyStatement({
-        actions: [...BOT_TABLE_ACTIONS],
-        resources: [
-          table.tableArn,
-          `${table.tableArn}/index/${TABLE.indexes.byDay.name}`,
-          `${table.tableArn}/index/${TABLE.indexes.byMember.name}`,
-        ],
-      }),
-    );
-    role.addToPolicy(tableKeyStatement(this, props.tableKey));
+    for (const statement of tableAccessStatements(this, table, props.tableKey)) role.addToPolicy(statement);
     role.addToPolicy(
       new PolicyStatement({
         actions: ['lambda:InvokeFunction'],

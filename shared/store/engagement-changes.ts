@@ -293,7 +293,7 @@ async function update(
         ReturnValues: 'ALL_OLD',
       }),
     );
-    return Attributes ?? (upsert || !input.ConditionExpression ? {} : undefined);
+    return Attributes ?? (upsert ? {} : undefined);
   } catch (error) {
     if (isConditionalCheckFailed(error)) return undefined;
     throw new StoreError('UpdateItem', { cause: error });
