@@ -11,7 +11,7 @@ export interface EngagementRecord {
   /** `<platform>:<space>:<platform event id>`: the same for every delivery of one event. */
   readonly key: string;
   readonly platform: Platform;
-  readonly kind: InboundEventKind | CountedKind;
+  readonly kind: RecordKind;
   readonly spaceId: string;
   readonly channelId: string;
   /** The member's opaque id (members/pseudonyms.ts), never a platform id. */
@@ -127,6 +127,11 @@ export interface EngagementStore {
   change(change: RecordChange, now: Date): Promise<ChangeOutcome>;
   /** Who answered or reacted to whom in one space on one UTC day (opaque ids; the conversation network). */
   dayEdges(space: Space, day: string): Promise<Edge[]>;
+  /**
+   * How many distinct members (anonymous counts added) have a reaction on one message now, read from the
+   * space's records of the given UTC days (the post's day and the days after it that feedback may come).
+   */
+  reactionsOn(space: Space, channelId: string, messageId: string, days: readonly string[]): Promise<number>;
 }
 
 /** One of a member's records, as `me` counts them. */
@@ -172,17 +177,27 @@ export const COLUMN_OF_KIND: Partial<
  * its form is using the bot, not taking part in the community: those records exist only as the answer's
  * claim, and expire with it. A departure is recorded but does not make a member "seen".
  */
-export function isEngagement(kind: InboundEventKind | CountedKind): boolean {
+export function isEngagement(kind: RecordKind): boolean {
   return !INTERACTION_KINDS.has(kind as InboundEventKind);
 }
 
-export function makesMemberSeen(kind: InboundEventKind | CountedKind): boolean {
+export function makesMemberSeen(kind: RecordKind): boolean {
   return isEngagement(kind) && kind !== 'member_left';
 }
+
+/**
+ * Taking part through the bot's own features, recorded as engagement (activity.ts): a member's item added to
+ * the library (`content_contributed`), a "Helpful" vote (`content_helpful`).
+ */
+export const ACTIVITY_KINDS = ['content_contributed', 'content_helpful'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 /** The stored kind of anonymous reaction counts (a record per message and emoji, holding a count). */
 export const REACTIONS_COUNTED = 'reactions_counted';
 export type CountedKind = typeof REACTIONS_COUNTED;
+
+/** Every kind a record may have. */
+export type RecordKind = InboundEventKind | CountedKind | ActivityKind;
 
 const INTERACTION_KINDS: ReadonlySet<InboundEventKind> = new Set([
   'command_invoked',
@@ -279,7 +294,7 @@ export function toEngagementRecord(
 }
 
 /** When and on which day a record is recorded, and when it expires (`keepDays` after its day). */
-function keptFor(kind: InboundEventKind | CountedKind, receivedAt: Date, keepDays?: number) {
+function keptFor(kind: RecordKind, receivedAt: Date, keepDays?: number) {
   return {
     recordedAt: receivedAt.toISOString(),
     day: utcDay(receivedAt),

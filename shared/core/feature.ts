@@ -6,6 +6,7 @@
 import type { AnswerLedger, PendingAnswerStore } from './answers.js';
 import type { OptionValue, ResolvedCommand, TableEntry } from './command-table.js';
 import type { CommunityStore, SpaceDataStore, SpaceRecord, SpaceStore } from './communities/model.js';
+import type { ContentStore } from './content/model.js';
 import type { EngagementStore } from './engagement.js';
 import type {
   ButtonPressed,
@@ -41,6 +42,8 @@ export interface CoreStores {
   readonly attention: AttentionStore;
   /** Spaces' welcomes and who was welcomed. */
   readonly welcomes: WelcomeStore;
+  /** The content library: items, topics, votes, schedules, posts, digests (content/model.ts). */
+  readonly content: ContentStore;
 }
 
 /** The small logging port the core writes to (shared/lambda/logger.ts satisfies it). */

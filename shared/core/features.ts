@@ -7,6 +7,7 @@ import { attentionFeature } from './attention/feature.js';
 import type { ResolvedCommand, TableEntry } from './command-table.js';
 import { listCommands } from './command-table.js';
 import { communitiesFeature } from './communities/feature.js';
+import { contentFeature } from './content/feature.js';
 import type { ButtonPressed, FormSubmitted } from './events.js';
 import type { CommandTurn, Feature, Handler, MemberDataKind, Turn } from './feature.js';
 import { feedbackFeature } from './feedback/feedback.js';
@@ -26,6 +27,7 @@ export const FEATURES: readonly Feature[] = [
   attentionFeature,
   welcomeFeature,
   announceFeature,
+  contentFeature,
 ];
 
 /** The command table: every feature's entries. */
