@@ -23,6 +23,9 @@ import type { FakeServer } from '../shared/platform/fake-server.js';
 import type { PlatformSandbox, SandboxAction } from '../shared/platform/sandbox.js';
 import { createDynamoClient } from '../shared/store/client.js';
 import { createStore } from '../shared/store/index.js';
+import { benchContentPosting, describeContentPosting } from './content-posting.js';
+import { benchContentPull, describeContentPull, LIBRARY_ITEMS, seedLibrary } from './content-pull.js';
+import { startChildDynamo } from './dynamo-child.js';
 import { type DynamoUsage, startDynamoMeter } from './dynamo-meter.js';
 import { benchOutbox } from './outbox.js';
 import { benchRelay, describeRelayBench } from './relay.js';
@@ -295,12 +298,32 @@ async function main() {
       `${outbox.violations} limit violations; a message due now with nothing queued left after ` +
       `${outbox.dueNowMs.toFixed(0)} ms (goal < 5 s)`,
   );
+  process.stdout.write(`content: seeding a ${LIBRARY_ITEMS}-item library... `);
+  await seedLibrary(dynamo.endpoint, tableName, LIBRARY_ITEMS);
+  console.log('timing tip and find');
+  const contentPull = await benchContentPull({
+    bundle: bundles.get('slack handler') ?? '',
+    env: envOf('slack'),
+    sandbox: sandboxOf('slack'),
+    runDir: OUT,
+    benchDir: join(ROOT, 'bench'),
+  });
+  console.log(describeContentPull(contentPull));
+  process.stdout.write('content: scheduled posts to 1,000 channels (engine in its own process)... ');
+  const postingEngine = await startChildDynamo();
+  const contentPosting = await benchContentPosting(postingEngine.endpoint);
+  await postingEngine.close();
+  console.log(describeContentPosting(contentPosting));
   process.stdout.write('relay: idle, 100 events/s, 5,000 at once... ');
   const relay = await benchRelay(dynamo.endpoint);
   console.log(describeRelayBench(relay));
   writeFileSync(
     join(OUT, 'results.json'),
-    JSON.stringify({ ...Object.fromEntries(results), erasure, outbox, relay }, null, 2),
+    JSON.stringify(
+      { ...Object.fromEntries(results), erasure, outbox, contentPull, contentPosting, relay },
+      null,
+      2,
+    ),
   );
   await lambda.idle();
   await Promise.all([...fakes.map((fake) => fake.close()), lambda.close()]);

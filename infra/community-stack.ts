@@ -98,6 +98,7 @@ export class CommunityStack extends Stack {
       table,
       tableKey: this.tableKey,
       platforms,
+      membersSecret,
       environment: Object.assign({}, ...platforms.map(({ parameters }) => parameters)),
     });
     const botFunctions: BotFunction[] = [];

@@ -38,6 +38,8 @@ export const WORKER_TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:Query',
+  // A digest subscriber who opted out loses the subscription (content/digest-send.ts).
+  'dynamodb:DeleteItem',
 ] as const;
 
 /**
@@ -79,6 +81,11 @@ export interface OutboxWorkerProps {
   readonly tableKey: IKey;
   /** Every bot: the worker reads each one's secret (its token) through the secrets extension. */
   readonly platforms: readonly WorkerPlatform[];
+  /**
+   * The key of opaque member ids: the content scheduler writes digests and moderators' notices to members,
+   * whose privacy markers and mutes are keyed by it.
+   */
+  readonly membersSecret: ISecret;
   /** Non-secret settings (the bots' platform ids). Names ending in _TOKEN or _SECRET are refused. */
   readonly environment: Readonly<Record<string, string>>;
 }
@@ -115,6 +122,7 @@ export class OutboxWorker extends Construct {
       paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(SECRETS_EXTENSION_VERSION),
       environment: {
         TABLE_NAME: props.table.tableName,
+        MEMBERS_SECRET_ARN: props.membersSecret.secretArn,
         ...Object.fromEntries(
           props.platforms.map(({ bot, secret }) => [bot.secret.arnVariable, secret.secretArn]),
         ),
@@ -145,15 +153,20 @@ export class OutboxWorker extends Construct {
     role.addToPolicy(
       new PolicyStatement({
         actions: [...WORKER_TABLE_ACTIONS],
-        // The due index lives in the byMember index's small OUTBOX partition.
-        resources: [props.table.tableArn, `${props.table.tableArn}/index/${TABLE.indexes.byMember.name}`],
+        // The due indexes live in the byMember index's small OUTBOX, SCHEDULES and DIGESTS partitions; a
+        // channel's post feedback reads the byDay index (reactions on the post).
+        resources: [
+          props.table.tableArn,
+          `${props.table.tableArn}/index/${TABLE.indexes.byMember.name}`,
+          `${props.table.tableArn}/index/${TABLE.indexes.byDay.name}`,
+        ],
       }),
     );
     role.addToPolicy(tableKeyStatement(this, props.tableKey));
     role.addToPolicy(
       new PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
-        resources: props.platforms.map(({ secret }) => secret.secretArn),
+        resources: [...props.platforms.map(({ secret }) => secret.secretArn), props.membersSecret.secretArn],
       }),
     );
     return role;

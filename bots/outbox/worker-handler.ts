@@ -8,11 +8,15 @@
  * which read their tokens on their first send.
  */
 
+import { runContentSchedule } from '../../shared/core/content/scheduler.js';
+import type { Pseudonyms } from '../../shared/core/members/pseudonyms.js';
 import { systemClock } from '../../shared/core/outbox/clock.js';
 import type { Clock, OutboxTransport } from '../../shared/core/outbox/model.js';
+import { createOutbox } from '../../shared/core/outbox/outbox.js';
 import { createOutboxWorker, type WorkerReport } from '../../shared/core/outbox/worker.js';
 import type { Env } from '../../shared/lambda/env.js';
 import { createLogger, type Logger } from '../../shared/lambda/logger.js';
+import { loadPseudonyms } from '../../shared/lambda/member-key.js';
 import type { OutboxTransportDeps } from '../../shared/lambda/outbox-transport.js';
 import { OUTBOX_SOURCE } from '../../shared/lambda/wake.js';
 import { createStore, type Store } from '../../shared/store/index.js';
@@ -69,9 +73,12 @@ export function createOutboxHandler(env: Env, deps: OutboxHandlerDeps = {}): Out
     clock,
     logger,
   });
+  const schedule = contentScheduler(env, store, logger);
   return async (event, context) => {
     const trigger = triggerOf(event);
     const until = new Date(clock.now().getTime() + runWindowMs(maxRunMs, context));
+    // Due channel slots and digests become outbox messages first, so this very run sends them.
+    await schedule(clock.now());
     try {
       const report = await worker.run({ until });
       // A run that found nothing to do (most of them) is not worth a line at the default level.
@@ -84,6 +91,36 @@ export function createOutboxHandler(env: Env, deps: OutboxHandlerDeps = {}): Out
       // Nothing is lost: every message stays in the table, and the next run (a minute at most) goes on.
       logger.error('outbox worker run failed', { code: 'outbox_run_failed', trigger, error });
       throw error;
+    }
+  };
+}
+
+/**
+ * Scheduled library posts and digests (shared/core/content/scheduler.ts), run before each drain. A failure is
+ * logged and the drain goes on: the slots stay due and the next run (a minute later) takes them. Digests and
+ * moderators' notices need the member key (MEMBER_KEY, or MEMBERS_SECRET_ARN in AWS); without it the posts
+ * still go and those wait, with a warning.
+ */
+function contentScheduler(env: Env, store: Store, logger: Logger): (now: Date) => Promise<void> {
+  const pseudonyms: (() => Promise<Pseudonyms>) | undefined =
+    env.MEMBER_KEY?.trim() || env.MEMBERS_SECRET_ARN?.trim() ? loadPseudonyms(env) : undefined;
+  const outbox = createOutbox({
+    store: store.core.outbox,
+    attention: store.core.attention,
+    members: store.core.members,
+    // The drain that follows sends what is due: no wake-up needed.
+    wake: async () => {},
+    logger,
+  });
+  const deps = { stores: store.core, outbox, logger, ...(pseudonyms ? { pseudonyms } : {}) };
+  return async (now) => {
+    try {
+      const report = await runContentSchedule(deps, now);
+      if (Object.values(report).some((count) => count > 0)) {
+        logger.info('content schedule ran', { code: 'content_schedule_run', ...report });
+      }
+    } catch (error) {
+      logger.error('content schedule run failed', { code: 'content_schedule_failed', error });
     }
   };
 }

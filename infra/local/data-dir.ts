@@ -11,6 +11,8 @@ export const SERVER_FILE = 'dev-server.json';
 export interface DevServerInfo {
   readonly url: string;
   readonly pid: number;
+  /** Its embedded DynamoDB, for ops commands that work on its table while it runs (content:import). */
+  readonly dynamoEndpoint?: string;
 }
 
 /** Another `npm run dev` holds the data folder. */

@@ -16,6 +16,13 @@ const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 const inside = relative(process.cwd(), dataDir);
 const shownDataDir = inside && !inside.startsWith('..') ? inside : dataDir;
 
+/** The dev clock, as the banner shows it: the system's, or how far `--advance` moved it. */
+function clockLine(offsetMs: number): string {
+  if (offsetMs === 0) return "this machine's (move it with npm run say -- --advance 7d)";
+  const hours = Math.round(offsetMs / 3_600_000);
+  return `simulated, ${hours} hours ahead of this machine's (kept in ${shownDataDir}; delete it to start over)`;
+}
+
 try {
   const runtime = await startLocal({
     port,
@@ -39,11 +46,13 @@ Community bots running locally
   install    GET  ${runtime.url}/slack/install  (Slack's install flow; in the sandbox, pick "Sandbox B")
   DynamoDB   ${runtime.dynamoEndpoint}  table ${runtime.tableName}  data in ${shownDataDir}
   outbox     worker every ${LOCAL_OUTBOX_EVERY_MS / 1000} s and when woken (welcomes, announcements: within quiet hours and budgets)
+  clock      ${clockLine(runtime.clock.offsetMs())}
 
 Next, in another terminal, act as a community member (names starting with "mod" are moderators):
   ${sayFrom}npm run say -- --platform slack --user alice "hello everyone"
   ${sayFrom}npm run say -- --platform telegram --user alice --reply-to 1 "welcome!"
   ${sayFrom}npm run say -- --platform discord --user modsam "/community stats"
+  ${sayFrom}npm run say -- --advance 7d    (a simulated week passes: scheduled posts, digests)
 say finds this server through ${shownDataDir}/; from another folder add --url ${runtime.url}.
 Another port: PORT=3001 npm run dev. Stop with Ctrl+C; the data stays in ${shownDataDir}.
 `);

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createTableRequest } from '../../shared/store/table.js';
+import { acceptTransactions } from './dynamo-transactions.js';
 
 /** A DynamoDB-compatible engine running inside this process (dynalite), on loopback. */
 export interface EmbeddedDynamo {
@@ -29,6 +30,8 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  // dynalite has no TransactWriteItems; the content library's writes need it (dynamo-transactions.ts).
+  acceptTransactions(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -69,12 +72,27 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   } catch (error) {
     if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
   }
+  let created = true;
   try {
     await client.send(new CreateTableCommand(createTableRequest(tableName)));
-    return true;
   } catch (error) {
     // Two processes starting together: the other one won.
-    if (error instanceof ResourceInUseException) return false;
-    throw error;
+    if (!(error instanceof ResourceInUseException)) throw error;
+    created = false;
   }
+  await untilActive(client, tableName);
+  return created;
+}
+
+/**
+ * dynalite answers CreateTable before the table takes writes (a moment later, longer on a LevelDB folder):
+ * a write in between is refused with ResourceNotFound.
+ */
+async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`table ${tableName} did not become active`);
 }

@@ -5,6 +5,7 @@
  */
 import { createOutboxHandler, type OutboxHandler } from '../../bots/outbox/worker-handler.js';
 import type { Clock } from '../../shared/core/outbox/model.js';
+import type { WorkerReport } from '../../shared/core/outbox/worker.js';
 import type { Env } from '../../shared/lambda/env.js';
 import type { Logger } from '../../shared/lambda/logger.js';
 import { SCHEDULED_EVENT } from '../../shared/lambda/wake.js';
@@ -35,6 +36,11 @@ export interface LocalOutboxOptions {
 
 export interface LocalOutbox {
   readonly handler: OutboxHandler;
+  /**
+   * One run now, after the timer's run under way (never beside it): `npm run say -- --advance` runs the
+   * worker this way at each simulated hour. It may still find the lease held by a run a wake-up started.
+   */
+  runNow(): Promise<WorkerReport>;
   /** Stops the timer and waits for the run under way and any run a wake-up started. */
   close(): Promise<void>;
 }
@@ -46,32 +52,46 @@ export function startLocalOutbox(options: LocalOutboxOptions): LocalOutbox {
     ...(options.logger ? { logger: options.logger } : {}),
   });
   options.lambda.register(LOCAL_OUTBOX_FUNCTION, (payload) => handler(payload));
-  let running: Promise<void> | undefined;
+  let running: Promise<unknown> | undefined;
+  /** Runs the worker once after the run under way, printing what it did. */
+  const runAfter = (): Promise<WorkerReport> => {
+    const run = (running ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => handler(SCHEDULED_EVENT))
+      .then((report) => {
+        logReport(report, options.log);
+        return report;
+      });
+    running = run;
+    void run
+      .catch(() => undefined)
+      .finally(() => {
+        if (running === run) running = undefined;
+      });
+    return run;
+  };
   const tick = () => {
     // One run at a time from the timer (the lease would refuse a second one anyway).
-    running ??= handler(SCHEDULED_EVENT)
-      .then(
-        (report) => {
-          const { leased: _, ...counts } = report;
-          const done = Object.entries(counts).filter(([, count]) => count > 0);
-          if (done.length > 0) {
-            options.log(`[outbox] ${done.map(([what, count]) => `${what} ${count}`).join(', ')}`);
-          }
-        },
-        (error: unknown) =>
-          options.log(`[outbox] run failed: ${error instanceof Error ? error.message : String(error)}`),
-      )
-      .finally(() => {
-        running = undefined;
-      });
+    if (running) return;
+    runAfter().catch((error: unknown) =>
+      options.log(`[outbox] run failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
   };
   const timer = setInterval(tick, options.everyMs ?? LOCAL_OUTBOX_EVERY_MS);
   return {
     handler,
+    runNow: runAfter,
     async close() {
       clearInterval(timer);
-      await running;
+      await running?.catch(() => undefined);
       await options.lambda.idle();
     },
   };
+}
+
+/** One terminal line per run that did something: `[outbox] sent 2`. */
+function logReport(report: WorkerReport, log: (line: string) => void): void {
+  const { leased: _, ...counts } = report;
+  const done = Object.entries(counts).filter(([, count]) => count > 0);
+  if (done.length > 0) log(`[outbox] ${done.map(([what, count]) => `${what} ${count}`).join(', ')}`);
 }

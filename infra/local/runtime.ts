@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { slackInstall } from '../../bots/slack/oauth/platform.js';
@@ -13,7 +13,9 @@ import { closeServer, type FakeServer } from '../../shared/platform/fake-server.
 import { createDynamoClient } from '../../shared/store/client.js';
 import { TABLE } from '../../shared/store/table.js';
 import { PLATFORM_DESCRIPTORS } from '../platforms.js';
+import { advanceRoute } from './advance.js';
 import { acquireDataDir, type DataDirLock } from './data-dir.js';
+import { createDevClock, type DevClock } from './dev-clock.js';
 import { ensureTable, startEmbeddedDynamo } from './dynamo.js';
 import { startFakeLambda } from './fake-lambda.js';
 import { serveWithHandler, writeResult } from './http-bridge.js';
@@ -48,6 +50,8 @@ export interface LocalRuntime {
   /** The live connections opened (Socket Mode, long polling, the gateway relay), by platform. */
   readonly connections: Readonly<Partial<Record<Platform, string>>>;
   readonly said: readonly SaidLine[];
+  /** The clock every handler and the worker read: the system's, moved ahead by `npm run say -- --advance`. */
+  readonly clock: DevClock;
   close(): Promise<void>;
 }
 
@@ -101,10 +105,17 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     });
     closers.unshift(() => lambda.close());
     const said: SaidLine[] = [];
+    const clock = createDevClock(options.dataDir);
     const routes = new Map<string, HttpHandler>();
     const pages = new Map<string, HttpHandler>();
+    const local: LocalRoutes = {};
     // Listening first: the installation flow's redirect URL is this server's.
-    const server = await listen(options.port, { routes, pages }, said, modes, tableName, () => lambda.idle());
+    const server = await listen(
+      options.port,
+      { routes, pages, local },
+      { said, modes, tableName, clock },
+      () => lambda.idle(),
+    );
     closers.unshift(() => closeServer(server));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const shared = {
@@ -136,7 +147,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         LAMBDA_ENDPOINT: lambda.url,
         OUTBOX_FUNCTION_NAME: LOCAL_OUTBOX_FUNCTION,
       };
-      const handler = bot.createHandler(env, { onRecorded: recordedLine(bot.platform, options.log) });
+      const deps = { onRecorded: recordedLine(bot.platform, options.log), now: clock.now };
+      const handler = bot.createHandler(env, deps);
       lambda.register(env.AWS_LAMBDA_FUNCTION_NAME, (payload) =>
         handler(payload as Parameters<BotHandler>[0]),
       );
@@ -157,7 +169,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
             userEnv: options.env,
             botEnv: env,
             handler: mounted,
-            deps: { onRecorded: recordedLine(bot.platform, options.log) },
+            deps,
             log: options.log,
           });
       if (live) {
@@ -165,15 +177,21 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         connections[bot.platform] = live.describe;
       }
       if (fake) {
-        const extra = bot.sandboxRoutes?.(env, { onRecorded: recordedLine(bot.platform, options.log) }) ?? {};
+        const extra = bot.sandboxRoutes?.(env, deps) ?? {};
         for (const [path, route] of Object.entries(extra)) routes.set(path, route);
       }
       if (bot.platform === 'slack') mountSlackInstall(pages, fake, { ...options.env, ...shared }, url);
     }
     // Stopped first on close: its runs finish before the fake APIs and the table go away.
-    const outbox = startLocalOutbox({ env: { ...platformSettings, ...shared }, lambda, log: options.log });
+    const outbox = startLocalOutbox({
+      env: { ...platformSettings, ...shared },
+      lambda,
+      log: options.log,
+      clock,
+    });
     closers.unshift(() => outbox.close());
-    lock?.publish({ url });
+    local.advance = advanceRoute({ clock, runWorker: outbox.runNow, settled: () => lambda.idle() });
+    lock?.publish({ url, dynamoEndpoint: dynamo.endpoint });
     return {
       url,
       dynamoEndpoint: dynamo.endpoint,
@@ -181,6 +199,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       modes,
       connections,
       said,
+      clock,
       close: () => closeAll(closers),
     };
   } catch (error) {
@@ -270,12 +289,27 @@ async function startSandboxApi(
   });
 }
 
+/** The dev server's own routes that answer with a stream (set once what they drive has started). */
+interface LocalRoutes {
+  advance?: (url: URL, response: ServerResponse) => Promise<void>;
+}
+
+/** What `/health` and `/sandbox/said` show. */
+interface LocalState {
+  readonly said: readonly SaidLine[];
+  readonly modes: Readonly<Partial<Record<Platform, PlatformMode>>>;
+  readonly tableName: string;
+  readonly clock: DevClock;
+}
+
 async function listen(
   port: number,
-  { routes, pages }: { routes: Map<string, HttpHandler>; pages: Map<string, HttpHandler> },
-  said: readonly SaidLine[],
-  modes: Readonly<Partial<Record<Platform, PlatformMode>>>,
-  tableName: string,
+  {
+    routes,
+    pages,
+    local,
+  }: { routes: Map<string, HttpHandler>; pages: Map<string, HttpHandler>; local: LocalRoutes },
+  { said, modes, tableName, clock }: LocalState,
   settled: () => Promise<void>,
 ): Promise<Server> {
   const server = createServer((request, response) => {
@@ -287,13 +321,23 @@ async function listen(
     if (request.method === 'GET' && url.pathname === '/health') {
       return writeResult(
         response,
-        jsonResult(200, { ok: true, table: tableName, platforms: modes, said: said.length }),
+        // `now` is the dev clock's: say signs deliveries with it, as the platform's own clock would be.
+        jsonResult(200, {
+          ok: true,
+          table: tableName,
+          platforms: modes,
+          said: said.length,
+          now: clock.now().toISOString(),
+        }),
       );
     }
     if (request.method === 'GET' && url.pathname === '/sandbox/said') {
       const after = Number(url.searchParams.get('after') ?? 0);
       // Later answers run as separate invocations: wait for them, so `say` prints what the bot said.
       return void settled().then(() => writeResult(response, jsonResult(200, said.slice(after))));
+    }
+    if (request.method === 'POST' && url.pathname === '/sandbox/advance' && local.advance) {
+      return void local.advance(url, response);
     }
     writeResult(response, jsonResult(404, { error: `No route for ${request.method} ${url.pathname}` }));
   });

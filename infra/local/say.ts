@@ -10,12 +10,17 @@
  *   npm run say -- --platform slack --user modsam "/community stats"
  *   npm run say -- --platform telegram --space b --user modann-b "/community link"
  *   npm run say -- --platform telegram --user modann-b --channel dm --press link.join:<digest>/<space> --id 7
+ *   npm run say -- --advance 7d                                     a simulated week passes (also 90m, 12h, 2w)
  *
  * `--space` picks the workspace, server or group: `a` by default, `b` for a second community beside it.
  * `--press <actionId>[:<value>]` presses a button the bot drew: every message with buttons is printed with
  * each button's press string (`[Join] --press link.join:…`, with `--id <message id>` where the platform
  * needs the message: Telegram), to copy after `npm run say -- --platform … --user …`. `--channel dm` is
  * the member's private chat with the bot, where private answers and their buttons are on Telegram.
+ *
+ * `--advance` moves the dev server's clock forward an hour at a time, running the outbox worker (and the
+ * content scheduler) at each step, and prints a line per simulated day and what the bot said meanwhile.
+ * Deliveries are signed with the dev server's clock, as the platform's would be after that time passed.
  *
  * It finds the dev server through the data folder (DATA_DIR, `.data` by default), unless --url or PORT says
  * where it is.
@@ -25,13 +30,15 @@ import { parseArgs } from 'node:util';
 import { PLATFORMS, type Platform } from '../../shared/core/events.js';
 import { readPressString, type SandboxAction, type SignedRequest } from '../../shared/platform/sandbox.js';
 import { descriptorOf } from '../platforms.js';
+import { parseAdvance } from './advance.js';
 import { readDevServer } from './data-dir.js';
 import type { SaidLine } from './runtime.js';
 
 const USAGE = `usage: npm run say -- --platform <${PLATFORMS.join('|')}> [--space a|b] [--user alice]
        [--channel general] [--id <message id>] [--reply-to <message id>]
        [--react <message id> [--emoji 👍]] [--join] [--press <actionId>[:<value>] [--id <message id>]]
-       [--repeat N] [--url http://127.0.0.1:3000] ["text" | "/community <subcommand>"]`;
+       [--repeat N] [--url http://127.0.0.1:3000] ["text" | "/community <subcommand>"]
+       npm run say -- --advance <90m|12h|7d|2w> [--url http://127.0.0.1:3000]`;
 
 const OPTIONS = {
   platform: { type: 'string', short: 'p' },
@@ -47,6 +54,8 @@ const OPTIONS = {
   // A button the bot drew: `<actionId>[:<value>]`, as printed under the message that carries it.
   press: { type: 'string' },
   repeat: { type: 'string', default: '1' },
+  // Simulated time: the dev server's clock moves this far forward (90m, 12h, 7d, 2w).
+  advance: { type: 'string' },
   url: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -124,6 +133,45 @@ function repeatCount(): number {
   return repeat;
 }
 
+/** What the dev server says about itself. */
+interface Health {
+  readonly platforms: Record<string, string>;
+  readonly said: number;
+  /** The dev clock (ahead of this machine's after an --advance). */
+  readonly now?: string;
+}
+
+/** The dev server's time now: what the platform would stamp and sign a delivery with. */
+function serverNow(health: Health): Date {
+  const at = health.now ? Date.parse(health.now) : Number.NaN;
+  return Number.isNaN(at) ? new Date() : new Date(at);
+}
+
+async function printSaid(url: string, after: number): Promise<void> {
+  const said = await getJson<SaidLine[]>(`${url}/sandbox/said?after=${after}`);
+  for (const { platform: from, line } of said) console.log(`[${from}] bot -> ${line}`);
+}
+
+/** `--advance`: asks the dev server to move its clock, printing its progress as it streams in. */
+async function advance(duration: string): Promise<void> {
+  try {
+    parseAdvance(duration);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const url = serverUrl();
+  const { said } = await getJson<Health>(`${url}/health`);
+  const response = await fetch(`${url}/sandbox/advance?by=${encodeURIComponent(duration)}`, {
+    method: 'POST',
+  });
+  if (!response.ok || !response.body) {
+    console.error(`The dev server refused: ${await response.text()}`);
+    process.exit(1);
+  }
+  for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) process.stdout.write(chunk);
+  await printSaid(url, said);
+}
+
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url).catch(() =>
     fail(`Nothing answers at ${new URL(url).origin}: start it with npm run dev (or pass --url)`),
@@ -135,19 +183,23 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
+if (values.advance !== undefined) {
+  await advance(values.advance);
+  process.exit(0);
+}
 if (!PLATFORMS.includes(values.platform as Platform))
   fail(`--platform must be one of ${PLATFORMS.join(', ')}`);
 const bot = descriptorOf(values.platform as Platform);
 const action = actionFromArgs();
 const repeat = repeatCount();
 const url = serverUrl();
-const health = await getJson<{ platforms: Record<string, string>; said: number }>(`${url}/health`);
+const health = await getJson<Health>(`${url}/health`);
 if (health.platforms[bot.platform] !== 'sandbox') {
   fail(`${bot.title} runs against the real platform here; say only signs sandbox deliveries.`);
 }
 let request: SignedRequest;
 try {
-  request = bot.sandbox.sign(action);
+  request = bot.sandbox.sign(action, serverNow(health));
 } catch (error) {
   // e.g. Discord: messages, reactions and joins arrive over the gateway, not the interactions webhook.
   fail(error instanceof Error ? error.message : String(error));
@@ -168,5 +220,4 @@ for (let attempt = 1; attempt <= repeat; attempt++) {
 if (action.kind === 'message')
   console.log(`message id ${action.messageId} (use --reply-to or --react with it)`);
 await new Promise((done) => setTimeout(done, 300));
-const said = await getJson<SaidLine[]>(`${url}/sandbox/said?after=${health.said}`);
-for (const { platform: from, line } of said) console.log(`[${from}] bot -> ${line}`);
+await printSaid(url, health.said);

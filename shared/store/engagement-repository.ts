@@ -10,6 +10,7 @@ import {
   type EngagementRecord,
   type EngagementStore,
   isEngagement,
+  keyInSpace,
   type MemberActivity,
   makesMemberSeen,
   REACTIONS_COUNTED,
@@ -165,6 +166,50 @@ export class EngagementRepository implements EngagementStore {
         ? [{ kind: kind as InboundEventKind, from: memberId, to }]
         : [],
     );
+  }
+
+  async reactionsOn(
+    space: Space,
+    channelId: string,
+    messageId: string,
+    days: readonly string[],
+  ): Promise<number> {
+    // A reaction's key names its message (`reaction:<channel>/<message>/<member>/<emoji>`); a withdrawn one
+    // has left the index. Members are counted once whatever their emojis; anonymous counts add theirs.
+    const needle = `#${keyInSpace(space, `reaction:${channelId}/${messageId}/`)}`;
+    const kinds = ['reaction_added', REACTIONS_COUNTED];
+    const found = await Promise.all(
+      days.flatMap((day) => kinds.map((kind) => this.dayItemsOf(space, day, kind, needle))),
+    );
+    const members = new Set<string>();
+    const counted = new Map<string, number>();
+    for (const { kind, key, count, memberId } of found.flat()) {
+      if (kind === REACTIONS_COUNTED) counted.set(key, count);
+      else if (memberId && memberId !== ANONYMOUS) members.add(memberId);
+    }
+    return members.size + [...counted.values()].reduce((sum, count) => sum + count, 0);
+  }
+
+  /**
+   * A space-day's records of one kind whose byDay sort key holds `needle`. Filtered here: DynamoDB filters
+   * on no index key, and the index projects no other attribute naming the message.
+   */
+  private async dayItemsOf(space: Space, day: string, kind: string, needle: string) {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: byDay.name,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :kind)',
+      ExpressionAttributeNames: { '#pk': byDay.partitionKey, '#sk': byDay.sortKey, '#m': 'memberId' },
+      ExpressionAttributeValues: toItem({ ':pk': dayPartition(space, day), ':kind': `${kind}#` }),
+      ProjectionExpression: '#sk, #m',
+    });
+    return items
+      .map((item) => ({
+        sortKey: readString(item, byDay.sortKey) ?? '',
+        memberId: readString(item, 'memberId'),
+      }))
+      .filter(({ sortKey }) => sortKey.includes(needle))
+      .map(({ sortKey, memberId }) => fromDaySortKey(sortKey, memberId));
   }
 
   /** A member's records in a space (one opaque id), from the byMember index: keys, kind and day. */

@@ -56,6 +56,8 @@ export function createStore(config: StoreConfig): Store {
       outbox: loadedOnFirstCall(async () => (await interactionStores()).outbox),
       attention: loadedOnFirstCall(async () => (await interactionStores()).attention),
       welcomes: loadedOnFirstCall(async () => (await interactionStores()).welcomes),
+      // The library's: commands, buttons and the scheduler; recording a message never reads it.
+      content: loadedOnFirstCall(async () => (await interactionStores()).content),
       // Small, and the recording path already needs its item mappers.
       members: new MemberRepository(client, tableName),
     },

@@ -6,6 +6,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AttentionSettings, DEFAULT_ATTENTION } from '../core/outbox/model.js';
 import { AttentionRepository } from './attention-repository.js';
 import { CommunityRepository } from './community-repository.js';
+import { ContentRepository } from './content-repository.js';
 import { FeedbackRepository } from './feedback-repository.js';
 import { FormSessionRepository } from './form-session-repository.js';
 import { LedgerRepository } from './ledger-repository.js';
@@ -31,5 +32,6 @@ export function createInteractionStores(
     lease: new WorkerLeaseRepository(client, tableName),
     attention: new AttentionRepository(client, tableName, defaults),
     welcomes: new WelcomeRepository(client, tableName),
+    content: new ContentRepository(client, tableName),
   };
 }

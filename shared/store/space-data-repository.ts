@@ -40,13 +40,15 @@ export class SpaceDataRepository implements SpaceDataStore {
       pendingPartition(space.platform, space.id),
       notePartition(space),
     ];
-    // In the space's own partition: who was welcomed and what the budgets counted (not its settings).
+    // In the space's own partition: who was welcomed, what the budgets counted and the library posts' feedback
+    // (not its settings: channel roles and schedules stay, as a moderator set them).
     const own = spacePartition(space);
     const other = (
       await Promise.all([
         ...partitions.map((pk) => this.partitionKeys(pk)),
         this.partitionKeys(own, 'WELCOMED#'),
         this.partitionKeys(own, 'SPEND#'),
+        this.partitionKeys(own, 'POST#'),
       ])
     ).flat();
     return { records, other: await deleteAll(this.client, this.tableName, other) };

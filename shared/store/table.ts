@@ -34,10 +34,19 @@
  * | channel spend      | `SPACE#<platform>:<space>`   | `SPEND#<channel or greeting>#<channel>#<message id>` | -  (one per message; expires after 8 days) |
  * | welcome            | `SPACE#<platform>:<space>`   | `WELCOME`          | -                                   |
  * | welcomed marker    | `SPACE#<platform>:<space>`   | `WELCOMED#<member id>` | -  (never expires: once, ever)  |
+ * | library meta       | `COMMUNITY#<community>`      | `LIBRARY`          | -  (topics, version: bumped by every item or topic change) |
+ * | library item       | `LIBRARY#<community>`        | `ITEM#<id>`        | byDay while a pending suggestion: `QUEUE#<community>` / `<created ISO>#<id>`; byMember while credited: `AUTHOR#<community>#<person>` / `ITEM#<id>` (counts are number attributes moved by ADD) |
+ * | library vote       | `COMMUNITY#<community>`      | `VOTE#<person>#<item>` | -  (until erased)               |
+ * | item shown         | `COMMUNITY#<community>`      | `SHOWN#<person>#<item>` | -  (expires after 180 days)    |
+ * | digest subscription| `COMMUNITY#<community>`      | `DIGEST#<person>`  | byMember: `DIGESTS` / `<next ISO>#<community>#<person>` (names the member to write to; until turned off or erased) |
+ * | channel schedule   | `SPACE#<platform>:<space>`   | `SCHEDULE#<channel>` | byMember: `SCHEDULES` / `<next ISO>#<platform>:<space>#<channel>` |
+ * | channel post       | `SPACE#<platform>:<space>`   | `POST#<channel>#<slot ISO>` | -  (counts only, names nobody; expires 100 days after the slot) |
  *
  * The `byDay` index groups items: a space-day's engagement records (stats, edges), a community's spaces, and
  * finds a member code by its digest. The `byMember` index finds one member's records in one space (keys only):
- * what `me` counts and `forget` erases; and, in one small partition, every space (the nightly rollup).
+ * what `me` counts and `forget` erases; and, in one small partition, every space (the nightly rollup). It also
+ * holds small sparse partitions sorted by when something is due (`OUTBOX`, `SCHEDULES`, `DIGESTS`) and the
+ * library items a person wrote; byDay holds a community's pending suggestions (`QUEUE#<community>`).
  */
 export const TABLE = {
   /** Default physical name for local runs; in AWS the stack names it and passes TABLE_NAME. */

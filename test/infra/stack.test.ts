@@ -615,12 +615,13 @@ describe('the outbox worker', () => {
     });
   });
 
-  it("gets the table name, the three bots' secret ARNs and their non-secret ids, not the member key", () => {
+  it("gets the table name, the three bots' secret ARNs, the member key's ARN (digests) and their non-secret ids", () => {
     const variables = variablesOf(workerFunction().properties);
 
     expect(Object.keys(variables).sort()).toEqual(
       [
         'TABLE_NAME',
+        'MEMBERS_SECRET_ARN',
         'SLACK_SECRET_ARN',
         'DISCORD_SECRET_ARN',
         'TELEGRAM_SECRET_ARN',
@@ -636,9 +637,10 @@ describe('the outbox worker', () => {
       const name = `${platform.toUpperCase()}_SECRET_ARN`;
       expect(variables[name]).toEqual(botFunctionVariables(platform)[name]);
     }
+    expect(refOf(variables.MEMBERS_SECRET_ARN)).toBe(membersSecretId());
   });
 
-  it('may use the table and its due index, the key through DynamoDB, read the three bot secrets, write its logs: nothing else', () => {
+  it('may use the table and its indexes, the key through DynamoDB, read the bot and member-key secrets, write its logs: nothing else', () => {
     const { properties } = workerFunction();
     const statements = roleStatements(getAttOf(properties.Role));
     const tableId = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0];
@@ -652,26 +654,32 @@ describe('the outbox worker', () => {
       },
       {
         Effect: 'Allow',
-        // No delete, no batch write, no scan: the worker updates messages and the lease, puts spends.
+        // No batch write, no scan: the worker updates messages and the lease, puts spends and posts; its only
+        // delete is an opted-out member's digest subscription.
         Action: [
           'dynamodb:PutItem',
           'dynamodb:UpdateItem',
           'dynamodb:GetItem',
           'dynamodb:BatchGetItem',
           'dynamodb:Query',
+          'dynamodb:DeleteItem',
         ],
         Resource: [
           { 'Fn::GetAtt': [tableId, 'Arn'] },
           { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/byMember']] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/byDay']] },
         ],
       },
       tableKeyStatement(),
       {
         Effect: 'Allow',
         Action: 'secretsmanager:GetSecretValue',
-        Resource: BOTS.map(
-          ({ platform }) => botFunctionVariables(platform)[`${platform.toUpperCase()}_SECRET_ARN`],
-        ),
+        Resource: [
+          ...BOTS.map(
+            ({ platform }) => botFunctionVariables(platform)[`${platform.toUpperCase()}_SECRET_ARN`],
+          ),
+          { Ref: membersSecretId() },
+        ],
       },
     ]);
     expect(WORKER_TABLE_ACTIONS).not.toContain('dynamodb:Scan');

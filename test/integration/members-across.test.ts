@@ -336,6 +336,52 @@ describe('members and privacy across Slack and Telegram', () => {
           true,
         );
       },
+      // Straight into the store (the library's handlers have their own tests): her vote, what she was shown,
+      // her digest and a suggestion of hers; alice's vote and the other community's stay.
+      'library votes, items shown, digest and suggestions': async () => {
+        const { content, spaces } = table.store.core;
+        const communityId = (await spaces.find({ platform: 'slack', id: TEAM }))?.communityId ?? '';
+        const person =
+          [LEA, String(telegramId(lea.telegram))]
+            .map((id, index) => expectedMemberId(index === 0 ? 'slack' : 'telegram', id, 0))
+            .sort()[0] ?? '';
+        const at = new Date().toISOString();
+        const suggestion = {
+          communityId,
+          id: 'sugle1',
+          title: 'Pin the rules',
+          body: 'Pin them.',
+          topics: [],
+          kind: 'tip' as const,
+          author: { kind: 'member' as const, person, member: { platform: 'slack' as const, id: LEA } },
+          language: 'en',
+          promotional: false,
+          status: 'draft' as const,
+          review: { state: 'pending' as const },
+          createdAt: at,
+          updatedAt: at,
+          counts: { shown: 0, helpful: 0, notForMe: 0, shared: 0 },
+        };
+        await content.save(suggestion, { kind: 'new' });
+        await content.save(
+          { ...suggestion, id: 'live01', status: 'live', author: { kind: 'import' } },
+          { kind: 'new' },
+        );
+        const alice = expectedMemberId('slack', slackId('alice'), 0);
+        for (const voter of [person, alice]) {
+          await content.vote({ communityId, itemId: 'live01', person: voter, value: 'helpful', at });
+        }
+        await content.markShown(communityId, person, ['live01'], new Date());
+        await content.saveDigest({
+          communityId,
+          person,
+          space: { platform: 'slack', id: TEAM },
+          member: { platform: 'slack', id: LEA },
+          since: at,
+          nextAt: at,
+        });
+        expect(await content.countMember(communityId, [person])).toBe(4);
+      },
       // Her welcome and alice's note to her went through the outbox, which keeps that they were sent.
       'messages the bot holds for you or sent you': async () => undefined,
       // Last: a mute stops what the seeders above send her. The note to her counted against her budget.
@@ -351,15 +397,19 @@ describe('members and privacy across Slack and Telegram', () => {
     const walled = [String(tg.chatOf(U))];
     expect(await kindsNaming(ids, walled)).toEqual([
       'COMMUNITY/AUDIT',
+      'COMMUNITY/DIGEST',
       'COMMUNITY/IDENTITY',
       'COMMUNITY/MCODE',
       'COMMUNITY/MOD',
       'COMMUNITY/MUTE',
       'COMMUNITY/OUTBOX',
+      'COMMUNITY/SHOWN',
       'COMMUNITY/SPEND',
+      'COMMUNITY/VOTE',
       'EVT',
       'FEEDBACK',
       'FORM',
+      'LIBRARY',
       'PENDING',
       'SPACE',
     ]);

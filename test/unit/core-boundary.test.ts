@@ -17,9 +17,10 @@ function insideCore(file: string, specifier: string): boolean {
 
 /**
  * Platform-neutral libraries the core may use: they know nothing of a platform, AWS or Node's APIs.
- * @date-fns/tz: time zone rules for quiet hours (outbox/zone.ts).
+ * @date-fns/tz: time zone rules for quiet hours (outbox/zone.ts). minisearch: the library's search
+ * (content/search.ts). yaml: library files (content/files.ts).
  */
-const NEUTRAL_LIBRARIES: ReadonlySet<string> = new Set(['@date-fns/tz']);
+const NEUTRAL_LIBRARIES: ReadonlySet<string> = new Set(['@date-fns/tz', 'minisearch', 'yaml']);
 
 describe('the core boundary', () => {
   it('finds the import forms it checks', () => {

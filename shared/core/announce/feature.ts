@@ -58,7 +58,7 @@ export const announceFeature: Feature = {
   commands: [
     {
       name: 'announce',
-      summary: 'Post an announcement here, or in every space (everywhere)',
+      summary: 'Announce here, or in every space',
       moderatorOnly: true,
       options: [
         { name: 'text', type: 'text', summary: 'The announcement', required: true, rest: true },

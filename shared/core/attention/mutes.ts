@@ -5,6 +5,7 @@
  */
 import { COMMAND_NAME } from '../command-table.js';
 import type { SpaceRecord } from '../communities/model.js';
+import { noteMute } from '../content/votes.js';
 import { answer, type CommandTurn, type Outcome } from '../feature.js';
 import { DEFAULT_PRIVACY } from '../members/model.js';
 import { auditAction } from './audit.js';
@@ -35,7 +36,13 @@ export async function setSelfMuted(turn: CommandTurn, muted: boolean): Promise<O
   const memberIds = identities.map((identity, index) =>
     pseudonyms.memberId(identity, state(index).generation),
   );
+  const before = muted ? await attention.mutedMembers(space.communityId, memberIds) : new Set<string>();
   await attention.setMemberMuted(space.communityId, memberIds, muted);
+  // A member who mutes the bot just after a library post says the channel's pace is too much (content/pace.ts).
+  if (muted && before.size === 0) {
+    const { location } = turn.event;
+    await noteMute(turn.services, location.space, location.channelId, turn.now);
+  }
   const whom = identities.length > 1 ? `your ${identities.length} linked accounts` : 'you';
   return answer(
     muted

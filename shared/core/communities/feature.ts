@@ -44,7 +44,7 @@ export const communitiesFeature: Feature = {
   commands: [
     {
       name: 'link',
-      summary: 'Link spaces into one community: get a one-time code, or redeem one here',
+      summary: 'Link spaces into one community (a one-time code)',
       moderatorOnly: true,
       options: [
         { name: 'code', type: 'text', summary: 'A code from another space (S-XXXX-XXXX)', required: false },

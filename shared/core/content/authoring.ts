@@ -1,18 +1,23 @@
-// PLACEHOLDER (replaced by the authoring helper): answers every command with a notice.
-import { answer } from '../feature.js';
+/**
+ * Authoring the library: topics (topics.ts), moderators' items (authoring-items.ts, library-list.ts),
+ * members' suggestions (suggestions.ts) and their review (queue.ts). This module only gathers their
+ * handlers for the feature (feature.ts).
+ */
+import { itemCommandHandlers, itemFormHandlers } from './authoring-items.js';
 import type { FeatureParts } from './feature.js';
+import { listHandlers } from './library-list.js';
+import { queueButtonHandlers, queueCommandHandlers, queueFormHandlers } from './queue.js';
+import { suggestCommandHandlers, suggestFormHandlers } from './suggestions.js';
+import { topicHandlers } from './topics.js';
 
-const notYet = { run: async () => answer('Not built yet.') };
 export const authoringParts: FeatureParts = {
   commandHandlers: {
-    'content add': notYet,
-    'content edit': notYet,
-    'content retire': notYet,
-    'content list': notYet,
-    'content suggest': notYet,
-    'content queue': notYet,
-    'topics show': notYet,
-    'topics add': notYet,
-    'topics remove': notYet,
+    ...itemCommandHandlers,
+    ...listHandlers,
+    ...suggestCommandHandlers,
+    ...queueCommandHandlers,
+    ...topicHandlers,
   },
+  buttonHandlers: queueButtonHandlers,
+  formHandlers: { ...itemFormHandlers, ...suggestFormHandlers, ...queueFormHandlers },
 };

@@ -9,7 +9,6 @@
 import type { Feature } from '../feature.js';
 import { authoringParts } from './authoring.js';
 import { contentMemberData } from './member-data.js';
-import { CONTENT_KINDS } from './model.js';
 import { pullParts } from './pull.js';
 import { scheduleParts } from './schedule-commands.js';
 
@@ -29,68 +28,62 @@ export type EditableField = (typeof EDITABLE_FIELDS)[number];
 /** The handlers of one part of the feature. */
 export type FeatureParts = Pick<Feature, 'commandHandlers' | 'buttonHandlers' | 'formHandlers'>;
 
-const KINDS = CONTENT_KINDS.join(', ');
-
 export const contentFeature: Feature = {
   commands: [
     {
       name: 'tip',
-      summary: "A useful piece you haven't seen yet, on a topic if you like",
+      summary: 'A tip you have not seen yet',
       moderatorOnly: false,
-      options: [
-        { name: 'topic', type: 'text', summary: 'A topic (`/community topics` lists them)', required: false },
-      ],
+      options: [{ name: 'topic', type: 'text', summary: 'A topic', required: false }],
     },
     {
       name: 'find',
-      summary: 'Search the library: the best 3 matches',
+      summary: 'Search the library',
       moderatorOnly: false,
-      options: [
-        { name: 'words', type: 'text', summary: 'What you are looking for', required: true, rest: true },
-      ],
+      options: [{ name: 'words', type: 'text', summary: 'Words to look for', required: true, rest: true }],
     },
     {
       name: 'digest',
-      summary: 'A private weekly digest of the best new items: on or off',
+      summary: 'A weekly private digest of new items',
       moderatorOnly: false,
       options: [
-        { name: 'state', type: 'choice', choices: ['on', 'off'], summary: 'on or off', required: true },
+        { name: 'state', type: 'choice', choices: ['on', 'off'], summary: 'On or off', required: true },
       ],
     },
     {
       name: 'content',
-      summary: 'The library: add, edit, retire, list, suggest, review, stats',
+      summary: 'The content library',
       commands: [
         {
           name: 'add',
-          summary: 'Add an item to the library (a form)',
+          summary: 'Add an item (a form)',
           moderatorOnly: true,
           communityOnly: true,
           options: [],
         },
         {
           name: 'edit',
-          summary: 'Change one field of an item',
+          summary: 'Change a field of an item',
           moderatorOnly: true,
           communityOnly: true,
           options: [
             {
               name: 'id',
               type: 'text',
-              summary: 'The item id (`/community content list` shows them)',
+              summary: 'Item id',
               required: true,
             },
             {
               name: 'field',
               type: 'choice',
               choices: EDITABLE_FIELDS,
-              summary: 'Which field',
+              summary: 'Field',
               required: true,
             },
             {
               name: 'value',
               type: 'text',
-              summary: `The new value (kind: ${KINDS})`,
+              summary: 'New value',
               required: true,
               rest: true,
             },
@@ -98,33 +91,33 @@ export const contentFeature: Feature = {
         },
         {
           name: 'retire',
-          summary: 'Stop showing an item (it stays in the library, retired)',
+          summary: 'Stop showing an item',
           moderatorOnly: true,
           communityOnly: true,
-          options: [{ name: 'id', type: 'text', summary: 'The item id', required: true }],
+          options: [{ name: 'id', type: 'text', summary: 'Item id', required: true }],
         },
         {
           name: 'list',
-          summary: 'The library, or one topic of it',
+          summary: 'List the items',
           moderatorOnly: true,
           options: [{ name: 'topic', type: 'text', summary: 'A topic', required: false }],
         },
         {
           name: 'suggest',
-          summary: 'Suggest an item for the library (moderators review it)',
+          summary: 'Suggest an item (a form)',
           moderatorOnly: false,
           options: [],
         },
         {
           name: 'queue',
-          summary: 'Suggestions waiting for review, with Approve and Reject',
+          summary: 'Review suggestions',
           moderatorOnly: true,
           communityOnly: true,
           options: [],
         },
         {
           name: 'stats',
-          summary: 'Per item and per channel: shown, helpful, not for me, shared',
+          summary: 'Feedback per item and channel',
           moderatorOnly: true,
           options: [],
         },
@@ -132,56 +125,54 @@ export const contentFeature: Feature = {
     },
     {
       name: 'topics',
-      summary: "The library's topics: show, add, remove",
+      summary: 'Library topics',
       bare: 'show',
       commands: [
-        { name: 'show', summary: "The library's topics", moderatorOnly: false, options: [] },
+        { name: 'show', summary: 'Show the topics', moderatorOnly: false, options: [] },
         {
           name: 'add',
           summary: 'Add a topic',
           moderatorOnly: true,
           communityOnly: true,
-          options: [
-            { name: 'topic', type: 'text', summary: 'Lower-case letters, digits and -', required: true },
-          ],
+          options: [{ name: 'topic', type: 'text', summary: 'a-z, 0-9 and -', required: true }],
         },
         {
           name: 'remove',
-          summary: 'Remove a topic (only when no item uses it)',
+          summary: 'Remove an unused topic',
           moderatorOnly: true,
           communityOnly: true,
-          options: [{ name: 'topic', type: 'text', summary: 'The topic', required: true }],
+          options: [{ name: 'topic', type: 'text', summary: 'Topic', required: true }],
         },
       ],
     },
     {
       name: 'schedule',
-      summary: "This channel's posting cadence: set, show, off",
+      summary: 'Scheduled posts in a channel',
       bare: 'show',
       commands: [
         {
           name: 'set',
-          summary: 'Post library items here on these days at this time',
+          summary: 'Post items here on a cadence',
           moderatorOnly: true,
           options: [
             {
               name: 'days',
               type: 'text',
-              summary: 'Days, e.g. mon,thu or weekdays or daily',
+              summary: 'mon,thu / weekdays / daily',
               required: true,
             },
-            { name: 'time', type: 'text', summary: "HH:MM in the community's time zone", required: true },
+            { name: 'time', type: 'text', summary: 'HH:MM, community time', required: true },
             {
               name: 'topics',
               type: 'text',
-              summary: 'Only these topics (default: all)',
+              summary: 'Only these topics',
               required: false,
               rest: true,
             },
           ],
         },
-        { name: 'show', summary: "This space's schedules and their pace", moderatorOnly: true, options: [] },
-        { name: 'off', summary: 'Stop scheduled posts in this channel', moderatorOnly: true, options: [] },
+        { name: 'show', summary: 'Schedules and pace', moderatorOnly: true, options: [] },
+        { name: 'off', summary: 'Stop posts here', moderatorOnly: true, options: [] },
       ],
     },
   ],

@@ -8,7 +8,7 @@ export const contentMemberData: readonly MemberDataKind[] = [
   {
     name: 'library votes, items shown, digest and suggestions',
     purpose:
-      'which items you found helpful or not for you, which you were shown (so `tip` brings something new), ' +
+      'which items you found helpful or not for you, which you were shown (so a tip brings something new), ' +
       'your weekly digest subscription, and items you suggested (with your credit on them)',
     keptFor:
       'votes and suggestions until you erase them; items shown 180 days; the digest until you turn it off',

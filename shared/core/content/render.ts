@@ -7,7 +7,7 @@ import type { Button, Mention, OutboundMessage } from '../messenger.js';
 import type { ContentItem } from './model.js';
 
 export const CONTENT_ACTIONS = {
-  /** Opens one result of `find` in full. Value: the item id. */
+  /** Opens one result of `find` in full. Value: {@link shareValue} of where `find` was asked (or the bare item id). */
   show: 'content.show',
   /** Value: {@link voteValue}. */
   helpful: 'content.helpful',
@@ -19,19 +19,24 @@ export const CONTENT_ACTIONS = {
   reject: 'content.reject',
 } as const;
 
-/** Where a vote was cast: on a private answer, or on a channel post (whose feedback sets the channel's pace). */
+/**
+ * Where a vote was cast: on a private answer, or on a channel post (whose feedback sets the channel's pace).
+ * An answer's `spaceId` names the space it was asked in: a Telegram private answer is pressed in the private
+ * chat, which names no community.
+ */
 export type VoteTarget =
-  | { readonly kind: 'answer'; readonly itemId: string }
+  | { readonly kind: 'answer'; readonly itemId: string; readonly spaceId?: string }
   | { readonly kind: 'post'; readonly itemId: string; readonly postId: string };
 
 export function voteValue(target: VoteTarget): string {
-  return target.kind === 'answer' ? `i:${target.itemId}` : `p:${target.itemId}:${target.postId}`;
+  if (target.kind === 'post') return `p:${target.itemId}:${target.postId}`;
+  return target.spaceId ? `i:${target.itemId}:${target.spaceId}` : `i:${target.itemId}`;
 }
 
 export function readVoteValue(value: string | undefined): VoteTarget | undefined {
   const [kind, itemId, postId] = (value ?? '').split(':');
   if (!itemId) return undefined;
-  if (kind === 'i') return { kind: 'answer', itemId };
+  if (kind === 'i') return { kind: 'answer', itemId, ...(postId ? { spaceId: postId } : {}) };
   if (kind === 'p' && postId) return { kind: 'post', itemId, postId };
   return undefined;
 }
@@ -78,7 +83,11 @@ export function voteButtons(target: VoteTarget): Button[] {
 
 /** An item as a private answer: vote, and share into the channel it was asked in (when there is one). */
 export function privateItem(item: ContentItem, share?: Omit<ShareTarget, 'itemId'>): OutboundMessage {
-  const buttons = voteButtons({ kind: 'answer', itemId: item.id });
+  const buttons = voteButtons({
+    kind: 'answer',
+    itemId: item.id,
+    ...(share ? { spaceId: share.spaceId } : {}),
+  });
   if (share)
     buttons.push({
       actionId: CONTENT_ACTIONS.share,

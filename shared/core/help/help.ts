@@ -64,11 +64,11 @@ function lines(title: string, commands: readonly ResolvedCommand[]): string[] {
     }
     if (listed.has(group.name)) continue;
     listed.add(group.name);
-    const names = commands
-      .filter((one) => one.group?.name === group.name)
-      .map((one) => one.spec.name)
-      .join(' | ');
-    out.push(`\`/${COMMAND_NAME} ${group.name} ${names}\`: ${group.summary}`);
+    const members = commands.filter((one) => one.group?.name === group.name);
+    const names = members.map((one) => one.spec.name).join(' | ');
+    // A group with one command for this reader reads best with that command's own summary.
+    const summary = members.length === 1 ? command.spec.summary : group.summary;
+    out.push(`\`/${COMMAND_NAME} ${group.name} ${names}\`: ${summary}`);
   }
   return out;
 }

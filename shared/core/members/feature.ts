@@ -163,7 +163,7 @@ export const membersFeature: Feature = {
   commands: [
     {
       name: 'me',
-      summary: 'What this bot holds about you: see it, link your accounts, stop it, erase it',
+      summary: 'What this bot holds about you: see, link, stop, erase',
       bare: 'show',
       commands: [
         { name: 'show', summary: 'Everything this bot holds about you', moderatorOnly: false, options: [] },
@@ -206,7 +206,7 @@ export const membersFeature: Feature = {
     },
     {
       name: 'forget',
-      summary: "Erase a member's data (a request that reached you another way)",
+      summary: "Erase a member's data (at their request)",
       moderatorOnly: true,
       communityOnly: true,
       options: [{ name: 'member', type: 'member', summary: 'Whose data', required: true }],

@@ -12,7 +12,7 @@ export const statsFeature: Feature = {
   commands: [
     {
       name: 'stats',
-      summary: 'Members seen, messages, replies, reactions and joins: today, 7 and 30 days',
+      summary: 'Members seen, messages, replies, reactions, joins (1, 7, 30 days)',
       moderatorOnly: true,
       options: [],
     },
