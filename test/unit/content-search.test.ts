@@ -78,7 +78,7 @@ describe('searchLibrary', () => {
   it('ranks a title match above a topic match above a body match, live items only', async () => {
     const library = await new LibraryCache().library(meta(1), NOW, loader(LIBRARY).load);
 
-    const ids = searchLibrary(library, 'welcome').map((found) => found.id);
+    const ids = (await searchLibrary(library, 'welcome')).map((found) => found.id);
 
     expect(ids).toEqual(['aaaaa2', 'aaaaa3', 'aaaaa1']);
   });
@@ -86,10 +86,10 @@ describe('searchLibrary', () => {
   it('matches a prefix and a misspelling, and gives at most the limit', async () => {
     const library = await new LibraryCache().library(meta(1), NOW, loader(LIBRARY).load);
 
-    expect(searchLibrary(library, 'moder').map((found) => found.id)).toEqual(['aaaaa1']);
-    expect(searchLibrary(library, 'sumary').map((found) => found.id)).toEqual(['aaaaa5']);
-    expect(searchLibrary(library, 'welcome the a', 2)).toHaveLength(2);
-    expect(searchLibrary(library, 'zebra')).toEqual([]);
+    expect((await searchLibrary(library, 'moder')).map((found) => found.id)).toEqual(['aaaaa1']);
+    expect((await searchLibrary(library, 'sumary')).map((found) => found.id)).toEqual(['aaaaa5']);
+    expect(await searchLibrary(library, 'welcome the a', 2)).toHaveLength(2);
+    expect(await searchLibrary(library, 'zebra')).toEqual([]);
   });
 });
 
@@ -128,7 +128,7 @@ describe('LibraryCache', () => {
     expect(b).toBe(a);
     expect(second.calls.count).toBe(1);
     expect(a.items.map((each) => each.id)).not.toContain('aaaaa4');
-    expect(searchLibrary(c, 'welcome pack').map((found) => found.id)[0]).toBe('ccccc1');
+    expect((await searchLibrary(c, 'welcome pack')).map((found) => found.id)[0]).toBe('ccccc1');
   });
 
   it('reads the items again after a minute for fresh counts, keeping the index of the same version', async () => {
@@ -138,13 +138,13 @@ describe('LibraryCache', () => {
     const after = loader(counted);
 
     const a = await cache.library(meta(7), NOW, before.load);
-    searchLibrary(a, 'welcome');
+    await searchLibrary(a, 'welcome');
     const b = await cache.library(meta(7), later(61_000), after.load);
 
     expect(after.calls.count).toBe(1);
     expect(b.byId.get('aaaaa2')?.counts.helpful).toBe(3);
     expect(b.search).toBe(a.search);
-    expect(searchLibrary(b, 'welcome')[0]?.counts.helpful).toBe(3);
+    expect((await searchLibrary(b, 'welcome'))[0]?.counts.helpful).toBe(3);
   });
 
   it('keeps each community apart and does not keep a failed read', async () => {

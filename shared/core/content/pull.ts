@@ -115,7 +115,7 @@ async function find(turn: CommandTurn): Promise<Outcome> {
   if (!words) return answer(`What are you looking for? \`/${COMMAND_NAME} find <words>\`.`);
   const library = await libraryFor(turn.services.stores.content, place.communityId, turn.now);
   if (library.items.length === 0) return answer(EMPTY_LIBRARY);
-  const found = searchLibrary(library, words);
+  const found = await searchLibrary(library, words);
   if (found.length === 0) {
     return answer(`Nothing in the library matches _${words}_. Try other words, or ${SUGGEST}.`);
   }

@@ -4,7 +4,7 @@
  * built the first time someone searches that version. A 5,000-item library is read once per version (or
  * once a minute, for fresh counts), not once per `tip`.
  */
-import MiniSearch from 'minisearch';
+import type MiniSearch from 'minisearch';
 import type { ContentItem, ContentStore, LibraryMeta } from './model.js';
 import { ratingOf } from './rating.js';
 
@@ -27,7 +27,7 @@ export interface Library {
 }
 
 interface SearchHolder {
-  index?: MiniSearch<ContentItem>;
+  index?: Promise<MiniSearch<ContentItem>>;
 }
 
 /**
@@ -83,10 +83,25 @@ export async function libraryFor(store: ContentStore, communityId: string, now: 
   return instanceCache.library(meta, now, () => store.items(communityId));
 }
 
-/** The index of a library's version, built on first use. */
-function indexOf(library: Library): MiniSearch<ContentItem> {
-  if (library.search.index) return library.search.index;
-  const index = new MiniSearch<ContentItem>({
+/**
+ * The index of a library's version, built on first use. minisearch is imported here, on the first `find` of
+ * an instance, so every other command's cold start never reads it (the bundles split dynamic imports out).
+ */
+function indexOf(library: Library): Promise<MiniSearch<ContentItem>> {
+  if (!library.search.index) {
+    const building = buildIndex(library.items);
+    library.search.index = building;
+    // A failed build is not kept: the next search tries again.
+    building.catch(() => {
+      if (library.search.index === building) library.search.index = undefined;
+    });
+  }
+  return library.search.index;
+}
+
+async function buildIndex(items: readonly ContentItem[]): Promise<MiniSearch<ContentItem>> {
+  const { default: MiniSearchIndex } = await import('minisearch');
+  const index = new MiniSearchIndex<ContentItem>({
     fields: ['title', 'topics', 'body'],
     storeFields: [],
     extractField: (item, field) => {
@@ -94,14 +109,17 @@ function indexOf(library: Library): MiniSearch<ContentItem> {
       return Array.isArray(value) ? value.join(' ') : value;
     },
   });
-  index.addAll(library.items);
-  library.search.index = index;
+  index.addAll([...items]);
   return index;
 }
 
 /** The best live matches for `words`, best first, at most `limit`. */
-export function searchLibrary(library: Library, words: string, limit = FIND_LIMIT): ContentItem[] {
-  const hits = indexOf(library).search(words, {
+export async function searchLibrary(
+  library: Library,
+  words: string,
+  limit = FIND_LIMIT,
+): Promise<ContentItem[]> {
+  const hits = (await indexOf(library)).search(words, {
     boost: { title: 2, topics: 1.5 },
     prefix: true,
     fuzzy: 0.2,
