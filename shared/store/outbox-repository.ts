@@ -77,8 +77,14 @@ export class OutboxRepository implements OutboxStore {
     return item ? fromOutboxItem(item) : undefined;
   }
 
-  async due(now: Date, limit: number): Promise<OutboxMessage[]> {
-    const found: Item[] = [];
+  async due(
+    now: Date,
+    limit: number,
+    known: ReadonlyMap<string, OutboxMessage> = new Map(),
+  ): Promise<OutboxMessage[]> {
+    const found: OutboxMessage[] = [];
+    const held = new Map([...known.values()].map((message) => [dueKeyOf(message), message]));
+    let listed = 0;
     let startKey: Item | undefined;
     do {
       const page = await this.client
@@ -93,23 +99,30 @@ export class OutboxRepository implements OutboxStore {
               ':due': DUE_PARTITION,
               ':until': `${now.toISOString()}\uffff`,
             }),
-            Limit: limit,
+            Limit: limit - listed,
             ExclusiveStartKey: startKey,
           }),
         )
         .catch(storeError('Query'));
-      const keys = (page.Items ?? []).map(tableKey);
-      const items = keys.length > 0 ? await getAll(this.client, this.tableName, keys, true) : [];
+      const entries = page.Items ?? [];
+      listed += entries.length;
+      // A message the caller holds as it was when due at the listed time is not read again.
+      const unknown: Item[] = [];
+      for (const entry of entries) {
+        const message = held.get(readString(entry, dueIndex.sortKey) ?? '');
+        if (message) found.push(message);
+        else unknown.push(tableKey(entry));
+      }
+      const items = unknown.length > 0 ? await getAll(this.client, this.tableName, unknown, true) : [];
       // The index may still list a message another run ended or moved on: the item itself decides.
-      found.push(
-        ...items.filter((item) => isWaiting(item) && (readString(item, 'dueAt') ?? '') <= now.toISOString()),
-      );
+      for (const item of items) {
+        if (isWaiting(item) && (readString(item, 'dueAt') ?? '') <= now.toISOString()) {
+          found.push(fromOutboxItem(item));
+        }
+      }
       startKey = page.LastEvaluatedKey;
-    } while (found.length < limit && startKey);
-    return found
-      .sort((a, b) => compare(readString(a, dueIndex.sortKey), readString(b, dueIndex.sortKey)))
-      .slice(0, limit)
-      .map(fromOutboxItem);
+    } while (listed < limit && startKey);
+    return found.sort((a, b) => compare(dueKeyOf(a), dueKeyOf(b)));
   }
 
   async nextDue(): Promise<Date | undefined> {
@@ -280,6 +293,10 @@ export async function conditionalUpdate(
     if (isConditionalCheckFailed(error)) return false;
     throw new StoreError('UpdateItem', { cause: error });
   }
+}
+
+function dueKeyOf(message: OutboxMessage): string {
+  return dueSortKey(message.dueAt, message.communityId, message.id);
 }
 
 function isWaiting(item: Item): boolean {

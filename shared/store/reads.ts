@@ -1,6 +1,7 @@
 /** Reads that take more than one call: every page of a query, every batch of a BatchGetItem. */
 import {
   BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
   type DynamoDBClient,
   QueryCommand,
   type QueryCommandInput,
@@ -22,9 +23,12 @@ export async function queryAll(client: DynamoDBClient, input: QueryCommandInput)
   return items;
 }
 
+/** BatchGetItem calls in flight at once for one read. */
+const BATCHES_AT_ONCE = 4;
+
 /**
- * The items of the given keys that exist, in any order: 100 keys per BatchGetItem (its limit), and the keys
- * DynamoDB leaves unprocessed asked for again.
+ * The items of the given keys that exist, in any order: 100 keys per BatchGetItem (its limit), a few batches
+ * at once, and the keys DynamoDB leaves unprocessed asked for again.
  */
 export async function getAll(
   client: DynamoDBClient,
@@ -32,20 +36,25 @@ export async function getAll(
   keys: readonly Item[],
   consistent = false,
 ): Promise<Item[]> {
+  const batches: Item[][] = [];
+  for (let start = 0; start < keys.length; start += 100) batches.push(keys.slice(start, start + 100));
   const found: Item[] = [];
-  for (let start = 0; start < keys.length; start += 100) {
-    let batch = keys.slice(start, start + 100);
-    while (batch.length > 0) {
-      const result = await client
-        .send(
-          new BatchGetItemCommand({
-            RequestItems: { [tableName]: { Keys: batch, ...(consistent ? { ConsistentRead: true } : {}) } },
-          }),
-        )
-        .catch(storeError('BatchGetItem'));
-      found.push(...(result.Responses?.[tableName] ?? []));
-      batch = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+  const readBatches = async () => {
+    for (let next = batches.shift(); next; next = batches.shift()) {
+      let batch: Item[] = next;
+      while (batch.length > 0) {
+        const result: BatchGetItemCommandOutput = await client
+          .send(
+            new BatchGetItemCommand({
+              RequestItems: { [tableName]: { Keys: batch, ...(consistent ? { ConsistentRead: true } : {}) } },
+            }),
+          )
+          .catch(storeError('BatchGetItem'));
+        found.push(...(result.Responses?.[tableName] ?? []));
+        batch = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCHES_AT_ONCE, batches.length) }, readBatches));
   return found;
 }

@@ -38,9 +38,27 @@ describe('the pacer keeps sends inside the limits', () => {
   it('spaces the next send from when a request really left, not from when it was chosen', () => {
     const pacer = new Pacer();
     const rules = [{ key: 'slack:T1:C1', limit: 1, windowMs: 1000 }];
-    pacer.spend(rules, 0);
+    const reservation = pacer.reserve(rules, 0);
+    // Until it leaves it may leave any moment: nothing else in its window from now.
+    expect(pacer.readyAt(rules, 300)).toBe(1300);
     // Its claim took 400 ms before the request left.
-    pacer.restamp(rules, 0, 400);
+    reservation.leave(400);
     expect(pacer.readyAt(rules, 1000)).toBe(1400);
+  });
+
+  it('counts chosen sends that have not left against every window until they leave or are cancelled', () => {
+    const pacer = new Pacer();
+    const rules = [{ key: 'telegram:bot', limit: 2, windowMs: 1000 }];
+    const late = [pacer.reserve(rules, 0), pacer.reserve(rules, 0)];
+    // Both may still leave at any moment: a third must wait a whole window from now.
+    expect(pacer.readyAt(rules, 1200)).toBe(2200);
+    late[0]?.leave(1250);
+    // One left at 1250 and one may leave any moment: the window of the one that left.
+    expect(pacer.readyAt(rules, 1300)).toBe(2250);
+    late[1]?.cancel();
+    // The cancelled one takes no place; leaving after a cancel changes nothing.
+    expect(pacer.readyAt(rules, 1300)).toBe(1300);
+    late[1]?.leave(1300);
+    expect(pacer.readyAt(rules, 1300)).toBe(1300);
   });
 });

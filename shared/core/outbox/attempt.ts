@@ -7,7 +7,7 @@
  */
 import type { CoreLogger } from '../feature.js';
 import type { Clock, OutboxMessage, OutboxStore, OutboxTransport, SendResult } from './model.js';
-import type { Pacer } from './pacer.js';
+import type { Pacer, Reservation } from './pacer.js';
 import type { Tally } from './worker.js';
 
 /** Attempts before a message is marked failed (each 429, 5xx or unknown outcome is one). */
@@ -25,8 +25,10 @@ export interface AttemptDeps {
   readonly logger: CoreLogger;
   readonly pacer: Pacer;
   readonly tally: Tally;
-  /** When the worker chose the send (and counted it with the pacer). */
-  readonly decidedAt: number;
+  /** The send's place under its platform's limits, taken when the worker chose it. */
+  readonly reservation: Reservation;
+  /** Told when the request is about to leave (its claim written). */
+  readonly departing?: () => void;
   /** A private message the platform will not start, for a member who can be greeted in a channel instead. */
   readonly onUnreachable: (message: OutboxMessage) => Promise<void>;
 }
@@ -60,13 +62,16 @@ export async function attemptSend(
   const earlierUnknown = message.status === 'sending' || message.reason?.startsWith(UNKNOWN_OUTCOME) === true;
   if (earlierUnknown && !(await mayResend(current, transport, deps))) return;
   let result: SendResult;
-  // Counted when the worker chose it (`decidedAt`); spaced from when its request really leaves.
-  deps.pacer.restamp(transport.paceRules(message.audience), deps.decidedAt, deps.clock.now().getTime());
+  deps.departing?.();
   try {
     result = await transport.send(current);
   } catch (error) {
     // A transport maps every platform answer; anything thrown is as unknown as a timeout.
     result = { kind: 'unknown', reason: error instanceof Error ? error.message : String(error) };
+  } finally {
+    // Counted from when the worker chose it; the next send is spaced from the answer, the latest moment the
+    // platform can have counted this one (its own clock counts arrivals, which ours cannot see).
+    deps.reservation.leave(deps.clock.now().getTime());
   }
   await settle(current, transport, result, deps);
 }

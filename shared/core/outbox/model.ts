@@ -139,8 +139,12 @@ export interface OutboxStore {
   /** Stores a message unless its id exists; returns the stored one (the earlier one on a repeat). */
   add(message: OutboxMessage): Promise<{ readonly added: boolean; readonly message: OutboxMessage }>;
   get(communityId: string, id: string): Promise<OutboxMessage | undefined>;
-  /** Queued or sending messages due at or before `now`, earliest first, at most `limit` (consistent reads). */
-  due(now: Date, limit: number): Promise<OutboxMessage[]>;
+  /**
+   * Queued or sending messages due at or before `now`, earliest first, at most `limit` (consistent reads).
+   * A message in `known` (by id) that is still listed as due at its `dueAt` is returned as given, not read
+   * again: the worker holds what it read and is the only one that moves a message's `dueAt`.
+   */
+  due(now: Date, limit: number, known?: ReadonlyMap<string, OutboxMessage>): Promise<OutboxMessage[]>;
   /** The earliest `dueAt` of any queued or sending message, if any. */
   nextDue(): Promise<Date | undefined>;
   /** Waits: queued with a new `dueAt` and the reason (and `promisedAt` when given). */

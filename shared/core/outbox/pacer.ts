@@ -13,10 +13,20 @@ import type { PaceObservation, PaceRule } from './model.js';
 interface KeyState {
   /** Send start times within the longest window seen for the key, oldest first. */
   sent: number[];
+  /** Sends chosen whose requests have not left yet: each may leave any moment. */
+  pending: number;
   /** What the platform last said: sends left until `resetAt`. */
   observed?: { remaining: number; resetAt: number };
   /** No send before this (a 429's `retry_after`). */
   blockedUntil: number;
+}
+
+/** A chosen send's place under its limits (see {@link Pacer.reserve}). */
+export interface Reservation {
+  /** Its request reached the platform at `at` at the latest. */
+  leave(at: number): void;
+  /** It will not leave. */
+  cancel(): void;
 }
 
 export class Pacer {
@@ -31,28 +41,34 @@ export class Pacer {
 
   /** Counts a send starting at `now` against every rule. */
   spend(rules: readonly PaceRule[], now: number): void {
-    for (const rule of rules) {
-      const state = this.state(rule.key);
-      state.sent = state.sent.filter((time) => time > now - rule.windowMs);
-      state.sent.push(now);
-      if (state.observed && now < state.observed.resetAt) state.observed.remaining -= 1;
-    }
+    this.reserve(rules, now).leave(now);
   }
 
   /**
-   * Moves a send counted at `from` to `to`, when its request actually left: a send is counted when the
-   * worker decides it (so no other send takes its place), and its request may leave later (its claim is
-   * written first), so the next one is spaced from the real departure.
+   * Counts a send the worker chose at `now` whose request goes later (its claim is written first): until it
+   * {@link Reservation.leave}s it counts as arriving any moment, and the next send is spaced from when it did.
+   * A send that never goes (its claim lost) is {@link Reservation.cancel}led.
    */
-  restamp(rules: readonly PaceRule[], from: number, to: number): void {
+  reserve(rules: readonly PaceRule[], now: number): Reservation {
     for (const rule of rules) {
-      const sent = this.keys.get(rule.key)?.sent;
-      const index = sent?.lastIndexOf(from) ?? -1;
-      if (sent && index >= 0) {
-        sent[index] = to;
-        sent.sort((a, b) => a - b);
-      }
+      const state = this.state(rule.key);
+      state.pending += 1;
+      if (state.observed && now < state.observed.resetAt) state.observed.remaining -= 1;
     }
+    let open = true;
+    const close = (at: number | undefined) => {
+      if (!open) return;
+      open = false;
+      for (const rule of rules) {
+        const state = this.state(rule.key);
+        state.pending -= 1;
+        if (at === undefined) continue;
+        state.sent = state.sent.filter((time) => time > at - rule.windowMs);
+        state.sent.push(at);
+        state.sent.sort((a, b) => a - b);
+      }
+    };
+    return { leave: (at) => close(at), cancel: () => close(undefined) };
   }
 
   /** What a platform's answer said about a limit. */
@@ -72,9 +88,12 @@ export class Pacer {
     const state = this.keys.get(rule.key);
     if (!state) return now;
     let ready = Math.max(now, state.blockedUntil);
+    // Sends that have not left yet leave at `now` or later: they take their places in every window from now.
+    const room = rule.limit - state.pending;
     const recent = state.sent.filter((time) => time > now - rule.windowMs);
-    if (recent.length >= rule.limit) {
-      ready = Math.max(ready, (recent[recent.length - rule.limit] ?? now) + rule.windowMs);
+    if (room <= 0) ready = Math.max(ready, now + rule.windowMs);
+    else if (recent.length >= room) {
+      ready = Math.max(ready, (recent[recent.length - room] ?? now) + rule.windowMs);
     }
     const { observed } = state;
     if (observed && observed.remaining <= 0 && now < observed.resetAt) {
@@ -86,7 +105,7 @@ export class Pacer {
   private state(key: string): KeyState {
     let state = this.keys.get(key);
     if (!state) {
-      state = { sent: [], blockedUntil: 0 };
+      state = { sent: [], pending: 0, blockedUntil: 0 };
       this.keys.set(key, state);
     }
     return state;

@@ -43,6 +43,8 @@ export class SituationReader {
   private readonly settingsCache = new Map<string, Promise<AttentionSettings>>();
   private readonly mutedChannels = new Map<string, Promise<boolean>>();
   private readonly spendCache = new Map<string, Promise<Spend[]>>();
+  /** The spends read so far, for counting a send without waiting (see {@link spend}). */
+  private readonly spendsRead = new Map<string, Spend[]>();
 
   constructor(private readonly deps: SituationDeps) {}
 
@@ -67,23 +69,43 @@ export class SituationReader {
     return blocked ? { settings, blocked, spends } : { settings, spends };
   }
 
-  /** Sends in the last week against `key` (cached: {@link noteSpend} keeps it current). */
+  /** Sends in the last week against `key` (cached: {@link spend} keeps it current). */
   spends(key: BudgetKey, now: Date): Promise<Spend[]> {
     const name = budgetKeyName(key);
     let spends = this.spendCache.get(name);
     if (!spends) {
-      spends = this.deps.attention.spends(key, new Date(now.getTime() - WEEK_MS));
+      const reading = this.deps.attention.spends(key, new Date(now.getTime() - WEEK_MS)).then((read) => {
+        // Unless a refresh started another read meanwhile.
+        if (this.spendCache.get(name) === reading) this.spendsRead.set(name, read);
+        return read;
+      });
+      spends = reading;
       this.spendCache.set(name, spends);
     }
     return spends;
   }
 
-  /** Counts a send against `key`: stored (idempotent per message) and kept in the cached view. */
-  async spend(key: BudgetKey, spend: Spend, now: Date): Promise<void> {
-    const spends = await this.spends(key, now);
-    if (spends.some((one) => one.messageId === spend.messageId)) return;
-    await this.deps.attention.spend(key, spend);
-    spends.push(spend);
+  /** Reads what {@link situation} will need of `message` that is kept for the run (so several load at once). */
+  async warm(message: OutboxMessage, now: Date): Promise<void> {
+    const key = budgetKeyOf(message);
+    const { audience } = message;
+    await Promise.all([
+      this.settings(message.communityId),
+      audience.kind === 'channel' ? this.channelMuted(audience.target) : undefined,
+      key ? this.spends(key, now) : undefined,
+    ]);
+  }
+
+  /**
+   * Counts a send against `key` (idempotent per message). When the spends were read already, the cached view
+   * counts it at once, before this returns, so the next decision sees it; the returned promise is the write.
+   */
+  spend(key: BudgetKey, spend: Spend, now: Date): Promise<void> {
+    const read = this.spendsRead.get(budgetKeyName(key));
+    if (!read) return this.spends(key, now).then(() => this.spend(key, spend, now));
+    if (read.some((one) => one.messageId === spend.messageId)) return Promise.resolve();
+    read.push(spend);
+    return this.deps.attention.spend(key, spend);
   }
 
   /** Forgets everything read, so the next look reads it again (a long run sees settings change). */
@@ -91,6 +113,7 @@ export class SituationReader {
     this.settingsCache.clear();
     this.mutedChannels.clear();
     this.spendCache.clear();
+    this.spendsRead.clear();
   }
 
   private async blocked(message: OutboxMessage): Promise<string | undefined> {
