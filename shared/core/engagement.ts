@@ -132,6 +132,11 @@ export interface EngagementStore {
    * space's records of the given UTC days (the post's day and the days after it that feedback may come).
    */
   reactionsOn(space: Space, channelId: string, messageId: string, days: readonly string[]): Promise<number>;
+  /**
+   * How many distinct members replied to one of the bot's messages (a reply to a bot names no member), read
+   * from the space's records of the given UTC days.
+   */
+  repliesTo(space: Space, channelId: string, messageId: string, days: readonly string[]): Promise<number>;
 }
 
 /** One of a member's records, as `me` counts them. */

@@ -15,6 +15,7 @@ import {
   type ChannelSchedule,
   POST_KEPT_DAYS,
   type PostCounter,
+  type PostReception,
   type Weekday,
 } from '../core/content/model.js';
 import type { Space } from '../core/events.js';
@@ -228,35 +229,45 @@ export class ContentChannels {
     );
   }
 
-  async settlePost(post: ChannelPost, reactions: number): Promise<void> {
-    await this.updatePost(
+  async settlePost(post: ChannelPost, feedback: PostReception): Promise<boolean> {
+    return this.updatePost(
       post,
-      'SET #reactions = :reactions, #settled = :settled',
-      { '#reactions': 'reactions', '#settled': 'settled' },
-      { ...toItem({ ':reactions': reactions }), ':settled': { BOOL: true } },
+      'SET #reactions = :reactions, #replies = :replies, #settled = :settled',
+      { '#reactions': 'reactions', '#replies': 'replies', '#settled': 'settled' },
+      {
+        ...toItem({ ':reactions': feedback.reactions, ':replies': feedback.replies }),
+        ':settled': { BOOL: true },
+      },
+      '#settled = :unsettled',
     );
   }
 
-  /** Changes a stored post; a post that is gone (expired, its space forgotten) is left gone. */
+  /**
+   * Changes a stored post (and `false` when it did not): a post that is gone (expired, its space forgotten) is
+   * left gone, and `condition` must hold too when given.
+   */
   private async updatePost(
     post: ChannelPost,
     expression: string,
     names: Record<string, string>,
     values: Item,
-  ): Promise<void> {
+    condition?: string,
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: postKeyOf(post),
           UpdateExpression: expression,
-          ConditionExpression: 'attribute_exists(#pk)',
+          ConditionExpression: `attribute_exists(#pk)${condition ? ` AND ${condition}` : ''}`,
           ExpressionAttributeNames: { '#pk': TABLE.partitionKey, ...names },
-          ExpressionAttributeValues: values,
+          ExpressionAttributeValues: condition ? { ...values, ':unsettled': { BOOL: false } } : values,
         }),
       );
+      return true;
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw new StoreError('UpdateItem', { cause: error });
+      return false;
     }
   }
 
@@ -319,6 +330,7 @@ function toPostItem(post: ChannelPost): Item {
       shared: post.shared,
       mutes: post.mutes,
       reactions: post.reactions,
+      replies: post.replies,
       [TABLE.timeToLiveAttribute]: epochSeconds(new Date(post.slotAt)) + POST_KEPT_DAYS * DAY_SECONDS,
     }),
     topics: stringList(post.topics),
@@ -343,6 +355,7 @@ function fromPostItem(item: Item): ChannelPost {
     shared: readNumber(item, 'shared'),
     mutes: readNumber(item, 'mutes'),
     reactions: readNumber(item, 'reactions'),
+    replies: readNumber(item, 'replies'),
     settled: readBoolean(item, 'settled'),
   };
 }

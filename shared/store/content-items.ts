@@ -56,6 +56,7 @@ export const COUNT_ATTRIBUTES: Record<keyof ContentCounts, string> = {
   helpful: 'helpful',
   notForMe: 'notForMe',
   shared: 'shared',
+  engaged: 'engaged',
 };
 
 /** Attributes an item may lack: REMOVEd by a replace when the new version has none. */
@@ -151,6 +152,7 @@ export function fromContentItem(item: Item): ContentItem {
       helpful: readNumber(item, COUNT_ATTRIBUTES.helpful),
       notForMe: readNumber(item, COUNT_ATTRIBUTES.notForMe),
       shared: readNumber(item, COUNT_ATTRIBUTES.shared),
+      engaged: readNumber(item, COUNT_ATTRIBUTES.engaged),
     },
   };
 }

@@ -14,6 +14,7 @@ import type {
   DigestSubscription,
   LibraryMeta,
   PostCounter,
+  PostReception,
   VoteOutcome,
 } from '../core/content/model.js';
 import type { Space } from '../core/events.js';
@@ -225,8 +226,8 @@ export class ContentRepository implements ContentStore {
     return this.channels.countPost(post, counter, by);
   }
 
-  settlePost(post: ChannelPost, reactions: number): Promise<void> {
-    return this.channels.settlePost(post, reactions);
+  settlePost(post: ChannelPost, feedback: PostReception): Promise<boolean> {
+    return this.channels.settlePost(post, feedback);
   }
 
   digest(communityId: string, person: string): Promise<DigestSubscription | undefined> {

@@ -190,6 +190,51 @@ export class EngagementRepository implements EngagementStore {
     return members.size + [...counted.values()].reduce((sum, count) => sum + count, 0);
   }
 
+  async repliesTo(
+    space: Space,
+    channelId: string,
+    messageId: string,
+    days: readonly string[],
+  ): Promise<number> {
+    // Replies that name no member (to a bot, or to an author the payload did not say) are few; the index
+    // holds only their keys, so their items tell which message each answered.
+    const entries = await Promise.all(
+      days.map((day) =>
+        queryAll(this.client, {
+          TableName: this.tableName,
+          IndexName: byDay.name,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :untargeted)',
+          ExpressionAttributeNames: {
+            '#pk': byDay.partitionKey,
+            '#sk': byDay.sortKey,
+            '#tpk': TABLE.partitionKey,
+            '#tsk': TABLE.sortKey,
+          },
+          ExpressionAttributeValues: toItem({
+            ':pk': dayPartition(space, day),
+            ':untargeted': `thread_reply#${NO_TARGET}#`,
+          }),
+          ProjectionExpression: '#tpk, #tsk',
+        }),
+      ),
+    );
+    const keys = entries.flat().map((entry) => ({
+      [TABLE.partitionKey]: entry[TABLE.partitionKey] as Item[string],
+      [TABLE.sortKey]: entry[TABLE.sortKey] as Item[string],
+    }));
+    const items = keys.length > 0 ? await getAll(this.client, this.tableName, keys) : [];
+    const members = new Set<string>();
+    let anonymous = 0;
+    for (const item of items) {
+      if (readString(item, 'channelId') !== channelId || readString(item, 'replyToId') !== messageId)
+        continue;
+      const member = readString(item, 'memberId');
+      if (member && member !== ANONYMOUS) members.add(member);
+      else anonymous += 1;
+    }
+    return members.size + anonymous;
+  }
+
   /**
    * A space-day's records of one kind whose byDay sort key holds `needle`. Filtered here: DynamoDB filters
    * on no index key, and the index projects no other attribute naming the message.

@@ -158,7 +158,7 @@ function libraryItem(communityId: string, index: number): ContentItem {
     status: 'live',
     createdAt: at,
     updatedAt: at,
-    counts: { shown: 0, helpful: 0, notForMe: 0, shared: 0 },
+    counts: { shown: 0, helpful: 0, notForMe: 0, shared: 0, engaged: 0 },
   };
 }
 

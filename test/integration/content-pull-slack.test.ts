@@ -285,7 +285,7 @@ describe('Slack: content stats', () => {
     // Prepare: a retired item (so no tip meets it) and a channel at half pace with two posts.
     const { content } = bot.table.store.core;
     await save({ ...piece('stat01', 'Stats fixture', 'x', ['events'], '2026-09-02'), status: 'retired' });
-    await content.count(communityId, 'stat01', { shown: 7, helpful: 3, notForMe: 1, shared: 2 });
+    await content.count(communityId, 'stat01', { shown: 7, helpful: 3, notForMe: 1, shared: 2, engaged: 2 });
     const now = new Date();
     await content.saveSchedule({
       communityId,
@@ -321,23 +321,26 @@ describe('Slack: content stats', () => {
         shared: 0,
         mutes: 0,
         reactions: 0,
+        replies: 0,
         settled: false,
       });
       for (const [counter, by] of Object.entries(counts)) {
         if (by > 0) await content.countPost(post, counter as 'helpful', by);
       }
+      // The newer post's reactions and replies were read a day after it went.
+      if (n === 2) await content.settlePost(post, { reactions: 2, replies: 1 });
     }
 
     // Act
     const stats = await ask('UMODSAM', 'content stats');
     const refused = await ask('UALICE', 'content stats');
 
-    // Assess: Wilson's lower bound of 3 in 4 is 0.30.
+    // Assess: the 2 who reacted or replied count as Helpful: Wilson's lower bound of 5 in 6 is 0.44.
     expect(stats.text).toContain(
-      '- stat01 Stats fixture (retired): shown 7 · helpful 3 · not for me 1 · shared 2 · rating 0.30',
+      '- stat01 Stats fixture (retired): shown 7 · helpful 3 · not for me 1 · shared 2 · reacted/replied 2 · rating 0.44',
     );
     expect(stats.text).toContain(
-      '- CSTATS: 2 posts · helpful 3 · not for me 2 · shared 1 · mutes 1 · pace 1 in 2 slots',
+      '- CSTATS: 2 posts · helpful 3 · not for me 2 · shared 1 · reactions 2 · replies 1 · mutes 1 · pace 1 in 2 slots',
     );
     expect(refused.text).toContain('for moderators only');
   });

@@ -107,7 +107,9 @@ describe('the content walk-through (npm run dev, content:import, say, say --adva
     expect(postedTitles(week2).some((title) => postedTitles(week1).includes(title))).toBe(false);
     expect(shown).toMatch(/channel `?CGENERAL`?: daily at 10:00 \(UTC\).* · pace 1 in 2 slots/);
     // The moderator sees why: nine "not for me" on the channel's posts, one "helpful" on the pulled tip.
-    expect(stats).toMatch(/CGENERAL`?: 11 posts · helpful 0 · not for me 9 · shared 0 · mutes 0/);
+    expect(stats).toMatch(
+      /CGENERAL`?: 11 posts · helpful 0 · not for me 9 · shared 0 · reactions 0 · replies 0 · mutes 0/,
+    );
     expect(stats).toMatch(/helpful 1 · not for me 0/);
     // Two simulated weeks, kept in the data folder for the next `npm run dev`.
     expect(runtime.clock.offsetMs()).toBe(14 * DAY_MS);

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackPlatform } from '../../bots/slack/platform.js';
-import { startFakeSlack } from '../../bots/slack/sandbox.js';
+import { SLACK_SANDBOX, startFakeSlack } from '../../bots/slack/sandbox.js';
 import type { FakeSlack } from '../../bots/slack/sandbox-outbox.js';
 import { LOCAL_MEMBER_KEY } from '../../infra/local/runtime.js';
 import type { ContentItem } from '../../shared/core/content/model.js';
@@ -79,7 +79,7 @@ function libraryItem(community: string, id: string, topic: string): ContentItem 
     status: 'live',
     createdAt: START.toISOString(),
     updatedAt: START.toISOString(),
-    counts: { shown: 0, helpful: 0, notForMe: 0, shared: 0 },
+    counts: { shown: 0, helpful: 0, notForMe: 0, shared: 0, engaged: 0 },
   };
 }
 
@@ -93,6 +93,35 @@ async function react(user: string, channel: string, ts: string): Promise<void> {
     authorizations: [{ team_id: TEAM, user_id: user, is_bot: false, is_enterprise_install: false }],
     event: { ...payload.event, user, item: { type: 'message', channel, ts }, event_ts: `${seconds}.000100` },
     event_id: `EvREACT${user}${ts.replace('.', '')}`,
+    event_time: seconds,
+  };
+  expect(await bot.handler(signed(JSON.stringify(body), JSON_TYPE, {}, clock.now()))).toMatchObject({
+    statusCode: 200,
+  });
+  await bot.settled();
+}
+
+/** `user` answers the bot's post in its thread, as Slack's documented message event, at the clock's time. */
+async function replyInThread(user: string, channel: string, threadTs: string): Promise<void> {
+  const payload = fixture('event-thread-reply.json');
+  const seconds = clock.millis() / 1000;
+  const ts = `${seconds}.000200`;
+  const body = {
+    ...payload,
+    team_id: TEAM,
+    authorizations: [
+      { team_id: TEAM, user_id: SLACK_SANDBOX.botUserId, is_bot: true, is_enterprise_install: false },
+    ],
+    event: {
+      ...payload.event,
+      channel,
+      user,
+      ts,
+      thread_ts: threadTs,
+      parent_user_id: SLACK_SANDBOX.botUserId,
+      event_ts: ts,
+    },
+    event_id: `EvREPLY${user}${threadTs.replace('.', '')}`,
     event_time: seconds,
   };
   expect(await bot.handler(signed(JSON.stringify(body), JSON_TYPE, {}, clock.now()))).toMatchObject({
@@ -189,14 +218,24 @@ describe('Slack: a scheduled channel', () => {
     ]);
     expect((await content.schedule(SPACE, 'CCONTENT'))?.nextAt).toBe('2026-12-07T08:30:00.000Z');
 
-    // Act 3: two members react to Thursday's post; Monday's slot (the other topic) settles its feedback.
+    // Act 3: two members react to Thursday's post and one answers it in its thread (the next day); Monday's
+    // slot (the other topic) settles its feedback.
     clock.set(new Date('2026-12-03T12:00:00.000Z'));
     const [thursdayPost] = api.delivered.filter((message) => message.channel === 'CCONTENT');
     for (const user of ['UREACT1', 'UREACT2']) await react(user, 'CCONTENT', thursdayPost?.ts ?? '');
+    clock.set(new Date('2026-12-04T09:00:00.000Z'));
+    await replyInThread('UREPLY1', 'CCONTENT', thursdayPost?.ts ?? '');
     clock.set(new Date('2026-12-07T08:30:00.000Z'));
     await bot.outbox.run();
     const [, settled] = await content.posts(SPACE, 'CCONTENT', START, 10);
-    expect(settled).toMatchObject({ slotAt: '2026-12-03T08:30:00.000Z', settled: true, reactions: 2 });
+    expect(settled).toMatchObject({
+      slotAt: '2026-12-03T08:30:00.000Z',
+      settled: true,
+      reactions: 2,
+      replies: 1,
+    });
+    // The three who reacted or answered count for the item's rating.
+    expect((await content.get(community, 'sched1'))?.counts).toMatchObject({ engaged: 3 });
 
     // Act 4: Thursday's slot, when both items were posted within 90 days.
     clock.set(new Date('2026-12-10T08:30:00.000Z'));

@@ -68,6 +68,7 @@ function post(space: Space, slotAt: string, postId: string, channelId = 'C1'): C
     shared: 0,
     mutes: 0,
     reactions: 0,
+    replies: 0,
     settled: false,
   };
 }
@@ -135,19 +136,22 @@ describe('posts', () => {
     expect(Number(Item?.expiresAt?.N)).toBe(Date.parse('2027-02-10T09:00:00.000Z') / 1000);
   });
 
-  it("counts members' actions on a post and settles its reactions", async () => {
+  it("counts members' actions on a post and settles its reactions and replies once", async () => {
     const space = freshSpace();
     const stored = post(space, '2026-11-02T09:00:00.000Z', 'cnt00001');
     await content().addPost(stored);
     await content().countPost(stored, 'mutes', 1);
     await content().countPost(stored, 'shared', 2);
     await content().countPost(stored, 'shared', -1);
-    await content().settlePost(stored, 4);
+    expect(await content().settlePost(stored, { reactions: 4, replies: 2 })).toBe(true);
+    // A second settling (another run, a retry) changes nothing and says so.
+    expect(await content().settlePost(stored, { reactions: 9, replies: 9 })).toBe(false);
     expect(await content().post(space, 'C1', 'cnt00001')).toEqual({
       ...stored,
       mutes: 1,
       shared: 1,
       reactions: 4,
+      replies: 2,
       settled: true,
     });
     // A post that is gone stays gone.
@@ -184,7 +188,7 @@ describe('digests', () => {
   });
 });
 
-describe('reactions on a post', () => {
+describe('reactions and replies on a post', () => {
   const AT = new Date('2026-11-20T10:00:00Z');
   function reaction(space: Space, member: string, messageId: string, emoji: string, at = AT) {
     return toEngagementRecord(
@@ -244,6 +248,40 @@ describe('reactions on a post', () => {
     expect(await engagement.reactionsOn(space, 'C1', '1.0001', ['2026-11-20'])).toBe(4);
     expect(await engagement.reactionsOn(space, 'C2', '1.0001', ['2026-11-20', '2026-11-21'])).toBe(0);
     expect(await engagement.reactionsOn(freshSpace(), 'C1', '1.0001', ['2026-11-20'])).toBe(0);
+  });
+
+  it('counts distinct members who replied to a bot message over the days, in its channel only', async () => {
+    // Prepare
+    const space = freshSpace();
+    const engagement = table.store.engagement;
+    const next = new Date('2026-11-21T10:00:00Z');
+    const reply = (member: string, ts: string, replyToId: string, channelId = 'C1', at = AT) =>
+      toEngagementRecord(
+        {
+          kind: 'thread_reply',
+          id: `reply:${channelId}/${ts}`,
+          messageId: ts,
+          replyToId,
+          occurredAt: at,
+          member: { platform: space.platform, id: member },
+          location: { space, channelId },
+        },
+        at,
+        { memberId: `m_${member}` },
+      );
+    await engagement.record(reply('U1', '2.0001', '1.0001'));
+    await engagement.record(reply('U1', '2.0002', '1.0001'));
+    await engagement.record(reply('U2', '3.0001', '1.0001', 'C1', next));
+    // Another message of the channel, the same id in another channel, and a reply to a member.
+    await engagement.record(reply('U3', '2.0003', '1.0002'));
+    await engagement.record(reply('U4', '2.0004', '1.0001', 'C2'));
+    await engagement.record({ ...reply('U5', '2.0005', '1.0001'), toMemberId: 'm_U9' });
+
+    // Act and assess: U1 (twice) and U2.
+    expect(await engagement.repliesTo(space, 'C1', '1.0001', ['2026-11-20', '2026-11-21'])).toBe(2);
+    expect(await engagement.repliesTo(space, 'C1', '1.0001', ['2026-11-20'])).toBe(1);
+    expect(await engagement.repliesTo(space, 'C2', '1.0001', ['2026-11-20'])).toBe(1);
+    expect(await engagement.repliesTo(freshSpace(), 'C1', '1.0001', ['2026-11-20'])).toBe(0);
   });
 });
 

@@ -102,7 +102,7 @@ describe('items', () => {
       review: { state: 'approved', note: 'thanks', by: 'p_mod', at: T0 },
       sourceKey: 'starter/welcome',
       promotional: true,
-      counts: { shown: 9, helpful: 9, notForMe: 9, shared: 9 },
+      counts: { shown: 9, helpful: 9, notForMe: 9, shared: 9, engaged: 0 },
     });
 
     expect(await content().save(suggestion, { kind: 'new' })).toBe('written');
@@ -134,7 +134,7 @@ describe('items', () => {
     expect(await content().save(edited, { kind: 'replace', expectedUpdatedAt: T0 })).toBe('written');
     expect(await content().get(c, 'rep001')).toEqual({
       ...edited,
-      counts: { shown: 3, helpful: 2, notForMe: 0, shared: 0 },
+      counts: { shown: 3, helpful: 2, notForMe: 0, shared: 0, engaged: 0 },
     });
     expect((await content().meta(c)).version).toBe(2);
     // Replacing an item that does not exist is a conflict too, and writes nothing.
@@ -151,12 +151,14 @@ describe('items', () => {
       content().count(c, 'cnt001', { shown: 1 }),
       content().count(c, 'cnt001', { shown: 1, shared: 1 }),
       content().count(c, 'cnt001', { notForMe: 2, helpful: 0 }),
+      content().count(c, 'cnt001', { engaged: 3 }),
     ]);
     expect((await content().get(c, 'cnt001'))?.counts).toEqual({
       shown: 2,
       helpful: 0,
       notForMe: 2,
       shared: 1,
+      engaged: 3,
     });
     await content().count(c, 'gone00', { shown: 1 });
     expect(await raw(c, 'gone00')).toBeUndefined();
@@ -251,6 +253,7 @@ describe('votes', () => {
     shared: 0,
     mutes: 0,
     reactions: 0,
+    replies: 0,
     settled: false,
   });
   const vote = (c: string, person: string, value: 'helpful' | 'not_for_me') => ({

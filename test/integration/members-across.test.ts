@@ -360,7 +360,7 @@ describe('members and privacy across Slack and Telegram', () => {
           review: { state: 'pending' as const },
           createdAt: at,
           updatedAt: at,
-          counts: { shown: 0, helpful: 0, notForMe: 0, shared: 0 },
+          counts: { shown: 0, helpful: 0, notForMe: 0, shared: 0, engaged: 0 },
         };
         await content.save(suggestion, { kind: 'new' });
         await content.save(

@@ -23,6 +23,7 @@ function post(feedback: Partial<ChannelPost> = {}): ChannelPost {
     shared: 0,
     mutes: 0,
     reactions: 0,
+    replies: 0,
     settled: true,
     ...feedback,
   };

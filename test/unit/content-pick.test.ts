@@ -23,7 +23,7 @@ function item(id: string, topics: string[], extra: Partial<ContentItem> = {}): C
     status: 'live',
     createdAt: '2026-11-01T00:00:00.000Z',
     updatedAt: '2026-11-01T00:00:00.000Z',
-    counts: { shown: 0, helpful: 0, notForMe: 0, shared: 0 },
+    counts: { shown: 0, helpful: 0, notForMe: 0, shared: 0, engaged: 0 },
     ...extra,
   };
 }
@@ -39,15 +39,15 @@ function posted(itemId: string, daysAgo: number, topics: string[], promotional =
     topics,
     promotional,
     outboxId: `o${itemId}`,
-    ...{ helpful: 0, notForMe: 0, shared: 0, mutes: 0, reactions: 0, settled: true },
+    ...{ helpful: 0, notForMe: 0, shared: 0, mutes: 0, reactions: 0, replies: 0, settled: true },
   };
 }
 
 describe('pickItem', () => {
   it('takes the next topic of the list after the last post, then the best rated item in it', () => {
     const library = [
-      item('aaaaa1', ['events'], { counts: { shown: 3, helpful: 9, notForMe: 1, shared: 0 } }),
-      item('aaaaa2', ['events'], { counts: { shown: 3, helpful: 1, notForMe: 0, shared: 0 } }),
+      item('aaaaa1', ['events'], { counts: { shown: 3, helpful: 9, notForMe: 1, shared: 0, engaged: 0 } }),
+      item('aaaaa2', ['events'], { counts: { shown: 3, helpful: 1, notForMe: 0, shared: 0, engaged: 0 } }),
       item('bbbbb1', ['onboarding']),
     ];
     const history = [posted('bbbbb1', 3, ['onboarding'])];
@@ -81,7 +81,7 @@ describe('pickItem', () => {
     const library = [
       item('ppppp1', ['offers'], {
         promotional: true,
-        counts: { shown: 0, helpful: 50, notForMe: 0, shared: 0 },
+        counts: { shown: 0, helpful: 50, notForMe: 0, shared: 0, engaged: 0 },
       }),
       item('aaaaa1', ['offers']),
     ];
@@ -106,10 +106,10 @@ describe('pickItem', () => {
 
   it('breaks rating ties by fewer shows, then the older item', () => {
     const library = [
-      item('aaaaa1', ['t'], { counts: { shown: 4, helpful: 0, notForMe: 0, shared: 0 } }),
-      item('aaaaa2', ['t'], { counts: { shown: 1, helpful: 0, notForMe: 0, shared: 0 } }),
+      item('aaaaa1', ['t'], { counts: { shown: 4, helpful: 0, notForMe: 0, shared: 0, engaged: 0 } }),
+      item('aaaaa2', ['t'], { counts: { shown: 1, helpful: 0, notForMe: 0, shared: 0, engaged: 0 } }),
       item('aaaaa3', ['t'], {
-        counts: { shown: 1, helpful: 0, notForMe: 0, shared: 0 },
+        counts: { shown: 1, helpful: 0, notForMe: 0, shared: 0, engaged: 0 },
         createdAt: '2026-10-01T00:00:00.000Z',
       }),
     ];

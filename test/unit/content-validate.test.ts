@@ -187,14 +187,16 @@ describe('rating', () => {
     expect(wilsonLowerBound(1, 0)).toBeCloseTo(0.20655, 5);
     expect(wilsonLowerBound(40, 10)).toBeCloseTo(0.66963, 5);
     expect(wilsonLowerBound(0, 5)).toBe(0);
+    // Not a hair below zero either (read "-0.00" once).
+    expect(wilsonLowerBound(0, 3)).toBe(0);
     expect(wilsonLowerBound(0, 0)).toBe(0);
   });
 
   it('rates an unjudged item between a poor record and a good one', () => {
     expect(UNJUDGED).toBe(0.3);
     expect(ratingOf(NO_COUNTS)).toBe(0.3);
-    expect(ratingOf({ helpful: 1, notForMe: 0 })).toBeLessThan(0.3);
-    expect(ratingOf({ helpful: 40, notForMe: 10 })).toBeGreaterThan(0.3);
+    expect(ratingOf({ helpful: 1, notForMe: 0, engaged: 0 })).toBeLessThan(0.3);
+    expect(ratingOf({ helpful: 40, notForMe: 10, engaged: 0 })).toBeGreaterThan(0.3);
   });
 });
 

@@ -65,9 +65,11 @@ export interface ContentCounts {
   readonly notForMe: number;
   /** Times a member shared it into a channel. */
   readonly shared: number;
+  /** Members who reacted to or replied to its posts in channels (read a day after each post). */
+  readonly engaged: number;
 }
 
-export const NO_COUNTS: ContentCounts = { shown: 0, helpful: 0, notForMe: 0, shared: 0 };
+export const NO_COUNTS: ContentCounts = { shown: 0, helpful: 0, notForMe: 0, shared: 0, engaged: 0 };
 
 export interface ContentItem {
   readonly communityId: string;
@@ -175,8 +177,16 @@ export interface ChannelPost {
   readonly mutes: number;
   /** Members who reacted to the post, once its feedback settled (read from the engagement records). */
   readonly reactions: number;
-  /** True once reactions were read (a day after it went): later slots read it without asking again. */
+  /** Members who replied to the post, once its feedback settled. */
+  readonly replies: number;
+  /** True once reactions and replies were read (a day after it went): later slots do not ask again. */
   readonly settled: boolean;
+}
+
+/** What members did with a post in the days after it went, read from the engagement records. */
+export interface PostReception {
+  readonly reactions: number;
+  readonly replies: number;
 }
 
 /** A counter of a post a member's action moves. */
@@ -242,8 +252,11 @@ export interface ContentStore {
   /** A post by its short id (from a button). */
   post(space: Space, channelId: string, postId: string): Promise<ChannelPost | undefined>;
   countPost(post: ChannelPost, counter: PostCounter, by: number): Promise<void>;
-  /** Stores how many members reacted to a post and marks it settled. */
-  settlePost(post: ChannelPost, reactions: number): Promise<void>;
+  /**
+   * Stores how many members reacted and replied to a post and marks it settled; `false` when it was settled
+   * already (or is gone), so what follows from settling happens once.
+   */
+  settlePost(post: ChannelPost, feedback: PostReception): Promise<boolean>;
 
   digest(communityId: string, person: string): Promise<DigestSubscription | undefined>;
   saveDigest(subscription: DigestSubscription): Promise<void>;

@@ -30,7 +30,7 @@ export function creditSlot(
 export interface PostFeedback {
   /** "Not for me" plus mutes. */
   readonly bad: number;
-  /** "Helpful" plus reactions plus shares. */
+  /** "Helpful" plus reactions, replies and shares. */
   readonly good: number;
 }
 
@@ -40,7 +40,7 @@ export function feedbackOf(posts: readonly ChannelPost[]): PostFeedback {
   let good = 0;
   for (const post of posts.slice(0, PACE_WINDOW_POSTS)) {
     bad += post.notForMe + post.mutes;
-    good += post.helpful + post.reactions + post.shared;
+    good += post.helpful + post.reactions + post.replies + post.shared;
   }
   return { bad, good };
 }

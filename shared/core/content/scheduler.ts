@@ -235,22 +235,31 @@ class ScheduleRun {
   }
 
   /**
-   * Reads how many members reacted to a post in the days after it went, and keeps it on the post. A failed
-   * read leaves it unsettled (tried again at the next posting slot): feedback never stops a post.
+   * Reads how many members reacted and replied to a post in the days after it went, keeps it on the post (for
+   * the channel's pace) and adds it to the item's count (for its rating). A failed read leaves it unsettled
+   * (tried again at the next posting slot): feedback never stops a post.
    */
   private async settle(post: ChannelPost): Promise<ChannelPost> {
     const { outbox, engagement, content } = this.deps.stores;
     try {
       const message = await outbox.get(post.communityId, post.outboxId);
       const messageId = message?.posted?.messageId;
-      let reactions = 0;
+      let reception = { reactions: 0, replies: 0 };
       if (messageId) {
         const sentAt = message.endedAt ?? new Date(post.slotAt);
         const days = [0, 1, 2].map((offset) => utcDay(new Date(sentAt.getTime() + offset * DAY_MS)));
-        reactions = await engagement.reactionsOn(post.space, post.channelId, messageId, days);
+        const [reactions, replies] = await Promise.all([
+          engagement.reactionsOn(post.space, post.channelId, messageId, days),
+          engagement.repliesTo(post.space, post.channelId, messageId, days),
+        ]);
+        reception = { reactions, replies };
       }
-      await content.settlePost(post, reactions);
-      return { ...post, reactions, settled: true };
+      // Counted for the item by the run that settled the post, once.
+      const engaged = reception.reactions + reception.replies;
+      if ((await content.settlePost(post, reception)) && engaged > 0) {
+        await content.count(post.communityId, post.itemId, { engaged });
+      }
+      return { ...post, ...reception, settled: true };
     } catch (error) {
       this.deps.logger.warn('content post feedback not settled', { postId: post.postId, error });
       return post;
@@ -276,7 +285,7 @@ class ScheduleRun {
       topics: [topic, ...item.topics.filter((one) => one !== topic)],
       promotional: item.promotional,
       outboxId: await outboxId(schedule.communityId, key),
-      ...{ helpful: 0, notForMe: 0, shared: 0, mutes: 0, reactions: 0, settled: false },
+      ...{ helpful: 0, notForMe: 0, shared: 0, mutes: 0, reactions: 0, replies: 0, settled: false },
     });
     // Counted once, by the run that stored the post.
     if (added) await content.count(schedule.communityId, item.id, { shown: 1 });

@@ -1,8 +1,8 @@
 /**
  * `/community content stats` (moderators): what members did with the library, so moderators see why a
- * channel's pace moved. Per item (the 15 most shown, the rest summed): shown, helpful, not for me, shared and
- * the rating; per scheduled channel of this space (its last 90 days of posts): posts, helpful, not for me,
- * shared, mutes and the pace its feedback set.
+ * channel's pace moved. Per item (the 15 most shown, the rest summed): shown, helpful, not for me, shared,
+ * members who reacted or replied to its posts, and the rating; per scheduled channel of this space (its last
+ * 90 days of posts): posts, helpful, not for me, shared, reactions, replies, mutes and the pace they set.
  */
 import { COMMAND_NAME } from '../command-table.js';
 import { answer, type CommandTurn, type Handler, type Outcome } from '../feature.js';
@@ -50,11 +50,11 @@ function itemLines(all: readonly ContentItem[]): string[] {
 
 /** One item's numbers. */
 export function itemStatsLine(item: ContentItem): string {
-  const { shown, helpful, notForMe, shared } = item.counts;
+  const { shown, helpful, notForMe, shared, engaged } = item.counts;
   const retired = item.status === 'retired' ? ' (retired)' : '';
   return (
     `- \`${item.id}\` ${item.title}${retired}: shown ${shown} · helpful ${helpful} · not for me ${notForMe}` +
-    ` · shared ${shared} · rating ${ratingOf(item.counts).toFixed(2)}`
+    ` · shared ${shared} · reacted/replied ${engaged} · rating ${ratingOf(item.counts).toFixed(2)}`
   );
 }
 
@@ -72,11 +72,12 @@ function channelLines(
 
 /** One scheduled channel's numbers. */
 export function channelStatsLine(schedule: ChannelSchedule, posts: readonly ChannelPost[]): string {
-  const sum = (counter: 'helpful' | 'notForMe' | 'shared' | 'mutes') =>
+  const sum = (counter: 'helpful' | 'notForMe' | 'shared' | 'reactions' | 'replies' | 'mutes') =>
     posts.reduce((total, post) => total + post[counter], 0);
   return (
     `- \`${schedule.channelId}\`: ${posts.length} posts · helpful ${sum('helpful')} · not for me ` +
-    `${sum('notForMe')} · shared ${sum('shared')} · mutes ${sum('mutes')} · pace ${describePace(schedule.pace)}`
+    `${sum('notForMe')} · shared ${sum('shared')} · reactions ${sum('reactions')} · replies ${sum('replies')} · ` +
+    `mutes ${sum('mutes')} · pace ${describePace(schedule.pace)}`
   );
 }
 
