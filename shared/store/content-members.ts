@@ -20,7 +20,7 @@ import {
   type VoteValue,
 } from '../core/content/model.js';
 import type { Member, Space } from '../core/events.js';
-import { epochSeconds, type Item, readString, toItem } from './attributes.js';
+import { epochSeconds, type Item, readNumber, readString, toItem } from './attributes.js';
 import { dueQuery, postKeyOf } from './content-channels.js';
 import { authorPartition, COUNT_ATTRIBUTES, itemKey, memberOf, tableKey } from './content-items.js';
 import { transact } from './content-transact.js';
@@ -83,9 +83,13 @@ export class ContentMembers {
     return this.vote(vote, post, true);
   }
 
-  async shownTo(communityId: string, persons: readonly string[]): Promise<Set<string>> {
+  async shownTo(communityId: string, persons: readonly string[], now: Date): Promise<Set<string>> {
     const found = await Promise.all(persons.map((person) => this.prefixed(communityId, `SHOWN#${person}#`)));
-    return new Set(found.flat().map((item) => readString(item, 'itemId') ?? ''));
+    // DynamoDB removes an expired item within days, not at once.
+    const live = found
+      .flat()
+      .filter((item) => readNumber(item, TABLE.timeToLiveAttribute) > epochSeconds(now));
+    return new Set(live.map((item) => readString(item, 'itemId') ?? ''));
   }
 
   async markShown(communityId: string, person: string, itemIds: readonly string[], now: Date): Promise<void> {

@@ -182,8 +182,8 @@ export class ContentRepository implements ContentStore {
     return this.members.vote(vote, post);
   }
 
-  shownTo(communityId: string, persons: readonly string[]): Promise<Set<string>> {
-    return this.members.shownTo(communityId, persons);
+  shownTo(communityId: string, persons: readonly string[], now: Date): Promise<Set<string>> {
+    return this.members.shownTo(communityId, persons, now);
   }
 
   markShown(communityId: string, person: string, itemIds: readonly string[], now: Date): Promise<void> {

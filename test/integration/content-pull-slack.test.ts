@@ -134,9 +134,11 @@ describe('Slack: tip', () => {
     ]);
     expect(tips[4]?.text).toContain('You have seen every item');
     expect(tips[4]?.text).toContain('/community content suggest');
-    const shown = await bot.table.store.core.content.shownTo(communityId, [
-      expectedMemberId('slack', 'UALICE'),
-    ]);
+    const shown = await bot.table.store.core.content.shownTo(
+      communityId,
+      [expectedMemberId('slack', 'UALICE')],
+      new Date(),
+    );
     expect([...shown].sort()).toEqual(['event1', 'pin001', 'rules1', 'welc01']);
   });
 
@@ -167,9 +169,11 @@ describe('Slack: an opted-out member', () => {
     // Assess: nothing remembered, so the best item again.
     expect([idOf(first), idOf(second)]).toEqual(['welc01', 'welc01']);
     expect(vote.text).toContain('You opted out (/community me optout), so votes are not kept.');
-    const shown = await bot.table.store.core.content.shownTo(communityId, [
-      expectedMemberId('slack', 'UHAL'),
-    ]);
+    const shown = await bot.table.store.core.content.shownTo(
+      communityId,
+      [expectedMemberId('slack', 'UHAL')],
+      new Date(),
+    );
     expect(shown.size).toBe(0);
     expect((await countsOf('welc01'))?.helpful).toBe(helpfulBefore);
   });

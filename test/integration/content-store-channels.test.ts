@@ -363,7 +363,7 @@ describe('erasing a member', () => {
     expect((await content().get(c, 'livera'))?.author).toEqual({ kind: 'member' });
     expect((await content().get(c, 'shared'))?.counts).toMatchObject({ helpful: 0, notForMe: 1 });
     expect((await content().meta(c)).version).toBe(version + 1);
-    expect(await content().shownTo(c, ['p_kep'])).toEqual(new Set(['shared', 'aaa111']));
+    expect(await content().shownTo(c, ['p_kep'], new Date(T0))).toEqual(new Set(['shared', 'aaa111']));
     expect(await content().digest(c, 'p_kep')).toBeDefined();
     expect((await content().get(c, 'penkep'))?.author.person).toBe('p_kep');
     expect((await content().queue(c)).map((found) => found.id)).toEqual(['penkep']);

@@ -322,9 +322,17 @@ describe('items shown', () => {
     await content().markShown(c, 'p_an', ['ddd444'], now);
     await content().markShown(other, 'p_ana', ['eee555'], now);
 
-    expect(await content().shownTo(c, ['p_ana'])).toEqual(new Set(['aaa111', 'bbb222']));
-    expect(await content().shownTo(c, ['p_ana', 'p_bob'])).toEqual(new Set(['aaa111', 'bbb222', 'ccc333']));
-    expect(await content().shownTo(c, [])).toEqual(new Set());
+    expect(await content().shownTo(c, ['p_ana'], now)).toEqual(new Set(['aaa111', 'bbb222']));
+    expect(await content().shownTo(c, ['p_ana', 'p_bob'], now)).toEqual(
+      new Set(['aaa111', 'bbb222', 'ccc333']),
+    );
+    expect(await content().shownTo(c, [], now)).toEqual(new Set());
+    // 180 days on, a mark the table has not removed yet no longer counts.
+    const later = new Date(now.getTime() + 180 * 24 * 3600 * 1000);
+    expect(await content().shownTo(c, ['p_ana'], new Date(later.getTime() - 1000))).toEqual(
+      new Set(['aaa111', 'bbb222']),
+    );
+    expect(await content().shownTo(c, ['p_ana'], later)).toEqual(new Set());
     const { Item } = await table.client.send(
       new GetItemCommand({
         TableName: table.tableName,

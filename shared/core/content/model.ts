@@ -233,7 +233,8 @@ export interface ContentStore {
   /** Records the vote and moves the item's counts (and the post's, when pressed on a post) in one transaction. */
   vote(vote: ContentVote, post?: ChannelPost): Promise<VoteOutcome>;
   /** Ids of the items these persons were shown (pulled). */
-  shownTo(communityId: string, persons: readonly string[]): Promise<Set<string>>;
+  /** Items shown to any of `persons` in the last 180 days (an expired mark TTL has not removed yet is not). */
+  shownTo(communityId: string, persons: readonly string[], now: Date): Promise<Set<string>>;
   /** Notes that a person was shown these items (kept 180 days). */
   markShown(communityId: string, person: string, itemIds: readonly string[], now: Date): Promise<void>;
 

@@ -63,7 +63,9 @@ async function tip(turn: CommandTurn): Promise<Outcome> {
   const candidates = topic ? library.items.filter((item) => item.topics.includes(topic)) : library.items;
   if (candidates.length === 0) return answer(`Nothing on _${topic}_ in the library yet. ${suggestLine()}`);
   // An opted-out member is not remembered: they get the best item, and nothing about them is stored.
-  const seen = audience ? await content.shownTo(place.communityId, [audience.person]) : new Set<string>();
+  const seen = audience
+    ? await content.shownTo(place.communityId, [audience.person], turn.now)
+    : new Set<string>();
   const [best] = bestFirst(candidates.filter((item) => !seen.has(item.id)));
   if (!best) return answer(allSeen(topic));
   return showItem(turn, place, best, audience?.person);

@@ -63,7 +63,13 @@ async function reviewOf(
   if (item.review.state !== 'pending') {
     // Telling the author again is a no-op when it was done (both are keyed), and finishes it when it was not.
     await creditAndTell(turn, space.communityId, item);
-    return answer(decidedText(item));
+    const presser = await personOf(
+      services,
+      space.communityId,
+      { platform: space.platform, id: space.id },
+      event.member,
+    );
+    return answer(decidedText(item, presser));
   }
   return { space, item };
 }
@@ -72,9 +78,10 @@ function isReview(found: Review | Outcome): found is Review {
   return 'item' in found;
 }
 
-function decidedText(item: ContentItem): string {
+/** Who decided, as the presser reads it: their opaque id would tell them nothing. */
+function decidedText(item: ContentItem, presser: string): string {
   const { review } = item;
-  const who = review?.by ? ` by moderator \`${review.by}\`` : '';
+  const who = review?.by ? (review.by === presser ? ' by you' : ' by another moderator') : '';
   const when = review?.at ? ` on ${review.at.slice(0, 10)}` : '';
   return `**${item.title}** (\`${item.id}\`) was already ${review?.state ?? 'decided'}${who}${when}: nothing changed.`;
 }
