@@ -172,6 +172,7 @@ export class ContentMembers {
   async eraseMember(
     communityId: string,
     persons: readonly string[],
+    now: Date,
   ): Promise<{ total: number; items: number }> {
     let total = 0;
     let items = 0;
@@ -183,7 +184,7 @@ export class ContentMembers {
       total += await deleteAll(this.client, this.tableName, shown.map(keyOf));
       if (await this.deleteDigest(communityId, person)) total += 1;
       for (const key of await this.authored(communityId, person)) {
-        if (await this.uncredit(key, person)) items += 1;
+        if (await this.uncredit(key, person, now)) items += 1;
       }
     }
     return { total: total + items, items };
@@ -228,10 +229,11 @@ export class ContentMembers {
   }
 
   /**
-   * A pending suggestion is deleted; any other item keeps its text and loses who wrote it (the kind stays).
+   * A pending suggestion is deleted; any other item keeps its text and loses who wrote it (the kind stays),
+   * and counts as changed (`updatedAt`), so a moderator's edit read before it cannot write the credit back.
    * False when the item no longer names the person.
    */
-  private async uncredit(key: Item, person: string): Promise<boolean> {
+  private async uncredit(key: Item, person: string, now: Date): Promise<boolean> {
     const item = await this.read(key);
     if (readString(item, 'authorPerson') !== person) return false;
     const names = { '#person': 'authorPerson' };
@@ -253,13 +255,14 @@ export class ContentMembers {
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: `REMOVE ${CREDIT_ATTRIBUTES.map((_, index) => `#r${index}`).join(', ')}`,
+          UpdateExpression: `SET #updated = :now REMOVE ${CREDIT_ATTRIBUTES.map((_, index) => `#r${index}`).join(', ')}`,
           ConditionExpression: '#person = :person',
           ExpressionAttributeNames: {
             ...names,
+            '#updated': 'updatedAt',
             ...Object.fromEntries(CREDIT_ATTRIBUTES.map((name, index) => [`#r${index}`, name])),
           },
-          ExpressionAttributeValues: values,
+          ExpressionAttributeValues: { ...values, ...toItem({ ':now': now.toISOString() }) },
         }),
       );
       return true;

@@ -246,8 +246,8 @@ export class ContentRepository implements ContentStore {
     return this.members.dueDigests(now, limit);
   }
 
-  async eraseMember(communityId: string, persons: readonly string[]): Promise<number> {
-    const erased = await this.members.eraseMember(communityId, persons);
+  async eraseMember(communityId: string, persons: readonly string[], now: Date): Promise<number> {
+    const erased = await this.members.eraseMember(communityId, persons, now);
     // Uncredited or deleted items change what a cached index shows.
     if (erased.items > 0) await this.bumpVersion(communityId);
     return erased.total;

@@ -351,16 +351,30 @@ describe('erasing a member', () => {
     const version = (await content().meta(c)).version;
     // A vote, 2 items shown, the digest, 2 items written.
     expect(await content().countMember(c, ['p_era'])).toBe(6);
+    // A moderator's edit of the credited item, read before the erasure and saved after it.
+    const readBefore = await content().get(c, 'livera');
+    const erasedAt = new Date('2026-11-25T08:00:00.000Z');
 
     // Act
-    const erased = await content().eraseMember(c, ['p_era']);
+    const erased = await content().eraseMember(c, ['p_era'], erasedAt);
+    const lateEdit =
+      readBefore &&
+      (await content().save(
+        { ...readBefore, title: 'Edited' },
+        { kind: 'replace', expectedUpdatedAt: readBefore.updatedAt },
+      ));
 
     // Assess: 1 vote, 2 shown, 1 digest, 1 pending deleted, 1 uncredited.
     expect(erased).toBe(6);
     expect(JSON.stringify(await partition(`COMMUNITY#${c}`))).not.toContain('p_era');
     expect(JSON.stringify(await partition(`LIBRARY#${c}`))).not.toContain('p_era');
     expect(await content().get(c, 'penera')).toBeUndefined();
-    expect((await content().get(c, 'livera'))?.author).toEqual({ kind: 'member' });
+    expect(await content().get(c, 'livera')).toMatchObject({
+      author: { kind: 'member' },
+      updatedAt: erasedAt.toISOString(),
+    });
+    // The edit cannot write the credit back.
+    expect(lateEdit).toBe('conflict');
     expect((await content().get(c, 'shared'))?.counts).toMatchObject({ helpful: 0, notForMe: 1 });
     expect((await content().meta(c)).version).toBe(version + 1);
     expect(await content().shownTo(c, ['p_kep'], new Date(T0))).toEqual(new Set(['shared', 'aaa111']));
@@ -369,7 +383,7 @@ describe('erasing a member', () => {
     expect((await content().queue(c)).map((found) => found.id)).toEqual(['penkep']);
     expect([await partition(`COMMUNITY#${other}`), await partition(`LIBRARY#${other}`)]).toEqual(otherBefore);
     expect(await content().countMember(c, ['p_era'])).toBe(0);
-    expect(await content().eraseMember(c, ['p_era'])).toBe(0);
+    expect(await content().eraseMember(c, ['p_era'], erasedAt)).toBe(0);
     expect((await content().get(c, 'shared'))?.counts).toMatchObject({ helpful: 0, notForMe: 1 });
   });
 });

@@ -13,6 +13,6 @@ export const contentMemberData: readonly MemberDataKind[] = [
     keptFor:
       'votes and suggestions until you erase them; items shown 180 days; the digest until you turn it off',
     count: (scope, stores) => stores.content.countMember(scope.communityId, scope.memberIds),
-    erase: (scope, stores) => stores.content.eraseMember(scope.communityId, scope.memberIds),
+    erase: (scope, stores) => stores.content.eraseMember(scope.communityId, scope.memberIds, scope.now),
   },
 ];

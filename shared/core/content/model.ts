@@ -270,7 +270,7 @@ export interface ContentStore {
    * counts), items shown, the digest subscription, pending suggestions (deleted), and the credit on items they
    * wrote (the item stays, uncredited). Safe to run again. Returns how many items it erased or changed.
    */
-  eraseMember(communityId: string, persons: readonly string[]): Promise<number>;
+  eraseMember(communityId: string, persons: readonly string[], now: Date): Promise<number>;
   /** How many of those items exist (for `me`). */
   countMember(communityId: string, persons: readonly string[]): Promise<number>;
 }
