@@ -115,9 +115,9 @@ function renderSegment(segment: TextSegment, mentions: readonly Mention[] | unde
   );
   switch (segment.type) {
     case 'bold':
-      return `<b>${text}</b>`;
+      return `<b>${codeWithin(text)}</b>`;
     case 'italic':
-      return `<i>${text}</i>`;
+      return `<i>${codeWithin(text)}</i>`;
     case 'code':
       return `<code>${text}</code>`;
     case 'codeBlock':
@@ -125,6 +125,14 @@ function renderSegment(segment: TextSegment, mentions: readonly Mention[] | unde
     default:
       return text;
   }
+}
+
+/**
+ * Inline code inside bold or italic text (`**Item `x1` is live**`): Slack and Discord markup nest it, and
+ * HTML does too once the backticks become tags (escaped text holds no tag, so none is broken).
+ */
+function codeWithin(escaped: string): string {
+  return escaped.replace(/`([^`]+)`/g, '<code>$1</code>');
 }
 
 /** What a mention shows when the join payload gave no name: a neutral word, never an id. */

@@ -19,6 +19,14 @@ describe('renderMessage (Telegram HTML)', () => {
     });
   });
 
+  it('shows inline code inside bold or italic text as code, not as backticks', () => {
+    const rendered = renderMessage({ text: '**Needs more for `-100<1>` (telegram)** _see `x`_' });
+
+    expect(rendered.text).toBe(
+      '<b>Needs more for <code>-100&lt;1&gt;</code> (telegram)</b> <i>see <code>x</code></i>',
+    );
+  });
+
   it('escapes markup characters everywhere, inside tags too', () => {
     const rendered = renderMessage({ text: 'a < b & "c" > d **<b>x</b>** `<i>`\n```\n<script>\n```' });
 
