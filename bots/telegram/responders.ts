@@ -47,7 +47,8 @@ export interface PressResponderDeps {
 
 /**
  * A press on an inline button. answerCallbackQuery is called once: with the answer itself as an alert when
- * it fits one (shown only to the member who pressed), else without text, the answer following privately.
+ * it fits one (shown only to the member who pressed) and asks for no reply, else without text, the answer
+ * following privately (a guided form's question: the member answers it in the private chat).
  * A repeated delivery (`acknowledge`) calls nothing: the first one answered the query, and Telegram
  * refuses a second answer to it.
  */
@@ -70,8 +71,8 @@ export function pressResponder(
     }
   };
   return {
-    async answer(message): Promise<PrivateDelivery> {
-      const alert = alertText(message);
+    async answer(message, options): Promise<PrivateDelivery> {
+      const alert = options?.awaitsReply ? undefined : alertText(message);
       if (alert !== undefined && (await answerQuery(alert))) return { kind: 'sent' };
       await answerQuery();
       return messenger.respond(event.answer, message, 'private');

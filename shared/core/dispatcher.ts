@@ -188,8 +188,8 @@ export function createDispatcher(
     responder: InteractionResponder,
     at: Date,
   ): Promise<void> {
-    const privately = (message: OutboundMessage) =>
-      answerPrivately(() => responder.answer(message), message, fallbackFor(event, at));
+    const privately = (message: OutboundMessage, options?: { readonly awaitsReply?: boolean }) =>
+      answerPrivately(() => responder.answer(message, options), message, fallbackFor(event, at));
     switch (outcome.kind) {
       case 'answer':
         await privately(outcome.message);
@@ -204,7 +204,7 @@ export function createDispatcher(
         }
         const session = { form: outcome.form, answers: {}, origin: toLaterJob(event).event };
         await stores.forms.put(event.member, session, at);
-        await privately(promptFor(session));
+        await privately(promptFor(session), { awaitsReply: true });
         return;
       }
       case 'later':

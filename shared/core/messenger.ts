@@ -139,8 +139,11 @@ export interface InteractionResponder {
    * command, any Discord interaction), so nothing can fail between deciding an answer and giving it.
    */
   readonly answersInAcknowledgement?: boolean;
-  /** Answers privately now (in the acknowledgement where the platform has one). */
-  answer(message: OutboundMessage): Promise<PrivateDelivery>;
+  /**
+   * Answers privately now (in the acknowledgement where the platform has one). `awaitsReply`: the member
+   * answers it with a message (a guided form's question), so it must stay readable: never a passing popup.
+   */
+  answer(message: OutboundMessage, options?: { readonly awaitsReply?: boolean }): Promise<PrivateDelivery>;
   /** Replaces the message that carried the pressed button (presses only). */
   update(message: OutboundMessage): Promise<void>;
   /** Shows a form (capability `forms: 'modal'` only); its submission comes back as `form_submitted`. */

@@ -157,9 +157,12 @@ describe('Telegram: a member suggests, a moderator approves', () => {
     await underTest().settled();
 
     // Assess
-    // The question for the note (an alert here: it fits one) names the suggestion.
-    expect(asked.said).toMatch(/note/i);
-    expect(asked.said).toContain('Weekly pizza poll');
+    // The question for the note names the suggestion, in a private message the moderator can answer (never a
+    // passing alert, even though it would fit one).
+    expect(asked.alert).toBeUndefined();
+    expect(asked.told.map((message) => message.text)).toEqual([
+      expect.stringMatching(/note[\s\S]*Weekly pizza poll|Weekly pizza poll[\s\S]*note/i),
+    ]);
     expect(await itemOf(HERE, item.id)).toMatchObject({
       status: 'retired',
       review: { state: 'rejected', note },
