@@ -233,7 +233,8 @@ describe('Telegram: a scheduled group', () => {
     const notes = deliveredIn(sandboxUserId(MODERATOR))
       .map((message) => message.text)
       .filter((text) => text.includes('The library needs more'));
-    expect(notes).toEqual([expect.stringContaining('The library needs more for channel')]);
+    // The group is named by its title, which says more to a moderator than its chat id.
+    expect(notes).toEqual([expect.stringContaining('The library needs more for group "sch-posts"')]);
     expect(notes[0]).toContain(`(telegram:${chatId})`);
   });
 
@@ -259,7 +260,7 @@ describe('Telegram: a scheduled group', () => {
     // Assess
     expect(again).toContain('The pace stays at 1 in 2 slots');
     expect(shown).toContain(
-      `channel ${chatOf(group)}: weekdays at 10:15 (Europe/Paris), topics onboarding · pace 1 in 2 slots`,
+      'group "sch-paced": weekdays at 10:15 (Europe/Paris), topics onboarding · pace 1 in 2 slots',
     );
     expect(off).toBe('Scheduled posts in this channel are off.');
     expect(offAgain).toBe('This channel has no scheduled posts.');
@@ -292,8 +293,9 @@ describe('Telegram: a schedule has walls', () => {
     // Assess
     expect(ours?.communityId).toBeDefined();
     expect(theirs?.communityId).not.toBe(ours?.communityId);
-    expect(theirShow).toContain(`channel ${chatOf(there)}: tue at 11:00`);
+    expect(theirShow).toContain('group "sch-other": tue at 11:00');
     expect(theirShow).not.toContain(String(chatOf(here)));
+    expect(theirShow).not.toContain('sch-walls');
     expect(theirOff).toBe('Scheduled posts in this channel are off.');
     expect(theirOffAgain).toBe('This channel has no scheduled posts.');
     const refusal = /is for moderators only \(on telegram: the chat creator and administrators\)/;

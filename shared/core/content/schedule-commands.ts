@@ -125,11 +125,23 @@ async function showSchedules(turn: CommandTurn): Promise<Outcome> {
     const starved =
       schedule.starvedSlots > 0 ? ` · ${schedule.starvedSlots} slots skipped (library ran dry)` : '';
     return (
-      `- channel \`${schedule.channelId}\`: ${cadenceWords(schedule, settings)} · pace ${paceWords(schedule.pace)} · ` +
+      `- ${channelWords(schedule, found)}: ${cadenceWords(schedule, settings)} · pace ${paceWords(schedule.pace)} · ` +
       `next slot ${describeLocal(new Date(schedule.nextAt), settings.timeZone)}${starved}`
     );
   });
   return answer(`**Scheduled posts**\n${lines.join('\n')}`);
+}
+
+/**
+ * How a moderator recognises the channel: a Telegram group is its own channel, and its title says more than
+ * its chat id; elsewhere the channel id, as the platform shows it in a link.
+ */
+export function channelWords(
+  schedule: ChannelSchedule,
+  space: { readonly id: string; readonly name?: string },
+): string {
+  if (schedule.channelId === space.id && space.name) return `group "${space.name}"`;
+  return `channel \`${schedule.channelId}\``;
 }
 
 async function stopSchedule(turn: CommandTurn): Promise<Outcome> {

@@ -26,6 +26,7 @@ import { NO_REPEAT_DAYS, PACE_WINDOW_POSTS } from './model.js';
 import { creditSlot, nextPace } from './pace.js';
 import { pickItem } from './pick.js';
 import { postedItem } from './render.js';
+import { channelWords } from './schedule-commands.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -327,6 +328,10 @@ class ScheduleRun {
       return 0;
     }
     const places = await spaces.spacesOf(schedule.communityId);
+    const here = places.find(
+      (one) => one.platform === schedule.space.platform && one.id === schedule.space.id,
+    );
+    const text = starvedText(schedule, here ?? schedule.space);
     let queued = 0;
     for (const moderator of moderators) {
       const space =
@@ -342,7 +347,7 @@ class ScheduleRun {
           purpose: 'content_starved',
           audience,
           allowance: MODERATOR_NOTES,
-          message: { text: starvedText(schedule) },
+          message: { text },
         },
         this.now,
       );
@@ -352,10 +357,13 @@ class ScheduleRun {
   }
 }
 
-function starvedText(schedule: ChannelSchedule): string {
+function starvedText(
+  schedule: ChannelSchedule,
+  space: { readonly id: string; readonly name?: string },
+): string {
   const topics = schedule.topics.length > 0 ? ` on ${schedule.topics.join(', ')}` : '';
   return (
-    `**The library needs more for channel \`${schedule.channelId}\`** (${spaceKey(schedule.space)})\n` +
+    `**The library needs more for ${channelWords(schedule, space)}** (${spaceKey(schedule.space)})\n` +
     `Every item${topics} it may post was posted there in the last ${NO_REPEAT_DAYS} days, so its scheduled ` +
     `slots are skipped. Add items (\`/community content add\`), widen its topics ` +
     `(\`/community schedule set\`), or review suggestions (\`/community content queue\`).`
