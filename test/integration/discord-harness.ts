@@ -250,7 +250,11 @@ export function discordBot(options: BotUnderTestOptions = {}): DiscordContext {
     },
   } as DiscordContext & { bot: BotUnderTest; gateway: GatewayIngestion };
   beforeAll(async () => {
-    context.bot = await startBotUnderTest(discordPlatform, { ...options, deps: capture.deps });
+    // A test's own deps (a simulated clock's `now`) are kept; the logger is always the captured one.
+    context.bot = await startBotUnderTest(discordPlatform, {
+      ...options,
+      deps: { ...options.deps, ...capture.deps },
+    });
     context.gateway = createDiscordGatewayIngestion(loadDiscordConfig(context.bot.env), capture.deps);
   });
   afterAll(() => context.bot.close());
