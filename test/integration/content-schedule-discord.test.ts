@@ -15,6 +15,7 @@ import { sandboxId } from '../../bots/discord/sandbox-cast.js';
 import { simulatedClock } from '../../shared/core/outbox/clock.js';
 import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
 import { captureDeps } from '../support/capture.js';
+import { scheduledItem } from '../support/content-items.js';
 import { httpEvent } from '../support/lambda.js';
 import { spaceOf } from './content-discord-support.js';
 import { answerOf, contentOf } from './discord-harness.js';
@@ -78,23 +79,8 @@ async function prepare(space: string, budget: string, topics: readonly string[])
 
 /** A live library tip of the community on one topic, written through the real repository. */
 async function seedItem(community: string, id: string, topic: string): Promise<void> {
-  const at = START.toISOString();
   const saved = await bot.table.store.core.content.save(
-    {
-      communityId: community,
-      id,
-      title: `Scheduled ${id}`,
-      body: `A tip about ${topic}.`,
-      topics: [topic],
-      kind: 'tip',
-      author: { kind: 'import' },
-      language: 'en',
-      promotional: false,
-      status: 'live',
-      createdAt: at,
-      updatedAt: at,
-      counts: { shown: 0, helpful: 0, notForMe: 0, shared: 0, engaged: 0 },
-    },
+    scheduledItem(community, id, topic, START.toISOString()),
     { kind: 'new' },
   );
   expect(saved).toBe('written');

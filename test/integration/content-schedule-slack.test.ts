@@ -16,6 +16,7 @@ import type { ContentItem } from '../../shared/core/content/model.js';
 import { simulatedClock } from '../../shared/core/outbox/clock.js';
 import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
 import { captureDeps } from '../support/capture.js';
+import { scheduledItem } from '../support/content-items.js';
 import {
   ackBody,
   command,
@@ -66,21 +67,7 @@ async function communityId(): Promise<string> {
 }
 
 function libraryItem(community: string, id: string, topic: string): ContentItem {
-  return {
-    communityId: community,
-    id,
-    title: `Scheduled ${id}`,
-    body: `A tip about ${topic}.`,
-    topics: [topic],
-    kind: 'tip',
-    author: { kind: 'import' },
-    language: 'en',
-    promotional: false,
-    status: 'live',
-    createdAt: START.toISOString(),
-    updatedAt: START.toISOString(),
-    counts: { shown: 0, helpful: 0, notForMe: 0, shared: 0, engaged: 0 },
-  };
+  return scheduledItem(community, id, topic, START.toISOString());
 }
 
 /** `user` reacts to a message, as Slack's documented reaction_added event, at the clock's time. */

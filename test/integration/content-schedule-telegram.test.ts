@@ -17,7 +17,7 @@ import { simulatedClock } from '../../shared/core/outbox/clock.js';
 import type { SandboxAction } from '../../shared/platform/sandbox.js';
 import { type BotUnderTest, startBotUnderTest } from '../support/bot.js';
 import { captureDeps } from '../support/capture.js';
-import { libraryItem } from './content-telegram-harness.js';
+import { scheduledItem } from '../support/content-items.js';
 import {
   communityHarness,
   type Group,
@@ -82,11 +82,7 @@ async function attention(group: Group, perDay: number, perWeek: number): Promise
 }
 
 function item(community: string, id: string, topic: string): ContentItem {
-  return libraryItem(community, id, {
-    title: `Scheduled ${id}`,
-    body: `A tip about ${topic}.`,
-    topics: [topic],
-  });
+  return scheduledItem(community, id, topic);
 }
 
 /** What a member of `group` does, as Telegram delivers it, dated by the shared clock. */

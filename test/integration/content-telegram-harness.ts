@@ -2,7 +2,6 @@ import { expect } from 'vitest';
 import { plainText } from '../../bots/telegram/fake-bot-api.js';
 import { sandboxUserId, signPress } from '../../bots/telegram/sandbox.js';
 import type { ContentItem } from '../../shared/core/content/model.js';
-import { NO_COUNTS } from '../../shared/core/content/model.js';
 import type { Item } from '../../shared/store/attributes.js';
 import type { BotUnderTest } from '../support/bot.js';
 import { expectedMemberId } from '../support/member-ids.js';
@@ -113,24 +112,4 @@ export function contentHarness(bot: () => BotUnderTest) {
   return { ...community, communityOf, itemsOf, itemOf, fillForm, press, pressData, postedIn, activityOn };
 }
 
-/** A live item written straight to the store (the library a member pulls from), ids written by hand. */
-export function libraryItem(
-  communityId: string,
-  id: string,
-  fields: Pick<ContentItem, 'title' | 'body' | 'topics'> & Partial<ContentItem>,
-): ContentItem {
-  const at = '2026-01-05T10:00:00.000Z';
-  return {
-    communityId,
-    id,
-    kind: 'tip',
-    author: { kind: 'moderator' },
-    language: 'en',
-    promotional: false,
-    status: 'live',
-    createdAt: at,
-    updatedAt: at,
-    counts: NO_COUNTS,
-    ...fields,
-  };
-}
+export { libraryItem } from '../support/content-items.js';
