@@ -6,28 +6,15 @@
  * time from the slot to the last delivery against the least the limits allow (Telegram's 30 messages a second
  * overall is the bound: 300 groups take 9 s at best).
  */
-import { createDiscordOutboxTransport } from '../bots/discord/outbox.js';
-import { discordPlatform } from '../bots/discord/platform.js';
-import { startDiscordApi } from '../bots/discord/sandbox-api.js';
-import { createSlackOutboxTransport } from '../bots/slack/outbox.js';
-import { slackPlatform } from '../bots/slack/platform.js';
-import { SLACK_SANDBOX, startFakeSlack } from '../bots/slack/sandbox.js';
-import { startFakeBotApi } from '../bots/telegram/fake-bot-api.js';
-import { createTelegramOutboxTransport } from '../bots/telegram/outbox.js';
-import { telegramPlatform } from '../bots/telegram/platform.js';
 import { ensureTable } from '../infra/local/dynamo.js';
 import { NO_COUNTS, WEEKDAYS } from '../shared/core/content/model.js';
 import { runContentSchedule } from '../shared/core/content/scheduler.js';
-import type { Platform, Space } from '../shared/core/events.js';
-import { systemClock } from '../shared/core/outbox/clock.js';
+import type { Platform } from '../shared/core/events.js';
 import { createOutbox } from '../shared/core/outbox/outbox.js';
-import { createOutboxWorker } from '../shared/core/outbox/worker.js';
-import type { Logger } from '../shared/lambda/logger.js';
 import { createStore } from '../shared/store/index.js';
+import { benchChannel, quiet, SECOND, startStrictPlatforms } from './strict-platforms.js';
 
 const CHANNELS: Readonly<Record<Platform, number>> = { slack: 400, discord: 300, telegram: 300 };
-const SECOND = 1000;
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The least time the limits allow one message to each of `count` channels (per-channel limits never bind). */
 export function postingMinimumMs(platform: Platform, count: number): number {
@@ -37,18 +24,7 @@ export function postingMinimumMs(platform: Platform, count: number): number {
   return 0;
 }
 
-function channelOf(platform: Platform, index: number): { space: Space; channelId: string } {
-  if (platform === 'slack')
-    return { space: { platform, id: SLACK_SANDBOX.teamId }, channelId: `CPOST${index}` };
-  if (platform === 'discord') {
-    return {
-      space: { platform, id: '1600000000000000001' },
-      channelId: String(1600000000000000100n + BigInt(index)),
-    };
-  }
-  const chat = String(-1001600000000 - index);
-  return { space: { platform, id: chat }, channelId: chat };
-}
+const channelOf = (platform: Platform, index: number) => benchChannel(platform, index, 16);
 
 export interface ContentPostingBench {
   readonly channels: number;
@@ -66,26 +42,9 @@ export async function benchContentPosting(endpoint: string): Promise<ContentPost
   const tableName = 'community-bench-content';
   const store = createStore({ tableName, endpoint, quietHours: 'off' });
   await ensureTable(store.client, tableName);
-  const [slack, discord, telegram] = await Promise.all([
-    startFakeSlack({ strictLimits: true }),
-    startDiscordApi({ strictLimits: true }),
-    startFakeBotApi({ strictLimits: true }),
-  ]);
-  const deps = { logger: quiet, store };
+  const platformsUnderTest = await startStrictPlatforms(store);
+  const { worker } = platformsUnderTest;
   const { outbox, attention, members, content } = store.core;
-  const worker = createOutboxWorker({
-    outbox,
-    lease: store.lease,
-    attention,
-    members,
-    transports: [
-      createSlackOutboxTransport(slackPlatform.sandbox.env(slack.url), deps),
-      createDiscordOutboxTransport(discordPlatform.sandbox.env(discord.url), deps),
-      createTelegramOutboxTransport(telegramPlatform.sandbox.env(telegram.url), deps),
-    ],
-    clock: systemClock,
-    logger: quiet,
-  });
   const runs: Promise<unknown>[] = [];
   const wake = async () => {
     runs.push(worker.run({ until: new Date(Date.now() + 120 * SECOND) }));
@@ -142,10 +101,7 @@ export async function benchContentPosting(endpoint: string): Promise<ContentPost
     }
   }
   const total = platforms.reduce((sum, platform) => sum + CHANNELS[platform], 0);
-  const deliveredCount = () =>
-    slack.delivered.length +
-    [...discord.delivered.values()].flat().length +
-    [...telegram.delivered.values()].flat().length;
+  const deliveredCount = () => platformsUnderTest.delivered();
 
   // The worker's run of the minute before the slot prepares it (the scheduler looks ahead, LOOKAHEAD_MS).
   const t0 = performance.now();
@@ -161,9 +117,9 @@ export async function benchContentPosting(endpoint: string): Promise<ContentPost
   const tookMs = performance.now() - started;
   await Promise.all(runs);
   const least = Math.max(...platforms.map((platform) => postingMinimumMs(platform, CHANNELS[platform])));
-  const violations = slack.violations.length + discord.violations.length + telegram.violations.length;
+  const violations = platformsUnderTest.violations();
   const delivered = deliveredCount();
-  await Promise.all([slack.close(), discord.close(), telegram.close()]);
+  await platformsUnderTest.close();
   store.client.destroy();
   return {
     channels: total,

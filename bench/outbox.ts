@@ -4,27 +4,15 @@
  * strictly, on the wall clock. Printed: the time taken against the least the limits allow, and how long a
  * message due now takes to leave when nothing is queued (the worker woken as the webhooks wake it).
  */
-import { createDiscordOutboxTransport } from '../bots/discord/outbox.js';
-import { discordPlatform } from '../bots/discord/platform.js';
-import { startDiscordApi } from '../bots/discord/sandbox-api.js';
-import { createSlackOutboxTransport } from '../bots/slack/outbox.js';
-import { slackPlatform } from '../bots/slack/platform.js';
-import { SLACK_SANDBOX, startFakeSlack } from '../bots/slack/sandbox.js';
-import { startFakeBotApi } from '../bots/telegram/fake-bot-api.js';
-import { createTelegramOutboxTransport } from '../bots/telegram/outbox.js';
-import { telegramPlatform } from '../bots/telegram/platform.js';
 import { ensureTable } from '../infra/local/dynamo.js';
-import type { Platform, Space } from '../shared/core/events.js';
-import { systemClock } from '../shared/core/outbox/clock.js';
+import type { Platform } from '../shared/core/events.js';
 import type { OutboxDraft } from '../shared/core/outbox/model.js';
 import { createOutbox } from '../shared/core/outbox/outbox.js';
-import { createOutboxWorker } from '../shared/core/outbox/worker.js';
-import type { Logger } from '../shared/lambda/logger.js';
 import { createStore } from '../shared/store/index.js';
+import { benchChannel, quiet, SECOND, startStrictPlatforms } from './strict-platforms.js';
 
 const CHANNELS = 10;
 const PER_CHANNEL = 20;
-const SECOND = 1000;
 
 /** The least time the documented limits allow for `count` messages to one channel of `platform`. */
 export function minimumMs(platform: Platform, count: number): number {
@@ -36,20 +24,7 @@ export function minimumMs(platform: Platform, count: number): number {
   return Math.max(gaps * SECOND, Math.floor(gaps / 20) * 60 * SECOND);
 }
 
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
-function channelOf(platform: Platform, index: number): { space: Space; channelId: string } {
-  if (platform === 'slack')
-    return { space: { platform, id: SLACK_SANDBOX.teamId }, channelId: `CBENCH${index}` };
-  if (platform === 'discord') {
-    return {
-      space: { platform, id: '1500000000000000001' },
-      channelId: String(1500000000000000100n + BigInt(index)),
-    };
-  }
-  const chat = String(-1001500000100 - index);
-  return { space: { platform, id: chat }, channelId: chat };
-}
+const channelOf = (platform: Platform, index: number) => benchChannel(platform, index, 15);
 
 export interface OutboxBench {
   readonly messages: number;
@@ -65,26 +40,9 @@ export async function benchOutbox(endpoint: string): Promise<OutboxBench> {
   const tableName = 'community-bench-outbox';
   const store = createStore({ tableName, endpoint, quietHours: 'off' });
   await ensureTable(store.client, tableName);
-  const [slack, discord, telegram] = await Promise.all([
-    startFakeSlack({ strictLimits: true }),
-    startDiscordApi({ strictLimits: true }),
-    startFakeBotApi({ strictLimits: true }),
-  ]);
-  const deps = { logger: quiet, store };
+  const platformsUnderTest = await startStrictPlatforms(store);
+  const { worker } = platformsUnderTest;
   const { outbox, attention, members } = store.core;
-  const worker = createOutboxWorker({
-    outbox,
-    lease: store.lease,
-    attention,
-    members,
-    transports: [
-      createSlackOutboxTransport(slackPlatform.sandbox.env(slack.url), deps),
-      createDiscordOutboxTransport(discordPlatform.sandbox.env(discord.url), deps),
-      createTelegramOutboxTransport(telegramPlatform.sandbox.env(telegram.url), deps),
-    ],
-    clock: systemClock,
-    logger: quiet,
-  });
   let running: Promise<unknown> | undefined;
   const wake = async () => {
     running = worker.run();
@@ -124,21 +82,19 @@ export async function benchOutbox(endpoint: string): Promise<OutboxBench> {
   // Due now, nothing queued: from enqueue to the platform.
   const latencies: number[] = [];
   for (let sample = 0; sample < 5; sample += 1) {
-    const before = slack.delivered.length;
+    const before = platformsUnderTest.slackDelivered();
     const start = performance.now();
     // A channel with nothing sent yet: only the worker's own start stands between the message and Slack.
     await queue.enqueue(draft('slack', CHANNELS + sample, `due-now-${sample}`), new Date());
-    while (slack.delivered.length === before) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (platformsUnderTest.slackDelivered() === before)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     latencies.push(performance.now() - start);
     await running;
   }
   latencies.sort((a, b) => a - b);
-  const delivered =
-    slack.delivered.length +
-    [...discord.delivered.values()].flat().length +
-    [...telegram.delivered.values()].flat().length;
-  const violations = slack.violations.length + discord.violations.length + telegram.violations.length;
-  await Promise.all([slack.close(), discord.close(), telegram.close()]);
+  const delivered = platformsUnderTest.delivered();
+  const violations = platformsUnderTest.violations();
+  await platformsUnderTest.close();
   store.client.destroy();
   return {
     messages: delivered,
