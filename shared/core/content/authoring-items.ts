@@ -3,6 +3,7 @@
  * Every change is checked whole before anything is written (validate.ts), and written in one conditional
  * save: a new item only where its id is free, a change only where nobody changed the item meanwhile.
  */
+import type { SpaceRecord } from '../communities/model.js';
 import type { FormSubmitted } from '../events.js';
 import { answer, type CommandTurn, type Handler, type Outcome, type Turn } from '../feature.js';
 import type { Form, OutboundMessage } from '../messenger.js';
@@ -61,21 +62,48 @@ export function draftOf(values: Readonly<Record<string, string>>, promotional: b
   };
 }
 
-/** What saving a new item came to: written now, written by an earlier delivery, or its id taken. */
-export type NewItemResult =
-  | { readonly kind: 'written'; readonly item: ContentItem }
-  | { readonly kind: 'taken' };
+/** Who a submitted item is from and where it starts (live for a moderator, pending review for a member). */
+export type Submitter = Pick<ContentItem, 'author' | 'status' | 'review'>;
 
 /**
- * Saves a new item. A redelivery of the submission derives the same id and finds it `exists`: the stored
- * item, when it is this one, is confirmed as written. Another item under the id (a chance collision) is
- * never overwritten.
+ * A submitted add or suggest form, written as a new item: the item, or the answer naming every problem
+ * (`nothing`: "Nothing was added:"; nothing is written) or a chance id collision. A redelivery of the
+ * submission derives the same id and finds it: the stored item, when it is this one, counts as written;
+ * another item under the id is never overwritten.
  */
-export async function saveNewItem(store: ContentStore, item: ContentItem): Promise<NewItemResult> {
-  if ((await store.save(item, { kind: 'new' })) === 'written') return { kind: 'written', item };
-  const found = await store.get(item.communityId, item.id);
-  const same = found?.title === item.title && found.body === item.body;
-  return found && same ? { kind: 'written', item: found } : { kind: 'taken' };
+export async function addSubmitted(
+  turn: Turn<FormSubmitted>,
+  space: SpaceRecord,
+  form: { readonly command: string; readonly nothing: string; readonly promotional: boolean },
+  submitter: () => Promise<Submitter>,
+): Promise<ContentItem | Outcome> {
+  const { content } = turn.services.stores;
+  const meta = await content.meta(space.communityId);
+  const check = checkDraft(draftOf(turn.event.values, form.promotional), meta.topics);
+  if (!check.ok) {
+    return answer(
+      `${describeProblems(`${form.nothing}:`, check.problems)}\nRun ${commandText(form.command)} again.`,
+    );
+  }
+  const at = turn.now.toISOString();
+  const item: ContentItem = {
+    communityId: space.communityId,
+    id: itemId(space.communityId, turn.event.id),
+    ...check.item,
+    ...(await submitter()),
+    createdAt: at,
+    updatedAt: at,
+    counts: NO_COUNTS,
+  };
+  if ((await content.save(item, { kind: 'new' })) === 'written') return item;
+  const found = await content.get(item.communityId, item.id);
+  if (found && found.title === item.title && found.body === item.body) return found;
+  return answer(`That id was taken by chance: ${form.nothing.toLowerCase()}. Please try again.`);
+}
+
+/** Whether {@link addSubmitted} wrote the item (rather than answering why not). */
+export function isItem(added: ContentItem | Outcome): added is ContentItem {
+  return 'communityId' in added;
 }
 
 /** The refusal for a form whose submitter may not add items. */
@@ -91,33 +119,21 @@ async function submitAdd(turn: Turn<FormSubmitted>): Promise<Outcome> {
   if (!isSpace(space)) return space;
   // The submission is a request of its own: the rights the form was opened with are asked again.
   if (!(await turn.isCommunityModerator())) return notAModerator(turn);
-  const { services, event, now } = turn;
-  const { content } = services.stores;
-  const meta = await content.meta(space.communityId);
-  const check = checkDraft(draftOf(event.values, true), meta.topics);
-  if (!check.ok) {
-    return answer(
-      `${describeProblems('Nothing was added:', check.problems)}\nRun ${commandText('content add')} again.`,
-    );
-  }
-  const at = now.toISOString();
-  const item: ContentItem = {
-    communityId: space.communityId,
-    id: itemId(space.communityId, event.id),
-    ...check.item,
-    author: {
-      kind: 'moderator',
-      person: await personOf(services, space.communityId, event.location.space, event.member),
-    },
-    status: 'live',
-    createdAt: at,
-    updatedAt: at,
-    counts: NO_COUNTS,
-  };
-  const saved = await saveNewItem(content, item);
-  if (saved.kind === 'taken')
-    return answer('That id was taken by chance: nothing was added. Please try again.');
-  return { kind: 'answer', message: withHeading(`Added \`${saved.item.id}\` to the library:`, saved.item) };
+  const { services, event } = turn;
+  const added = await addSubmitted(
+    turn,
+    space,
+    { command: 'content add', nothing: 'Nothing was added', promotional: true },
+    async () => ({
+      author: {
+        kind: 'moderator',
+        person: await personOf(services, space.communityId, event.location.space, event.member),
+      },
+      status: 'live',
+    }),
+  );
+  if (!isItem(added)) return added;
+  return { kind: 'answer', message: withHeading(`Added \`${added.id}\` to the library:`, added) };
 }
 
 /** A heading above an item as it reads. */

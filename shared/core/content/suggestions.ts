@@ -5,11 +5,8 @@
  */
 import type { FormSubmitted } from '../events.js';
 import { answer, type CommandTurn, type Handler, type Outcome, type Turn } from '../feature.js';
-import { commandText, isSpace, itemFields, librarySpace, personOf } from './authoring-common.js';
-import { draftOf, saveNewItem } from './authoring-items.js';
-import { itemId } from './ids.js';
-import { type ContentItem, NO_COUNTS } from './model.js';
-import { checkDraft, describeProblems } from './validate.js';
+import { isSpace, itemFields, librarySpace, personOf } from './authoring-common.js';
+import { addSubmitted, isItem } from './authoring-items.js';
 
 /** The form `content suggest` opens; its submission is handled under the same id. */
 export const SUGGEST_FORM_ID = 'content.suggest';
@@ -35,38 +32,25 @@ async function openSuggestForm(turn: CommandTurn): Promise<Outcome> {
 async function submitSuggestion(turn: Turn<FormSubmitted>): Promise<Outcome> {
   const space = librarySpace(turn, 'content suggest');
   if (!isSpace(space)) return space;
-  const { services, event, now } = turn;
-  const { content } = services.stores;
-  const meta = await content.meta(space.communityId);
-  const check = checkDraft(draftOf(event.values, false), meta.topics);
-  if (!check.ok) {
-    return answer(
-      `${describeProblems('Nothing was sent:', check.problems)}\nRun ${commandText('content suggest')} again.`,
-    );
-  }
+  const { services, event } = turn;
   const { platform, id } = event.location.space;
   const member = { platform: event.member.platform, id: event.member.id };
-  const at = now.toISOString();
-  const item: ContentItem = {
-    communityId: space.communityId,
-    id: itemId(space.communityId, event.id),
-    ...check.item,
-    author: {
-      kind: 'member',
-      person: await personOf(services, space.communityId, { platform, id }, member),
-      member,
-      space: { platform, id },
-    },
-    status: 'draft',
-    review: { state: 'pending' },
-    createdAt: at,
-    updatedAt: at,
-    counts: NO_COUNTS,
-  };
-  const saved = await saveNewItem(content, item);
-  if (saved.kind === 'taken')
-    return answer('That id was taken by chance: nothing was sent. Please try again.');
-  return answer(SUGGESTION_THANKS);
+  const added = await addSubmitted(
+    turn,
+    space,
+    { command: 'content suggest', nothing: 'Nothing was sent', promotional: false },
+    async () => ({
+      author: {
+        kind: 'member',
+        person: await personOf(services, space.communityId, { platform, id }, member),
+        member,
+        space: { platform, id },
+      },
+      status: 'draft',
+      review: { state: 'pending' },
+    }),
+  );
+  return isItem(added) ? answer(SUGGESTION_THANKS) : added;
 }
 
 export const suggestCommandHandlers: Readonly<Record<string, Handler<CommandTurn>>> = {
